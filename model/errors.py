@@ -1,0 +1,47 @@
+"""Errors the library raises for a caller (the CLI) to turn into messages and exit codes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input: where it is, what was found, what was expected."""
+
+    file: str
+    row: int | None      # 1-based data row (the header is row 0); None for a whole file
+    column: str | None
+    value: str
+    expected: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column '{self.column}'"
+        found = f"found {self.value!r}; " if self.value != "" else ""
+        return f"{where}: {found}expected {self.expected}"
+
+
+class DecarbError(Exception):
+    """Base of the errors the CLI reports without a traceback."""
+
+    exit_code = 1
+
+
+class InputError(DecarbError):
+    """The input data is wrong; carries every problem found, not just the first."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the input:\n"
+                         + "\n".join(f"  - {p}" for p in problems))
+
+
+class SolverError(DecarbError):
+    """The solver stopped without an optimal answer (time limit, numerical trouble)."""
+
+    exit_code = 4

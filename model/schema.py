@@ -1,0 +1,241 @@
+"""The input tables, described once as data.
+
+The loader, the validator and the generated data reference (`docs/data.md`)
+all read these descriptions, so a column documented here is a column checked
+and loaded, and nothing else is.
+
+Conventions (also printed at the top of the data reference):
+- Quantities of a commodity are in millions of its unit: Mt for `t`
+  commodities, PJ (= 10^6 GJ) for `GJ` commodities, Mt-CO2 for `t-CO2`.
+  Technology activity and capacity are in millions of the output's unit per
+  year. Ratios (`..._per_unit`) are per unit of the technology's output.
+- Money in tables is in JPY per unit (prices, capex, O&M) or in BJPY
+  (budgets, caps, tax liabilities); the model works in MJPY
+  (JPY/unit x M units = MJPY).
+- Time series (tables with a `year` column) may give anchor years only:
+  model years between two anchors are interpolated linearly; a model year
+  outside the anchors is a missing-year error.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Dtype = Literal["str", "float", "int"]
+
+SECTOR_ALL = "all"  # caps.csv: the economy-wide (all sectors) cap
+PATHWAYS = ("incumbent", "efficiency", "electrification", "hydrogen", "ccus",
+            "recycling", "fuel_switch")
+COMMODITY_KINDS = ("product", "energy", "material", "heat", "co2")
+COMMODITY_UNITS = ("t", "GJ", "t-CO2")
+FIRM_SIZES = ("all", "large", "sme")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: Dtype
+    description: str
+    unit: str = ""
+    required: bool = True           # a value must be present in every row
+    default: float | str | None = None  # used where an optional value is blank
+    min: float | None = None
+    max: float | None = None
+    choices: tuple[str, ...] = ()
+    references: str | None = None   # "table.column" the value must exist in
+    extra_values: tuple[str, ...] = ()  # allowed besides the referenced keys
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str                       # file is f"{name}.csv"
+    description: str
+    key: tuple[str, ...]            # unique per row
+    columns: tuple[Column, ...]
+    series: bool = False            # has a `year` column, interpolated over model years
+    required: bool = True           # the file must exist
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.csv"
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+SOURCE = Column("source", "str", "Where the row's figures come from (a source key of the "
+                "reference brief, or `PLACEHOLDER: ...` for a labelled assumption).",
+                required=False, default="")
+YEAR = Column("year", "int", "Calendar year of the value (an anchor year; model years "
+              "between anchors are interpolated).", unit="year", min=1990, max=2100)
+
+
+TABLES: tuple[Table, ...] = (
+    Table("sectors", "Industrial sectors and the per-sector data the tax incentive needs "
+          "in aggregate mode.", ("sector",), (
+        Column("sector", "str", "Sector identifier."),
+        Column("name", "str", "Readable name.", required=False, default=""),
+        Column("corporate_tax_bjpy_per_yr", "float", "Corporate tax liability of the "
+               "sector's firms; the tax credit is capped at a share of it.", "BJPY/yr", min=0),
+        Column("sme_share", "float", "Share of the sector's investment made by small and "
+               "medium enterprises (SME tiers apply to it).", "fraction", min=0, max=1),
+        Column("certified_plans_per_yr", "float", "Number of certified investment plans "
+               "assumed per year; times the per-plan cap gives the eligible-investment cap.",
+               "plans/yr", min=0),
+        Column("statutory_life_yr", "int", "Statutory (tax) depreciation life of the "
+               "sector's machinery, for the special-depreciation value.", "yr", min=1, max=60),
+        SOURCE)),
+    Table("commodities", "Products, energy carriers, materials, heat bands and captured CO2.",
+          ("commodity",), (
+        Column("commodity", "str", "Commodity identifier."),
+        Column("kind", "str", "product (demanded output of a sector), energy, material, "
+               "heat (a temperature band, per sector), co2 (captured CO2: exactly one).",
+               choices=COMMODITY_KINDS),
+        Column("unit", "str", "Physical unit; tables count it in millions (Mt, PJ, Mt-CO2).",
+               choices=COMMODITY_UNITS),
+        Column("sector", "str", "Owning sector; required for products and heat bands.",
+               required=False, default="", references="sectors.sector"),
+        Column("temperature_max_c", "float", "Upper temperature of a heat band; heat from a "
+               "hotter band of the same sector may serve a cooler one, never the reverse.",
+               "degC", required=False, min=0),
+        Column("combustion_ef_tco2_per_unit", "float", "Direct CO2 released when a technology "
+               "consumes one unit (scope 1).", "t-CO2/unit", required=False, default=0.0, min=0),
+        SOURCE)),
+    Table("demand", "Demand for products (and other demanded commodities) by year.",
+          ("commodity", "year"), (
+        Column("commodity", "str", "Demanded commodity.", references="commodities.commodity"),
+        YEAR,
+        Column("demand_m_per_yr", "float", "Demand, in millions of the commodity's unit per "
+               "year (Mt/yr or PJ/yr).", "M unit/yr", min=0),
+        SOURCE), series=True),
+    Table("commodity_prices", "Purchase prices and supply (scope 2) emission factors of "
+          "commodities that can be bought. For the co2 commodity the price is the cost of "
+          "transport and storage per tonne stored.", ("commodity", "year"), (
+        Column("commodity", "str", "Commodity bought.", references="commodities.commodity"),
+        YEAR,
+        Column("price_jpy_per_unit", "float", "Price paid per unit bought (per t stored "
+               "for co2).", "JPY/unit", min=0),
+        Column("scope2_ef_tco2_per_unit", "float", "Indirect CO2 of one unit bought (grid "
+               "factor for electricity, supply chain for hydrogen), counted as scope 2 of the "
+               "consuming sector.", "t-CO2/unit", required=False, default=0.0, min=0),
+        SOURCE), series=True),
+    Table("supply_limits", "Upper limits on what can be bought (scrap, biomass, hydrogen) "
+          "or stored (co2: injection capacity).", ("commodity", "year"), (
+        Column("commodity", "str", "Limited commodity.", references="commodities.commodity"),
+        YEAR,
+        Column("max_m_per_yr", "float", "Most that can be bought or stored per year.",
+               "M unit/yr", min=0),
+        SOURCE), series=True, required=False),
+    Table("technologies", "Processes: one sector, one main output, and the data that does "
+          "not change by year.", ("technology",), (
+        Column("technology", "str", "Technology identifier."),
+        Column("sector", "str", "Sector that owns, pays for and emits from it.",
+               references="sectors.sector"),
+        Column("name", "str", "Readable name.", required=False, default=""),
+        Column("pathway", "str", "Decarbonisation pathway it belongs to.", choices=PATHWAYS),
+        Column("output", "str", "Main output; activity is counted in it.",
+               references="commodities.commodity"),
+        Column("process_ef_tco2_per_unit", "float", "Process (non-combustion) CO2 per unit of "
+               "output, before capture.", "t-CO2/unit", required=False, default=0.0, min=0),
+        Column("capture_rate", "float", "Share of direct CO2 captured; it becomes the co2 "
+               "commodity.", "fraction", required=False, default=0.0, min=0, max=1),
+        Column("life_yr", "int", "Economic and technical life of new capacity.", "yr",
+               min=1, max=100),
+        Column("first_year", "int", "First year new capacity can be built.", "year",
+               min=1900, max=2100),
+        Column("availability", "float", "Maximum activity per unit of capacity.", "fraction",
+               required=False, default=1.0, min=0, max=1),
+        Column("unit_size_m_per_yr", "float", "If given, capacity is built in whole units of "
+               "this size (makes the run a MIP).", "M unit/yr", required=False, min=0),
+        Column("max_growth_per_yr", "float", "If given, installed capacity grows at most by "
+               "this rate per year (diffusion limit) plus the growth seed.", "1/yr",
+               required=False, min=0),
+        Column("growth_seed_m_per_yr", "float", "Capacity that may exist regardless of the "
+               "growth limit (lets a new technology start).", "M unit/yr", required=False,
+               default=0.0, min=0),
+        Column("replaces", "str", "Technology it is compared with for the carbon-productivity "
+               "gain; default: the incumbent with the same output.", required=False,
+               default="", references="technologies.technology"),
+        SOURCE)),
+    Table("technology_costs", "Costs of each technology by year.", ("technology", "year"), (
+        Column("technology", "str", "Technology.", references="technologies.technology"),
+        YEAR,
+        Column("capex_jpy_per_unit_yr", "float", "Overnight investment per unit of annual "
+               "capacity (JPY per t/yr or per GJ/yr).", "JPY/(unit/yr)", min=0),
+        Column("fixed_om_jpy_per_unit_yr", "float", "Fixed O&M per unit of operating capacity "
+               "per year.", "JPY/(unit/yr)/yr", required=False, default=0.0, min=0),
+        Column("var_om_jpy_per_unit", "float", "Variable O&M per unit of output (energy and "
+               "materials excluded: they are flows).", "JPY/unit", required=False, default=0.0,
+               min=0),
+        SOURCE), series=True),
+    Table("technology_flows", "Inputs and by-products per unit of a technology's output.",
+          ("technology", "commodity", "direction"), (
+        Column("technology", "str", "Technology.", references="technologies.technology"),
+        Column("commodity", "str", "Commodity consumed or produced.",
+               references="commodities.commodity"),
+        Column("direction", "str", "in (consumed) or out (by-product).", choices=("in", "out")),
+        Column("amount_per_unit", "float", "Units of the commodity per unit of output.",
+               "unit/unit", min=0),
+        SOURCE)),
+    Table("existing_capacity", "Capacity standing before the first model year, by the year "
+          "it is still available (its retirement profile).", ("technology", "year"), (
+        Column("technology", "str", "Technology.", references="technologies.technology"),
+        YEAR,
+        Column("capacity_m_per_yr", "float", "Existing capacity still available that year.",
+               "M unit/yr", min=0),
+        SOURCE), series=True, required=False),
+    Table("caps", "CO2 caps per sector and year (sector `all`: economy-wide cap over all "
+          "sectors). Scope 1 or scope 1+2 is a run setting.", ("sector", "year"), (
+        Column("sector", "str", "Capped sector, or `all`.", references="sectors.sector",
+               extra_values=(SECTOR_ALL,)),
+        YEAR,
+        Column("cap_mtco2", "float", "Most CO2 the sector may emit that year.", "Mt-CO2/yr",
+               min=0),
+        SOURCE), series=True, required=False),
+    Table("carbon_price", "Carbon price path (levy or ETS price) on direct emissions.",
+          ("year",), (
+        YEAR,
+        Column("price_jpy_per_tco2", "float", "Price per tonne of CO2.", "JPY/t-CO2", min=0),
+        SOURCE), series=True, required=False),
+    Table("subsidies", "Capital subsidy programmes.", ("programme",), (
+        Column("programme", "str", "Programme identifier."),
+        Column("rate", "float", "Share of capex paid by the programme.", "fraction", min=0,
+               max=1),
+        Column("first_year", "int", "First year investments may receive it.", "year"),
+        Column("last_year", "int", "Last year investments may receive it.", "year"),
+        Column("budget_bjpy_per_yr", "float", "Annual budget; blank means unlimited.",
+               "BJPY/yr", required=False, min=0),
+        SOURCE), required=False),
+    Table("subsidy_eligibility", "Technologies each subsidy programme may fund.",
+          ("programme", "technology"), (
+        Column("programme", "str", "Programme.", references="subsidies.programme"),
+        Column("technology", "str", "Eligible technology.",
+               references="technologies.technology"),
+        SOURCE), required=False),
+    Table("tax_schemes", "Carbon-neutral investment promotion tax schemes (choose one in "
+          "the run settings).", ("scheme",), (
+        Column("scheme", "str", "Scheme identifier."),
+        Column("first_year", "int", "First year investments qualify.", "year"),
+        Column("last_year", "int", "Last year investments qualify.", "year"),
+        Column("tax_rate", "float", "Corporate tax rate used to value special depreciation.",
+               "fraction", min=0, max=1),
+        Column("credit_cap_share", "float", "Credits are capped at this share of corporate "
+               "tax.", "fraction", min=0, max=1),
+        Column("eligible_cap_bjpy_per_plan", "float", "Eligible investment per certified plan.",
+               "BJPY", min=0),
+        SOURCE), required=False),
+    Table("tax_tiers", "Tiers of a scheme: a carbon-productivity gain of at least min_gain "
+          "earns credit_rate as a credit or sd_rate as special depreciation.",
+          ("scheme", "firm_size", "min_gain"), (
+        Column("scheme", "str", "Scheme.", references="tax_schemes.scheme"),
+        Column("firm_size", "str", "Firms the tier applies to (all, large, sme).",
+               choices=FIRM_SIZES),
+        Column("min_gain", "float", "Minimum carbon-productivity gain.", "fraction", min=0),
+        Column("credit_rate", "float", "Tax credit as share of the investment.", "fraction",
+               min=0, max=1),
+        Column("sd_rate", "float", "Extra first-year depreciation as share of the investment.",
+               "fraction", min=0, max=1),
+        SOURCE), required=False),
+)
+
+TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

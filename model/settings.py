@@ -1,0 +1,59 @@
+"""Run settings: the one small file (`settings.toml`) beside a dataset's tables.
+
+Each field carries its description, unit and allowed values as metadata, so
+the loader checks it and the data reference documents it from one place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+def _setting(default: Any, description: str, unit: str = "", choices: tuple = (),
+             min: float | None = None, max: float | None = None) -> Any:
+    return field(default=default, metadata=dict(description=description, unit=unit,
+                                                choices=choices, min=min, max=max))
+
+
+@dataclass(frozen=True)
+class Settings:
+    start_year: int = _setting(2025, "First model year.", "year", min=1990, max=2100)
+    end_year: int = _setting(2050, "Last model year.", "year", min=1990, max=2100)
+    year_step: int = _setting(1, "Years between model years; each model year stands for "
+                              "this many calendar years (the last one too).", "yr", min=1,
+                              max=20)
+    perspective: str = _setting("private", "Cost the optimiser minimises: private (firms' "
+                                "cost net of subsidies and tax benefits, at the private rate) "
+                                "or social (transfers excluded, at the social rate).",
+                                choices=("private", "social"))
+    discount_rate_private: float = _setting(0.08, "Private hurdle rate: annualises capital "
+                                            "and discounts in the private view, and values "
+                                            "special depreciation.", "1/yr", min=0, max=1)
+    discount_rate_social: float = _setting(0.03, "Social discount rate.", "1/yr", min=0, max=1)
+    cap_scope: str = _setting("scope1+2", "Emissions the caps count: direct only, or direct "
+                              "plus indirect from bought electricity and hydrogen.",
+                              choices=("scope1", "scope1+2"))
+    carbon_price_scope: str = _setting("scope1", "Emissions the carbon price is paid on "
+                                       "(GX-ETS prices direct emissions).",
+                                       choices=("scope1", "scope1+2"))
+    cumulative_cap_mtco2: float | None = _setting(None, "Optional budget on all sectors' "
+                                                  "emissions summed over the horizon "
+                                                  "(calendar years).", "Mt-CO2", min=0)
+    tax_scheme: str = _setting("none", "Scheme of tax_schemes.csv in force, or none.")
+    tax_base: str = _setting("net", "Base of the tax incentive: capex net of subsidy "
+                             "(compressed booking) or gross.", choices=("net", "gross"))
+    integer_units: bool = _setting(True, "Build technologies with a unit size in whole "
+                                   "units (a MIP); false relaxes them to an LP.")
+    slack_penalty_jpy_per_tco2: float = _setting(1.0e6, "Penalty on cap slack when an "
+                                                 "infeasible case is diagnosed.", "JPY/t-CO2",
+                                                 min=0)
+    time_limit_s: float = _setting(600.0, "Solver time limit.", "s", min=0)
+    mip_gap: float = _setting(1.0e-4, "Relative MIP gap at which HiGHS stops.", "fraction",
+                              min=0, max=1)
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start_year, self.end_year + 1, self.year_step))
+
+
+SETTING_FIELDS = {f.name: f for f in fields(Settings)}
