@@ -45,3 +45,30 @@ class SolverError(DecarbError):
     """The solver stopped without an optimal answer (time limit, numerical trouble)."""
 
     exit_code = 4
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A cap that cannot be met: by how much the cheapest plan still exceeds it."""
+
+    cap: str          # sector, economy-wide or cumulative
+    sector: str
+    year: int         # 0 for the cumulative budget
+    cap_mtco2: float
+    shortfall_mtco2: float
+
+    def __str__(self) -> str:
+        when = "over the horizon" if self.year == 0 else f"in {self.year}"
+        return (f"{self.sector} cannot meet its {self.cap} cap {when}: cap "
+                f"{self.cap_mtco2:,.3f} Mt-CO2, short by {self.shortfall_mtco2:,.3f} Mt-CO2")
+
+
+class InfeasibleError(DecarbError):
+    """The policy case has no solution; names the caps that cannot be met."""
+
+    exit_code = 3
+
+    def __init__(self, shortfalls: list[Shortfall], detail: str = ""):
+        self.shortfalls = shortfalls
+        lines = [str(s) for s in shortfalls] or [detail]
+        super().__init__("The case is infeasible:\n" + "\n".join(f"  - {l}" for l in lines))

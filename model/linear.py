@@ -1,0 +1,91 @@
+"""Bulk construction of Pyomo variables and linear constraints from pandas tables.
+
+Every variable family is kept beside the model as a table of its index columns
+plus a `var` column holding the Pyomo VarData, so constraint terms are built by
+merging tables, and each constraint family is added with one rule that returns
+a prebuilt LinearExpression (the fast Pyomo pattern: no expression arithmetic
+per element).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression
+
+SENSES = ("<=", ">=", "==")
+
+
+def _index(frame: pd.DataFrame, keys: list[str]) -> list:
+    """Pyomo index values: scalars for one key, tuples for several."""
+    if len(keys) == 1:
+        return frame[keys[0]].tolist()
+    return list(frame[keys].itertuples(index=False, name=None))
+
+
+def add_var(m: pyo.ConcreteModel, name: str, index: pd.DataFrame, doc: str,
+            domain=pyo.NonNegativeReals) -> pd.DataFrame:
+    """Add a variable family over the rows of `index`; return `index` with a `var` column."""
+    keys = list(index.columns)
+    index = index.drop_duplicates().reset_index(drop=True)
+    values = _index(index, keys)
+    setattr(m, f"{name}_index", pyo.Set(initialize=values, dimen=len(keys), ordered=True))
+    var = pyo.Var(getattr(m, f"{name}_index"), domain=domain, doc=doc)
+    setattr(m, name, var)
+    table = index.copy()
+    table["var"] = [var[i] for i in values]
+    return table
+
+
+def add_constraints(m: pyo.ConcreteModel, name: str, terms: pd.DataFrame, keys: list[str],
+                    sense: str, rhs: pd.DataFrame | float, doc: str) -> pd.DataFrame:
+    """Add `sum(coef * var) <sense> rhs` for every distinct `keys` in `terms`.
+
+    `terms` has the key columns, `var` and `coef`; `rhs` is a number or a table
+    with the key columns and `rhs`. Rows of `rhs` without terms are dropped
+    (the validator makes sure no demanded row is empty). Returns the table of
+    constraint rows (keys, `con`) for reading duals.
+    """
+    assert sense in SENSES
+    terms = terms[terms["coef"] != 0].sort_values(keys, kind="stable")
+    rows = terms[keys].drop_duplicates()
+    if isinstance(rhs, pd.DataFrame):
+        rows = rows.merge(rhs[keys + ["rhs"]], on=keys, how="left").fillna({"rhs": 0.0})
+    else:
+        rows = rows.assign(rhs=float(rhs))
+    starts = np.flatnonzero(~terms[keys].duplicated().to_numpy())
+    bounds = np.append(starts, len(terms))
+    coefs, variables = terms["coef"].to_numpy(float), terms["var"].to_numpy(object)
+    index = _index(rows, keys)
+    body = {i: (coefs[a:b].tolist(), variables[a:b].tolist())
+            for i, a, b in zip(index, bounds[:-1], bounds[1:])}
+    bound = dict(zip(index, rows["rhs"].to_numpy(float)))
+
+    def rule(_m, *key):
+        i = key[0] if len(key) == 1 else key
+        c, v = body[i]
+        expr = LinearExpression(constant=0.0, linear_coefs=c, linear_vars=v)
+        b = bound[i]
+        return (None, expr, b) if sense == "<=" else (b, expr, None) if sense == ">=" \
+            else (b, expr, b)
+
+    setattr(m, f"{name}_index", pyo.Set(initialize=index, dimen=len(keys), ordered=True))
+    con = pyo.Constraint(getattr(m, f"{name}_index"), rule=rule, doc=doc)
+    setattr(m, name, con)
+    rows = rows.copy()
+    rows["con"] = [con[i] for i in index]
+    return rows
+
+
+def terms_of(table: pd.DataFrame, coef: pd.Series | float | str, **keys: object) -> pd.DataFrame:
+    """Constraint terms from a variable table: its `var`, a coefficient, key columns.
+
+    `coef` may be a column name of `table`, a Series aligned with it or a number;
+    `keys` maps key column names to a column name of `table` or a constant.
+    """
+    out = pd.DataFrame(index=table.index)
+    for key, source in keys.items():
+        out[key] = table[source] if isinstance(source, str) and source in table else source
+    out["var"] = table["var"]
+    out["coef"] = table[coef] if isinstance(coef, str) else coef
+    return out

@@ -1,0 +1,89 @@
+"""One run of a case: build, solve, diagnose infeasibility, collect results."""
+from __future__ import annotations
+
+import dataclasses
+import platform
+import time
+from dataclasses import dataclass
+from importlib.metadata import version
+
+import pandas as pd
+
+from .build import Built, build_model
+from .dataset import Dataset
+from .errors import InfeasibleError, Shortfall, SolverError
+from .results import result_tables, values
+from .solve import Solution, Status, solve
+
+CAP_KINDS = {"enforce_sector_cap": "sector", "enforce_total_cap": "economy-wide",
+             "enforce_cumulative_cap": "cumulative"}
+SHORTFALL_TOLERANCE_MTCO2 = 1e-6
+
+
+@dataclass
+class RunResult:
+    built: Built
+    solution: Solution
+    tables: dict[str, pd.DataFrame]
+    meta: dict
+
+
+def run_case(ds: Dataset) -> RunResult:
+    """Solve `ds`; raise InfeasibleError naming the caps that cannot be met, or
+    SolverError when HiGHS stops without an optimal answer."""
+    t0 = time.perf_counter()
+    built = build_model(ds)
+    build_s = time.perf_counter() - t0
+    solution = solve(built)
+    if solution.status is Status.INFEASIBLE:
+        raise InfeasibleError(*diagnose(ds))
+    if not solution.ok:
+        raise SolverError(f"HiGHS stopped without an optimal solution: "
+                          f"{solution.status.value} (time limit "
+                          f"{ds.settings.time_limit_s:g} s)")
+    t1 = time.perf_counter()
+    tables = result_tables(built, solution)
+    times = {"build": build_s, **solution.times_s, "results": time.perf_counter() - t1}
+    return RunResult(built, solution, tables, run_meta(ds, solution, times))
+
+
+def diagnose(ds: Dataset) -> tuple[list[Shortfall], str]:
+    """Re-solve with penalised slack on every cap; the slack left is the shortfall."""
+    built = build_model(ds, with_slack=True)
+    solution = solve(built)
+    if not solution.ok:
+        return [], ("infeasible even with every CO2 cap relaxed: demand cannot be met "
+                    "with the capacity, supply limits and technologies given")
+    shortfalls = []
+    for name, kind in CAP_KINDS.items():
+        slack = built.vars.get(f"{name}_slack")
+        if slack is None:
+            continue
+        rhs = built.cons[name].set_index(["sector", "year"])["rhs"]
+        amount = values(slack)
+        for (sector, year), short in zip(slack[["sector", "year"]].itertuples(index=False),
+                                         amount):
+            if short > SHORTFALL_TOLERANCE_MTCO2:
+                shortfalls.append(Shortfall(kind, sector, int(year),
+                                            float(rhs[(sector, year)]), float(short)))
+    return shortfalls, ""
+
+
+def run_meta(ds: Dataset, solution: Solution, times: dict[str, float]) -> dict:
+    return {
+        "settings": dataclasses.asdict(ds.settings),
+        "input_hash": ds.input_hash,
+        "versions": {"decarb": version("decarb"), "pyomo": version("pyomo"),
+                     "highspy": version("highspy"), "pandas": version("pandas"),
+                     "python": platform.python_version()},
+        "solver": {"name": solution.solver, "status": solution.status.value,
+                   "objective_mjpy": solution.objective_mjpy, "mip": solution.is_mip,
+                   "mip_gap": solution.mip_gap,
+                   "duals": ("from the LP with the integer decisions fixed"
+                             if solution.is_mip else "from the LP")},
+        "times_s": {k: round(float(v), 4) for k, v in times.items()},
+        "warnings": [str(w) for w in ds.warnings],
+        "units": "money in BJPY, emissions in Mt-CO2/yr, quantities in millions of each "
+                 "commodity's unit per year (Mt or PJ), MAC in JPY/t-CO2 of its year",
+    }
+
