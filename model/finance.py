@@ -1,8 +1,8 @@
 """Finance as pure functions: annuities, discounting, the value of tax incentives.
 
-Conventions: cash flows of a calendar year t are discounted to the first model
+Conventions: running costs of calendar year t are discounted to the first model
 year y0 by (1 + r) ** -(t - y0); capital is spent at the start of its build
-year and repaid by an annuity over each year of its life.
+year and repaid by an annuity at the end of each year of its life.
 """
 from __future__ import annotations
 
@@ -44,17 +44,21 @@ def annuity_weight(rate: float, life_yr: int, build_year: int, first_year: int,
                    horizon_end: int) -> float:
     """Present value, per unit of capital, of the annuities that fall inside the horizon.
 
-    Capital built in `build_year` is repaid by CRF(rate, life) in each year of
-    its life; only the years before `horizon_end` (exclusive) count, so a late
-    build is not charged for service beyond the horizon.
+    Capital spent at the start of `build_year` is repaid by CRF(rate, life) at
+    the end of each year of its life, so a build repaid wholly inside the
+    horizon costs exactly its capital, discounted to the build year. Only the
+    years before `horizon_end` (exclusive) count, so a late build is not
+    charged for service beyond the horizon.
 
+    >>> round(annuity_weight(0.08, 10, 2025, 2025, 2040), 6)  # whole life inside
+    1.0
     >>> round(annuity_weight(0.0, 10, 2045, 2025, 2051), 6)   # 6 of 10 years inside
     0.6
     """
     last = min(build_year + life_yr, horizon_end)
-    in_horizon = np.arange(build_year, last)
+    year_ends = np.arange(build_year, last) + 1
     return capital_recovery_factor(rate, life_yr) * float(
-        discount_factors(rate, first_year, in_horizon).sum())
+        discount_factors(rate, first_year, year_ends).sum())
 
 
 def special_depreciation_value(tax_rate: float, rate: float, statutory_life_yr: int,

@@ -120,7 +120,8 @@ def investments(b: Built) -> pd.DataFrame:
     table[subsidy_columns] = table[subsidy_columns].fillna(0.0)
     incentive = flows.loc[flows["incentive"] != "none"].groupby(keys)["incentive"] \
         .agg(lambda s: "+".join(sorted(set(s))))
-    table["tax_incentive"] = table.set_index(keys).index.map(incentive).fillna("none")
+    table["tax_incentive"] = pd.Series(table.set_index(keys).index.map(incentive),
+                                       dtype=object).fillna("none").to_numpy()
     table["net_capex_bjpy"] = (table["capex_bjpy"] - table[subsidy_columns].sum(axis=1)
                                - table["tax_benefit_bjpy"])
     table.insert(1, "sector", table["technology"].map(b.p.tech["sector"]))

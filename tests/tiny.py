@@ -2,7 +2,7 @@
 
 Sector `steel` makes 1 Mt/yr of product `steel` (unit t) in every year.
 - `old` (incumbent): 10 GJ coal per t; coal emits 0.1 t-CO2/GJ, so 1 t-CO2/t.
-  Existing capacity 2 Mt/yr in every year; no capex needed.
+  Existing capacity 2 Mt/yr in every year; rebuilding one costs 50,000 JPY/(t/yr).
 - `new` (electrification): 1 GJ electricity per t (scope 2 factor 0 unless a
   test sets one); capex 1,000 JPY/(t/yr), life 30 yr, first year 2025.
 Coal costs 100 JPY/GJ, so `old` costs 1,000 JPY/t to run. Electricity costs
@@ -50,8 +50,8 @@ def tiny_frames(**changes: pd.DataFrame) -> dict[str, pd.DataFrame]:
                  life_yr=30, first_year=2025),
         ]),
         "technology_costs": frame([
-            dict(technology="old", year=2025, capex_jpy_per_unit_yr=0.0),
-            dict(technology="old", year=2050, capex_jpy_per_unit_yr=0.0),
+            dict(technology="old", year=2025, capex_jpy_per_unit_yr=50000.0),
+            dict(technology="old", year=2050, capex_jpy_per_unit_yr=50000.0),
             dict(technology="new", year=2025, capex_jpy_per_unit_yr=1000.0),
             dict(technology="new", year=2050, capex_jpy_per_unit_yr=1000.0),
         ]),
@@ -74,3 +74,36 @@ def tiny_settings(**changes) -> Settings:
     base = dict(start_year=2025, end_year=2030, year_step=5, tax_scheme="none")
     base.update(changes)
     return Settings(**base)
+
+
+def one_year(**changes) -> Settings:
+    """A single model year: the horizon is 2025 alone, discounting drops out of
+    running costs and capital is charged one annuity, paid at the year's end."""
+    return tiny_settings(end_year=2025, year_step=1, **changes)
+
+
+CRF_8PCT_30YR = 0.08 * 1.08 ** 30 / (1.08 ** 30 - 1)     # 0.0888274
+
+
+def capital_per_year(capex_jpy: float) -> float:
+    """One year's annuity of a 30-year, 8% build, in start-of-year money (JPY/(t/yr))."""
+    return capex_jpy * CRF_8PCT_30YR / 1.08
+
+
+def costs(technology: str, capex: float, fixed_om: float = 0.0,
+          var_om: float = 0.0) -> list[dict]:
+    return [dict(technology=technology, year=y, capex_jpy_per_unit_yr=capex,
+                 fixed_om_jpy_per_unit_yr=fixed_om, var_om_jpy_per_unit=var_om)
+            for y in (2025, 2050)]
+
+
+def flat(**row) -> list[dict]:
+    """The same row at both anchor years."""
+    return [dict(row, year=2025), dict(row, year=2050)]
+
+
+def solve_tiny(settings: Settings | None = None, **changes: pd.DataFrame):
+    from model.loading import dataset_from_frames
+    from model.run import run_case
+
+    return run_case(dataset_from_frames(tiny_frames(**changes), settings or one_year()))

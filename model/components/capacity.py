@@ -5,6 +5,7 @@ Formulation section 2 and the growth limits of section 3:
   act[k,y] <= availability[k] * cap[k,y]
   new[k,y] = unit_size[k] * units[k,y]        (units integer, where a size is given)
   cap[k,y] <= (1 + g[k]) ** (y - y_prev) * cap[k,y_prev] + seed[k]
+             (first year: existing capacity + seed)
 `cap` is operating capacity: capacity standing but not operated is idle
 (early retirement or mothballing), pays no fixed O&M, and is reported as
 stranded.
@@ -74,21 +75,24 @@ def _whole_units(b: Built, new: pd.DataFrame) -> None:
 
 
 def _growth(b: Built, cap: pd.DataFrame) -> None:
+    """In the first model year the limit is the existing capacity plus the seed."""
     tech, years = b.p.tech, b.p.years
     limited = cap.loc[cap["technology"].map(tech["max_growth_per_yr"]).notna()]
-    previous = dict(zip(years[1:], years[:-1]))
-    now = limited.loc[limited["year"].isin(previous)]
-    if now.empty:
+    if limited.empty:
         return
-    before = now[["technology", "year"]].assign(prev=now["year"].map(previous)).merge(
-        limited.rename(columns={"year": "prev"}), on=["technology", "prev"])
+    previous = dict(zip(years[1:], years[:-1]))
+    before = limited[["technology", "year"]].assign(prev=limited["year"].map(previous)) \
+        .merge(limited.rename(columns={"year": "prev"}), on=["technology", "prev"])
     rate = before["technology"].map(tech["max_growth_per_yr"])
     factor = (1 + rate) ** (before["year"] - before["prev"])
+    rhs = limited[["technology", "year"]].merge(b.p.residual, how="left").fillna(
+        {"capacity_m_per_yr": 0.0})
+    first = rhs["year"] == years[0]
+    rhs["rhs"] = rhs["technology"].map(tech["growth_seed_m_per_yr"]) \
+        + rhs["capacity_m_per_yr"].where(first, 0.0)
     b.cons["limit_growth"] = add_constraints(
         b.m, "limit_growth",
-        pd.concat([terms_of(now, 1.0, technology="technology", year="year"),
+        pd.concat([terms_of(limited, 1.0, technology="technology", year="year"),
                    terms_of(before, -factor, technology="technology", year="year")]),
-        ["technology", "year"], "<=",
-        now[["technology", "year"]].assign(
-            rhs=now["technology"].map(tech["growth_seed_m_per_yr"]).to_numpy()),
+        ["technology", "year"], "<=", rhs,
         "Operating capacity <= (1+g)^dt x last year's + seed (M unit/yr)")

@@ -118,13 +118,14 @@ def _incentives(ds: Dataset, p: Parameters, groups: pd.DataFrame) -> pd.DataFram
         return none.drop(columns="sector")
     scheme = scheme.iloc[0]
     tiers = ds.tax_tiers.loc[ds.tax_tiers["scheme"] == s.tax_scheme] \
-        .rename(columns={"firm_size": "group"}).sort_values("min_gain")
+        .rename(columns={"firm_size": "group"})
     open_ = keys.loc[keys["year"].between(scheme["first_year"], scheme["last_year"])]
-    open_ = open_.assign(gain=open_["technology"].map(carbon_productivity_gain(ds, p)))
-    reached = pd.merge_asof(open_.sort_values("gain"), tiers[["group", "min_gain",
-                                                              "credit_rate", "sd_rate"]],
-                            left_on="gain", right_on="min_gain", by="group",
-                            direction="backward").dropna(subset=["min_gain"])
+    open_ = open_.assign(gain=open_["technology"].map(carbon_productivity_gain(ds, p))
+                         .astype(float))
+    candidates = open_.merge(tiers[["group", "min_gain", "credit_rate", "sd_rate"]],
+                             on="group")
+    reached = candidates.loc[candidates["gain"] >= candidates["min_gain"]] \
+        .sort_values("min_gain").drop_duplicates(["technology", "year", "group"], keep="last")
     life = reached["sector"].map(ds.sectors.set_index("sector")["statutory_life_yr"])
     sd_value = _per_unique(lambda n, r: finance.special_depreciation_value(
         scheme["tax_rate"], s.discount_rate_private, int(n), r), life, reached["sd_rate"])
