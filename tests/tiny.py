@@ -107,3 +107,16 @@ def solve_tiny(settings: Settings | None = None, **changes: pd.DataFrame):
     from model.run import run_case
 
     return run_case(dataset_from_frames(tiny_frames(**changes), settings or one_year()))
+
+
+def write_case(folder, frames: dict[str, pd.DataFrame], settings: Settings):
+    """Write a case as a dataset folder: one CSV per table and settings.toml."""
+    from dataclasses import asdict
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, table in frames.items():
+        table.to_csv(folder / f"{name}.csv", index=False)
+    lines = [f"{key} = {str(value).lower() if isinstance(value, bool) else repr(value)}"
+             .replace("'", '"') for key, value in asdict(settings).items() if value is not None]
+    (folder / "settings.toml").write_text("\n".join(lines) + "\n")
+    return folder
