@@ -13,6 +13,8 @@ import pandas as pd
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
+from .errors import InfeasibleError
+
 SENSES = ("<=", ">=", "==")
 
 
@@ -42,14 +44,15 @@ def add_constraints(m: pyo.ConcreteModel, name: str, terms: pd.DataFrame, keys: 
     """Add `sum(coef * var) <sense> rhs` for every distinct `keys` in `terms`.
 
     `terms` has the key columns, `var` and `coef`; `rhs` is a number or a table
-    with the key columns and `rhs`. Rows of `rhs` without terms are dropped
-    (the validator makes sure no demanded row is empty). Returns the table of
-    constraint rows (keys, `con`) for reading duals.
+    with the key columns and `rhs`. A row of `rhs` without terms that an empty
+    sum cannot satisfy (demand where nothing can produce) makes the case
+    infeasible. Returns the table of constraint rows (keys, `con`) for duals.
     """
     assert sense in SENSES
     terms = terms[terms["coef"] != 0].sort_values(keys, kind="stable")
     rows = terms[keys].drop_duplicates()
     if isinstance(rhs, pd.DataFrame):
+        _check_empty_rows(name, doc, rows, rhs[keys + ["rhs"]], keys, sense)
         rows = rows.merge(rhs[keys + ["rhs"]], on=keys, how="left").fillna({"rhs": 0.0})
     else:
         rows = rows.assign(rhs=float(rhs))
@@ -75,6 +78,20 @@ def add_constraints(m: pyo.ConcreteModel, name: str, terms: pd.DataFrame, keys: 
     rows = rows.copy()
     rows["con"] = [con[i] for i in index]
     return rows
+
+
+def _check_empty_rows(name: str, doc: str, rows: pd.DataFrame, rhs: pd.DataFrame,
+                      keys: list[str], sense: str) -> None:
+    empty = rhs.merge(rows, on=keys, how="left", indicator=True)
+    empty = empty.loc[empty["_merge"] == "left_only"]
+    violated = empty.loc[(empty["rhs"] > 0) if sense == ">=" else
+                         (empty["rhs"] < 0) if sense == "<=" else (empty["rhs"] != 0)]
+    if not violated.empty:
+        where = "; ".join(", ".join(f"{k} {v}" for k, v in zip(keys, row[:-1]))
+                          + f" (needs {row[-1]:g})"
+                          for row in violated[keys + ["rhs"]].itertuples(index=False))
+        raise InfeasibleError([], f"{name}: nothing in the model can take part in "
+                                  f"'{doc}' at {where}")
 
 
 def terms_of(table: pd.DataFrame, coef: pd.Series | float | str, **keys: object) -> pd.DataFrame:

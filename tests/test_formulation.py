@@ -253,3 +253,12 @@ def test_hot_heat_serves_cooler_bands():
                    + flat(commodity="heat_100", demand_m_per_yr=1.0))
     assert output(r, "heat_pump") == pytest.approx(0.0)
     assert output(r, "furnace") == pytest.approx(2.0)
+
+
+def test_demand_nothing_can_meet_in_a_year_is_infeasible_not_dropped():
+    # only `new` makes steel, and not before 2030: 2025 demand cannot be met
+    technologies = tiny_frames()["technologies"].assign(first_year=[2100, 2030])
+    with pytest.raises(InfeasibleError, match="balance_commodity.*commodity steel, year 2025"):
+        solve_tiny(tiny_settings(), technologies=technologies,
+                   existing_capacity=frame([]).reindex(columns=["technology", "year",
+                                                                "capacity_m_per_yr"]))

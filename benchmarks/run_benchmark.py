@@ -1,0 +1,81 @@
+"""Time each stage of a run on the default case and on synthetic cases scaled up.
+
+    python benchmarks/run_benchmark.py                 # 1x, 10x, 100x
+    python benchmarks/run_benchmark.py --scales 1 10   # a quicker look
+
+Stages: load + validate, build (Pyomo), hand-over (standard form -> HiGHS),
+HiGHS solve (including the fixed-integer LP of a MIP), results, write. The
+last column is the ratio of the whole run to HiGHS's own solve time: how much
+the Python front end costs on top of the solver.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+t_import = time.perf_counter()
+from pyomo.environ import Constraint, Var  # noqa: E402
+
+from benchmarks.scale import replicate  # noqa: E402
+from model.build import build_model  # noqa: E402
+from model.loading import read_dataset  # noqa: E402
+from model.results import result_tables  # noqa: E402
+from model.runstore import write_run  # noqa: E402
+from model.solve import solve  # noqa: E402
+IMPORT_S = time.perf_counter() - t_import
+
+
+def measure(data: Path, out: Path) -> dict[str, float]:
+    times: dict[str, float] = {}
+    t = time.perf_counter()
+    ds = read_dataset(data)
+    times["load+validate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    built = build_model(ds)
+    times["build"] = time.perf_counter() - t
+    solution = solve(built)
+    if not solution.ok:
+        raise SystemExit(f"{data}: {solution.status.value}")
+    times["hand-over"] = solution.times_s["handover"]
+    times["highs"] = solution.times_s["solve"] + solution.times_s.get("fixed_lp", 0.0)
+    t = time.perf_counter()
+    tables = result_tables(built, solution)
+    times["results"] = time.perf_counter() - t
+    t = time.perf_counter()
+    write_run(out, tables, {})
+    times["write"] = time.perf_counter() - t
+    times["total"] = sum(times.values())
+    times["rows"] = sum(len(c) for c in built.m.component_objects(ctype=Constraint))
+    times["columns"] = sum(len(v) for v in built.m.component_objects(ctype=Var))
+    times["mip"] = float(solution.is_mip)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT / "data" / "japan")
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
+    args = parser.parse_args()
+    print(f"import (pyomo, pandas, highspy): {IMPORT_S:.2f} s")
+    header = ["scale", "rows", "columns", "mip", "load+validate", "build", "hand-over", "highs",
+              "results", "write", "total", "total/highs"]
+    print(" | ".join(header))
+    with tempfile.TemporaryDirectory() as tmp:
+        for scale in args.scales:
+            data = args.data if scale == 1 else replicate(args.data, Path(tmp) / f"x{scale}",
+                                                          scale)
+            t = measure(data, Path(tmp) / f"run{scale}")
+            print(" | ".join([f"{scale}x", f"{int(t['rows']):,}", f"{int(t['columns']):,}",
+                              "yes" if t["mip"] else "no"]
+                             + [f"{t[k]:.2f}" for k in header[4:11]]
+                             + [f"{t['total'] / t['highs']:.2f}"]), flush=True)
+
+
+if __name__ == "__main__":
+    main()
