@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .build import Built
+from .built import Built
 from .schema import SECTOR_ALL
 from .solve import Solution
 

@@ -9,7 +9,8 @@ from importlib.metadata import version
 
 import pandas as pd
 
-from .build import Built, build_model
+from .build import build_model
+from .built import Built
 from .dataset import Dataset
 from .errors import InfeasibleError, Shortfall, SolverError
 from .results import result_tables, values

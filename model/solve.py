@@ -19,7 +19,7 @@ import numpy as np
 from pyomo.core.base.constraint import ConstraintData
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
-from .build import Built
+from .built import Built
 
 
 class Status(enum.Enum):

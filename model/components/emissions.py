@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 import pyomo.environ as pyo
 
-from ..build import Built
+from ..built import Built
 from ..linear import add_constraints, add_var, terms_of
 from ..parameters import scope2_coefficients
 from ..schema import SECTOR_ALL

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .. import finance
-from ..build import Built
+from ..built import Built
 from ..dataset import Dataset
 from ..linear import add_constraints, add_var, terms_of
 from ..parameters import MJPY_PER_BJPY, Parameters, scope2_coefficients

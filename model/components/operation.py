@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..build import Built
+from ..built import Built
 from ..linear import add_constraints, add_var, terms_of
 
 
