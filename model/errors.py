@@ -9,7 +9,8 @@ class Problem:
     """One thing wrong with the input: where it is, what was found, what was expected."""
 
     file: str
-    row: int | None      # 1-based data row (the header is row 0); None for a whole file
+    row: int | None      # 1-based data row (header: row 0); the line in settings.toml;
+    #                      None for a whole file
     column: str | None
     value: str
     expected: str

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+SETTINGS_FILE = "settings.toml"
+
 
 def _setting(default: Any, description: str, unit: str = "", choices: tuple = (),
              min: float | None = None, max: float | None = None) -> Any:
