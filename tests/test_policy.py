@@ -120,3 +120,17 @@ def test_incentive_closed_outside_its_years():
     changes["tax_schemes"] = changes["tax_schemes"].assign(first_year=2021, last_year=2023)
     r = solve_tiny(one_year(tax_scheme="cn"), **changes)
     assert investment(r)["tax_incentive"] == "none"
+
+
+@pytest.mark.parametrize("base, benefit_share", [("net", 0.10 * 0.5), ("gross", 0.10)])
+def test_tax_base_net_or_gross(base, benefit_share):
+    # Half-subsidised new with a 10% credit is cheaper than old either way
+    # ((1 - 0.5 - 0.05) x 1,645 + 100 < 1,000), so it takes all 1 Mt/yr: 20 BJPY capex.
+    changes = scheme()
+    changes.update(subsidies=subsidy(0.5)["subsidies"],
+                   subsidy_eligibility=subsidy(0.5)["subsidy_eligibility"])
+    r = solve_tiny(one_year(tax_scheme="cn", tax_base=base), **changes)
+    row = investment(r)
+    assert row["new_capacity_m_per_yr"] == pytest.approx(1.0)
+    assert row["tax_benefit_bjpy"] == pytest.approx(benefit_share * 20.0)
+    assert row["subsidy_gx_bjpy"] == pytest.approx(10.0)
