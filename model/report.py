@@ -6,7 +6,7 @@ import pandas as pd
 from .schema import SECTOR_ALL
 
 REPORT_YEARS = (2025, 2030, 2040, 2050)
-MIX_SHOWN = 3        # technologies named per sector-year
+MIX_SHOWN = 2        # technologies named per product and year
 
 
 def report_years(years: list[int]) -> list[int]:
@@ -37,15 +37,21 @@ def sector_summary(tables: dict[str, pd.DataFrame], years: list[int]) -> pd.Data
 
 
 def _mix(production: pd.DataFrame, years: list[int]) -> pd.DataFrame:
-    """Largest technologies by share of their product's output, e.g. 'bf_bof 70%'."""
-    p = production.loc[production["year"].isin(years) & (production["output_m_per_yr"] > 1e-9)]
+    """Largest technologies by share of each product's output,
+    e.g. 'steel_flat: bf_bof 70%, eaf 30%; steel_long: scrap_eaf 100%'."""
+    p = production.loc[production["year"].isin(years)
+                       & production["kind"].isin(("product", "heat"))
+                       & (production["output_m_per_yr"] > 1e-9)]
     share = p["output_m_per_yr"] / p.groupby(["product", "year"])["output_m_per_yr"] \
         .transform("sum")
-    p = p.assign(share=share).sort_values("share", ascending=False)
-    top = p.groupby(["sector", "year"]).head(MIX_SHOWN)
-    text = top.assign(label=top["technology"] + " " + (100 * top["share"]).round().astype(int)
-                      .astype(str) + "%")
-    return text.groupby(["sector", "year"], as_index=False)["label"].agg(", ".join) \
+    p = p.assign(share=share).sort_values(["product", "share"], ascending=[True, False])
+    top = p.groupby(["product", "year"]).head(MIX_SHOWN)
+    top = top.assign(label=top["technology"] + " "
+                     + (100 * top["share"]).round().astype(int).astype(str) + "%")
+    by_product = top.groupby(["sector", "product", "year"], as_index=False)["label"] \
+        .agg(", ".join)
+    by_product["label"] = by_product["product"] + ": " + by_product["label"]
+    return by_product.groupby(["sector", "year"], as_index=False)["label"].agg("; ".join) \
         .rename(columns={"label": "mix"})
 
 

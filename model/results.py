@@ -90,11 +90,12 @@ def production(b: Built) -> pd.DataFrame:
         on=keys, how="left").fillna(0.0)
     table["stranded_capacity_m_per_yr"] = (table["built_m_per_yr"] + table["existing_m_per_yr"]
                                            - table["operating_capacity_m_per_yr"]).clip(0)
-    unit = tech["output"].map(b.ds.commodities.set_index("commodity")["unit"])
-    table = table.assign(sector=table["technology"].map(tech["sector"]),
-                         product=table["technology"].map(tech["output"]),
-                         unit=table["technology"].map(unit))
-    return table[["sector", "product", "technology", "year", "unit", "output_m_per_yr",
+    commodities = b.ds.commodities.set_index("commodity")
+    output = table["technology"].map(tech["output"])
+    table = table.assign(sector=table["technology"].map(tech["sector"]), product=output,
+                         kind=output.map(commodities["kind"]),
+                         unit=output.map(commodities["unit"]))
+    return table[["sector", "product", "kind", "technology", "year", "unit", "output_m_per_yr",
                   "operating_capacity_m_per_yr", "stranded_capacity_m_per_yr"]] \
         .sort_values(["sector", "product", "technology", "year"]).reset_index(drop=True)
 
