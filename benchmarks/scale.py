@@ -7,7 +7,7 @@ multiplied by n so each copy faces the same conditions as the original.
 """
 from __future__ import annotations
 
-import shutil
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -18,10 +18,14 @@ ID_COLUMNS = ("sector", "commodity", "output", "technology", "replaces")
 NATIONAL_TOTALS = {"supply_limits": "max_m_per_yr", "subsidies": "budget_bjpy_per_yr"}
 
 
-def replicate(source: Path, target: Path, copies: int) -> Path:
-    """Write `copies` copies of the dataset in `source` into `target`."""
+def replicate(source: Path, target: Path, copies: int, relax_units: bool = False) -> Path:
+    """Write `copies` copies of the dataset in `source` into `target`; with
+    `relax_units`, unit-sized builds become continuous (an LP)."""
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copy(source / "settings.toml", target / "settings.toml")
+    settings = (source / "settings.toml").read_text()
+    if relax_units:
+        settings = re.sub(r"(?m)^integer_units\s*=.*$", "", settings) + "integer_units = false\n"
+    (target / "settings.toml").write_text(settings)
     tables = {t.name: pd.read_csv(source / t.file, dtype=str, keep_default_na=False)
               for t in TABLES if (source / t.file).exists()}
     owned = set(tables["sectors"]["sector"]) | set(tables["technologies"]["technology"]) | \
