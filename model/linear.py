@@ -25,14 +25,20 @@ def _index(frame: pd.DataFrame, keys: list[str]) -> list:
     return list(frame[keys].itertuples(index=False, name=None))
 
 
+def _add_set(m: pyo.ConcreteModel, name: str, values: list, dimen: int) -> pyo.Set:
+    """The sparse index set of a family, built once from precomputed tuples."""
+    index_set = pyo.Set(initialize=values, dimen=dimen, ordered=True)
+    setattr(m, f"{name}_index", index_set)
+    return index_set
+
+
 def add_var(m: pyo.ConcreteModel, name: str, index: pd.DataFrame, doc: str,
             domain=pyo.NonNegativeReals) -> pd.DataFrame:
     """Add a variable family over the rows of `index`; return `index` with a `var` column."""
     keys = list(index.columns)
     index = index.drop_duplicates().reset_index(drop=True)
     values = _index(index, keys)
-    setattr(m, f"{name}_index", pyo.Set(initialize=values, dimen=len(keys), ordered=True))
-    var = pyo.Var(getattr(m, f"{name}_index"), domain=domain, doc=doc)
+    var = pyo.Var(_add_set(m, name, values, len(keys)), domain=domain, doc=doc)
     setattr(m, name, var)
     table = index.copy()
     table["var"] = [var[i] for i in values]
@@ -72,8 +78,7 @@ def add_constraints(m: pyo.ConcreteModel, name: str, terms: pd.DataFrame, keys: 
         return (None, expr, b) if sense == "<=" else (b, expr, None) if sense == ">=" \
             else (b, expr, b)
 
-    setattr(m, f"{name}_index", pyo.Set(initialize=index, dimen=len(keys), ordered=True))
-    con = pyo.Constraint(getattr(m, f"{name}_index"), rule=rule, doc=doc)
+    con = pyo.Constraint(_add_set(m, name, index, len(keys)), rule=rule, doc=doc)
     setattr(m, name, con)
     rows = rows.copy()
     rows["con"] = [con[i] for i in index]

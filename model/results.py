@@ -44,14 +44,9 @@ def emissions(b: Built, sol: Solution) -> pd.DataFrame:
     table["counted_mtco2"] = table[counted]
     caps = b.ds.caps[keys + ["cap_mtco2"]]
     table = table.merge(caps, on=keys, how="left").merge(_mac(b, sol), on=keys, how="left")
+    # Left merges keep the order: sectors as in sectors.csv, then the `all` rows.
     return table[["sector", "year", "scope1_mtco2", "scope2_mtco2", "captured_mtco2",
-                  "total_mtco2", "counted_mtco2", "cap_mtco2", "mac_jpy_per_tco2"]] \
-        .sort_values(keys, key=lambda c: c.map(_sector_last) if c.name == "sector" else c) \
-        .reset_index(drop=True)
-
-
-def _sector_last(sector: str) -> str:
-    return "~" if sector == SECTOR_ALL else sector
+                  "total_mtco2", "counted_mtco2", "cap_mtco2", "mac_jpy_per_tco2"]]
 
 
 def _mac(b: Built, sol: Solution) -> pd.DataFrame:

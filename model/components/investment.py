@@ -157,27 +157,30 @@ def _limits(b: Built, support: pd.DataFrame) -> None:
     if scheme.empty:
         return
     scheme = scheme.iloc[0]
+    # Per sector and year, in MJPY: credits <= cap share x corporate tax; investment
+    # under the incentive <= certified plans x eligible cap per plan.
     sectors = ds.sectors.set_index("sector")
-    credited = support.loc[support["incentive"] == "credit"]
-    if not credited.empty:
-        rhs = credited[["sector", "year"]].drop_duplicates()
-        rhs["rhs"] = (rhs["sector"].map(sectors["corporate_tax_bjpy_per_yr"])
-                      * scheme["credit_cap_share"] * MJPY_PER_BJPY * step)
-        b.cons["limit_tax_credit"] = add_constraints(
-            m, "limit_tax_credit",
-            terms_of(credited, credited["tax_benefit"] * capex, sector="sector", year="year"),
-            ["sector", "year"], "<=", rhs,
-            "Tax credits <= cap share x corporate tax x years (MJPY)")
-    eligible = support.loc[support["incentive"] != "none"]
-    if not eligible.empty:
-        rhs = eligible[["sector", "year"]].drop_duplicates()
-        rhs["rhs"] = (rhs["sector"].map(sectors["certified_plans_per_yr"])
-                      * scheme["eligible_cap_bjpy_per_plan"] * MJPY_PER_BJPY * step)
-        b.cons["limit_eligible_investment"] = add_constraints(
-            m, "limit_eligible_investment",
-            terms_of(eligible, eligible["tax_base"] * capex, sector="sector", year="year"),
-            ["sector", "year"], "<=", rhs,
-            "Investment under the tax incentive <= plans x cap per plan x years (MJPY)")
+    _sector_limit(b, "limit_tax_credit", support.loc[support["incentive"] == "credit"],
+                  "tax_benefit", sectors["corporate_tax_bjpy_per_yr"]
+                  * scheme["credit_cap_share"],
+                  "Tax credits <= cap share x corporate tax x years (MJPY)")
+    _sector_limit(b, "limit_eligible_investment", support.loc[support["incentive"] != "none"],
+                  "tax_base", sectors["certified_plans_per_yr"]
+                  * scheme["eligible_cap_bjpy_per_plan"],
+                  "Investment under the tax incentive <= plans x cap per plan x years (MJPY)")
+
+
+def _sector_limit(b: Built, name: str, support: pd.DataFrame, share: str,
+                  bjpy_per_yr: pd.Series, doc: str) -> None:
+    """sum(share x capex x support) over a sector's builds <= bjpy_per_yr[sector] x years."""
+    if support.empty:
+        return
+    rhs = support[["sector", "year"]].drop_duplicates()
+    rhs["rhs"] = rhs["sector"].map(bjpy_per_yr) * MJPY_PER_BJPY * b.p.step
+    b.cons[name] = add_constraints(
+        b.m, name, terms_of(support, support[share] * support["capex_jpy_per_unit_yr"],
+                            sector="sector", year="year"),
+        ["sector", "year"], "<=", rhs, doc)
 
 
 def _capital_charge(b: Built, support: pd.DataFrame) -> None:
