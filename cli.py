@@ -1,7 +1,8 @@
 """decarb: the command line. It parses and prints; the library does the work.
 
-Exit codes: 0 solved, 2 bad input, 3 infeasible (with the caps that cannot be
-met), 4 solver failure or time limit without a solution.
+Exit codes: 0 solved, 1 a file that cannot be written, 2 bad input, 3 infeasible
+(with the caps that cannot be met), 4 solver failure or time limit without a
+solution.
 """
 from __future__ import annotations
 
@@ -31,6 +32,10 @@ def reports_errors(command):
         except DecarbError as error:
             click.secho(str(error), fg="red", err=True)
             sys.exit(error.exit_code)
+        except OSError as error:      # e.g. a run folder that cannot be written
+            click.secho(f"{error.strerror or error}: {error.filename or ''}", fg="red",
+                        err=True)
+            sys.exit(1)
     return wrapper
 
 

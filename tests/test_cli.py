@@ -58,3 +58,11 @@ def test_validate_reports_a_valid_dataset(tmp_path):
     data = write_case(tmp_path / "case", tiny_frames(), one_year())
     result = invoke("validate", "--data", data)
     assert result.exit_code == 0 and "valid" in result.output
+
+
+def test_unwritable_run_folder_is_a_message_not_a_traceback(tmp_path):
+    data = write_case(tmp_path / "case", tiny_frames(), one_year())
+    (tmp_path / "blocker").write_text("a file where the run folder's parent should be")
+    result = invoke("run", "--data", data, "--out", tmp_path / "blocker" / "run")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "blocker" in result.output
