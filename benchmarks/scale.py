@@ -18,14 +18,15 @@ ID_COLUMNS = ("sector", "commodity", "output", "technology", "replaces")
 NATIONAL_TOTALS = {"supply_limits": "max_m_per_yr", "subsidies": "budget_bjpy_per_yr"}
 
 
-def replicate(source: Path, target: Path, copies: int, relax_units: bool = False) -> Path:
-    """Write `copies` copies of the dataset in `source` into `target`; with
-    `relax_units`, unit-sized builds become continuous (an LP)."""
+def replicate(source: Path, target: Path, copies: int,
+              settings: dict[str, str] | None = None) -> Path:
+    """Write `copies` copies of the dataset in `source` into `target`, with the
+    given settings (TOML values as text) replacing those of the source."""
     target.mkdir(parents=True, exist_ok=True)
-    settings = (source / "settings.toml").read_text()
-    if relax_units:
-        settings = re.sub(r"(?m)^integer_units\s*=.*$", "", settings) + "integer_units = false\n"
-    (target / "settings.toml").write_text(settings)
+    text = (source / "settings.toml").read_text()
+    for key, value in (settings or {}).items():
+        text = re.sub(rf"(?m)^{key}\s*=.*$", "", text) + f"{key} = {value}\n"
+    (target / "settings.toml").write_text(text)
     tables = {t.name: pd.read_csv(source / t.file, dtype=str, keep_default_na=False)
               for t in TABLES if (source / t.file).exists()}
     owned = set(tables["sectors"]["sector"]) | set(tables["technologies"]["technology"]) | \

@@ -22,6 +22,9 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 from .built import Built
 
 
+IPM_FROM_NONZEROS = 100_000
+
+
 class Status(enum.Enum):
     OPTIMAL = "optimal"
     INFEASIBLE = "infeasible"
@@ -64,6 +67,8 @@ def solve(built: Built) -> Solution:
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(settings.time_limit_s))
     h.setOptionValue("mip_rel_gap", float(settings.mip_gap))
+    if not integer.size:
+        h.setOptionValue("solver", _lp_method(settings.lp_solver, form.A.nnz))
     h.passModel(lp)
     times = {"handover": time.perf_counter() - t0}
 
@@ -89,6 +94,15 @@ def solve(built: Built) -> Solution:
         var.set_value(float(expr) if np.isscalar(expr) else expr(), skip_validation=True)
     solution.duals = {con: y for (con, _), y in zip(form.rows, result.row_dual)}
     return solution
+
+
+def _lp_method(choice: str, nonzeros: int) -> str:
+    """Simplex for small LPs, interior point (with crossover, so duals stay vertex
+    duals) for large ones: measured 0.2 s vs 0.6 s on the default case (36k
+    nonzeros) and 20 s vs 10 s on the 10x case (354k nonzeros)."""
+    if choice != "auto":
+        return choice
+    return "ipm" if nonzeros >= IPM_FROM_NONZEROS else "simplex"
 
 
 def _highs_lp(form) -> tuple[highspy.HighsLp, np.ndarray]:

@@ -40,8 +40,9 @@ def cost(result, component, kind="cost", column="private_npv_bjpy"):
 
 # --- caps, carbon price and their duals -------------------------------------------
 
-def test_binding_cap_forces_the_switch_and_its_dual_is_the_cost_difference():
-    r = solve_tiny(caps=CAP_04, technology_costs=frame(EXPENSIVE))
+@pytest.mark.parametrize("method", ["simplex", "ipm"])
+def test_binding_cap_forces_the_switch_and_its_dual_is_the_cost_difference(method):
+    r = solve_tiny(one_year(lp_solver=method), caps=CAP_04, technology_costs=frame(EXPENSIVE))
     assert output(r, "new") == pytest.approx(0.6)
     assert emissions(r)["counted_mtco2"] == pytest.approx(0.4)
     assert emissions(r)["mac_jpy_per_tco2"] == pytest.approx(MAC, rel=1e-6)
