@@ -1,0 +1,1 @@
+"""decarb: industrial decarbonisation investment planning (inputs -> Dataset -> Pyomo model -> HiGHS -> results)."""

@@ -1,1 +1,1 @@
-"""The model's concerns, one module each, added to the model in the order of `ORDER`."""
+"""The model's concerns, one module each; `model.build.ORDER` fixes the order they are added in."""
