@@ -53,8 +53,9 @@ def check_graph(commodities: pd.DataFrame, technologies: pd.DataFrame, flows: pd
                 ) -> tuple[list[Problem], list[Problem]]:
     """(errors, warnings) of the graph; frames are indexed by their 1-based data row."""
     graph = build_graph(commodities, technologies, flows)
-    cascade = nx.subgraph_view(graph, filter_edge=lambda u, v: graph.edges[u, v]["via"]
-                               == "cascade")
+    # A graph of the heat cascade alone: traversals of a filtered view of the
+    # whole graph cost O(whole graph) each, which made large datasets slow.
+    cascade = nx.DiGraph((u, v) for u, v, via in graph.edges(data="via") if via == "cascade")
     bought = set(_nodes(COMMODITY, prices["commodity"]))
     buyable = _served(cascade, bought)
     available = _available(graph, cascade, buyable)
@@ -95,7 +96,7 @@ def _available(graph: nx.DiGraph, cascade: nx.DiGraph, buyable: set[Node]) -> se
 
 def _makers(graph: nx.DiGraph, cascade: nx.DiGraph, node: Node) -> list[str]:
     """Technologies making the commodity, or a hotter heat band that can serve it."""
-    sources = {node} | nx.ancestors(cascade, node)
+    sources = {node} | _hotter(cascade, node)
     return sorted({p[1] for s in sources for p in graph.predecessors(s) if p[0] == TECHNOLOGY})
 
 
@@ -122,7 +123,7 @@ def _unneeded(graph: nx.DiGraph, cascade: nx.DiGraph, technologies: pd.DataFrame
     consumed = {c for c in graph if c[0] == COMMODITY
                 and any(s[0] == TECHNOLOGY for s in graph.successors(c))}
     needed = demanded | consumed
-    needed |= set().union(*(nx.ancestors(cascade, c) for c in needed))   # hotter bands serve
+    needed |= set().union(*(_hotter(cascade, c) for c in needed))   # hotter bands serve
     unneeded = technologies[~technologies["output"].isin({c[1] for c in needed})]
     return [Problem(_FILE["technologies"], int(row), "output", output,
                     f"an output demanded or consumed; nothing needs what {tech} makes")
@@ -131,7 +132,12 @@ def _unneeded(graph: nx.DiGraph, cascade: nx.DiGraph, technologies: pd.DataFrame
 
 def _served(cascade: nx.DiGraph, nodes: set[Node]) -> set[Node]:
     """The commodities and every cooler heat band they can serve."""
-    return set(nodes).union(*(nx.descendants(cascade, n) for n in nodes))
+    return set(nodes).union(*(nx.descendants(cascade, n) for n in nodes if n in cascade))
+
+
+def _hotter(cascade: nx.DiGraph, node: Node) -> set[Node]:
+    """Hotter heat bands that can serve `node`."""
+    return nx.ancestors(cascade, node) if node in cascade else set()
 
 
 def _first_rows(frame: pd.DataFrame) -> pd.Series:
