@@ -60,7 +60,8 @@ class Shortfall:
 
     def __str__(self) -> str:
         when = "over the horizon" if self.year == 0 else f"in {self.year}"
-        return (f"{self.sector} cannot meet its {self.cap} cap {when}: cap "
+        who = self.sector if self.cap == "sector" else "all sectors together"
+        return (f"{who} cannot meet the {self.cap} cap {when}: cap "
                 f"{self.cap_mtco2:,.3f} Mt-CO2, short by {self.shortfall_mtco2:,.3f} Mt-CO2")
 
 

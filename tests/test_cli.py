@@ -49,7 +49,7 @@ def test_infeasible_case_exits_3_and_keeps_the_earlier_run(tmp_path):
     bad = write_case(tmp_path / "bad", frames, one_year())
     result = invoke("run", "--data", bad, "--out", tmp_path / "run")
     assert result.exit_code == 3
-    assert "steel cannot meet its sector cap in 2025" in result.output
+    assert "steel cannot meet the sector cap in 2025" in result.output
     assert "short by 0.600 Mt-CO2" in result.output
     assert (tmp_path / "run" / "production.csv").read_text() == before
 

@@ -263,3 +263,14 @@ def test_demand_nothing_can_meet_in_a_year_is_infeasible_not_dropped():
         solve_tiny(tiny_settings(), technologies=technologies,
                    existing_capacity=frame([]).reindex(columns=["technology", "year",
                                                                 "capacity_m_per_yr"]))
+
+
+def test_impossible_budget_names_the_cumulative_shortfall():
+    # no clean route: one year at 1 Mt-CO2 against a 0.4 Mt budget
+    technologies = tiny_frames()["technologies"].assign(first_year=[2000, 2100])
+    with pytest.raises(InfeasibleError) as error:
+        solve_tiny(one_year(cumulative_cap_mtco2=0.4), technologies=technologies)
+    (short,) = error.value.shortfalls
+    assert short.cap == "cumulative" and short.shortfall_mtco2 == pytest.approx(0.6)
+    assert "all sectors together cannot meet the cumulative cap over the horizon" in str(
+        error.value)
