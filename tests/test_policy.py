@@ -134,3 +134,15 @@ def test_tax_base_net_or_gross(base, benefit_share):
     assert row["new_capacity_m_per_yr"] == pytest.approx(1.0)
     assert row["tax_benefit_bjpy"] == pytest.approx(benefit_share * 20.0)
     assert row["subsidy_gx_bjpy"] == pytest.approx(10.0)
+
+
+def test_public_cost_splits_subsidy_and_tax_by_instrument():
+    # the net-base case above: 10 BJPY of subsidy, 1 BJPY of credit (10% of the 10 BJPY
+    # left after the subsidy); the credit is not booked under the subsidy programme.
+    changes = scheme()
+    changes.update(subsidies=subsidy(0.5)["subsidies"],
+                   subsidy_eligibility=subsidy(0.5)["subsidy_eligibility"])
+    costs = solve_tiny(one_year(tax_scheme="cn"), **changes).tables["costs"]
+    public = costs.loc[costs["kind"] == "public"].set_index("component")["public_cost_bjpy"]
+    assert public.to_dict() == pytest.approx({"credit": 1.0, "special_depreciation": 0.0,
+                                              "subsidy:gx": 10.0, "total": 11.0})

@@ -199,15 +199,16 @@ def _capital_charge(b: Built, support: pd.DataFrame) -> None:
 
     social_df = support["year"].map(
         dict(zip(p.years, finance.discount_factors(p.rates["social"], first, p.years))))
-    for instrument, share in (("subsidy", support["subsidy_rate"]),
-                              ("tax", support["tax_benefit"])):
-        paid = support.loc[share > 0]
-        cash = (capex * share)[share > 0]
+    # Public cost: subsidies by programme; tax revenue forgone by incentive.
+    for share, instrument, programme in (
+            (support["subsidy_rate"], "subsidy", support["programme"]),
+            (support["tax_benefit"], support["incentive"], NO_PROGRAMME)):
+        paid = share > 0
+        cash = (capex * share)[paid]
         b.transfers.append(pd.DataFrame({
-            "instrument": instrument if instrument == "subsidy" else paid["incentive"],
-            "programme": paid["programme"], "sector": sector[share > 0],
-            "year": paid["year"], "var": paid["var"], "cash": cash,
-            "social": cash * social_df[share > 0]}))
+            "instrument": instrument, "programme": programme, "sector": sector,
+            "year": support["year"], "var": support["var"]}).loc[paid].assign(
+                cash=cash, social=cash * social_df[paid]))
 
 
 def _per_unique(func, *columns: pd.Series) -> np.ndarray:
