@@ -67,7 +67,8 @@ def diagnose(ds: Dataset) -> tuple[list[Shortfall], str]:
             if short > SHORTFALL_TOLERANCE_MTCO2:
                 shortfalls.append(Shortfall(kind, sector, int(year),
                                             float(rhs[(sector, year)]), float(short)))
-    return shortfalls, ""
+    return shortfalls, ("HiGHS found the case infeasible, yet with slack on the caps no cap "
+                        "needs any: likely numerical trouble; check for extreme coefficients")
 
 
 def run_meta(ds: Dataset, solution: Solution, times: dict[str, float]) -> dict:
