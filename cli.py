@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -66,8 +67,6 @@ def validate(data_dir: Path) -> None:
 @reports_errors
 def run(data_dir: Path, out_dir: Path | None) -> None:
     """Solve a dataset and write its run folder."""
-    import time
-
     from model.loading import read_dataset
     from model.report import format_summary, sector_summary
     from model.run import run_case

@@ -118,8 +118,9 @@ def _highs_lp(form) -> tuple[highspy.HighsLp, np.ndarray]:
     lp.col_upper_ = np.array([inf if v.ub is None else v.ub for v in form.columns], float)
     multiplier = np.array([mult for _, mult in form.rows])
     rhs = np.asarray(form.rhs, dtype=float)
-    lp.row_lower_ = np.where(multiplier >= 0, np.where(multiplier == 0, rhs, -inf), rhs)
-    lp.row_upper_ = np.where(multiplier <= 0, np.where(multiplier == 0, rhs, inf), rhs)
+    # mixed form: multiplier 1 is `<= rhs`, -1 is `>= rhs`, 0 is `== rhs`
+    lp.row_lower_ = np.where(multiplier == 1, -inf, rhs)
+    lp.row_upper_ = np.where(multiplier == -1, inf, rhs)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = a.indptr
     lp.a_matrix_.index_ = a.indices

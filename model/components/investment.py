@@ -213,8 +213,7 @@ def _capital_charge(b: Built, support: pd.DataFrame) -> None:
 
 def _per_unique(func, *columns: pd.Series) -> np.ndarray:
     """func(*row) for each row of the columns, computed once per distinct row."""
-    keys = pd.DataFrame({i: c.to_numpy() for i, c in enumerate(columns)})
+    keys = pd.DataFrame({f"k{i}": c.to_numpy() for i, c in enumerate(columns)})
     distinct = keys.drop_duplicates()
-    values = dict(zip(map(tuple, distinct.to_numpy()),
-                      (func(*row) for row in distinct.itertuples(index=False, name=None))))
-    return np.array([values[k] for k in map(tuple, keys.to_numpy())], dtype=float)
+    distinct["value"] = [func(*row) for row in distinct.itertuples(index=False, name=None)]
+    return keys.merge(distinct, how="left")["value"].to_numpy(float)

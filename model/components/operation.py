@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..built import Built
+from ..dataset import Dataset
 from ..linear import add_constraints, add_var, terms_of
 
 
@@ -58,7 +59,7 @@ def add(b: Built) -> None:
     _running_costs(b, act, buy, store)
 
 
-def _heat_cascade(ds) -> pd.DataFrame:
+def _heat_cascade(ds: Dataset) -> pd.DataFrame:
     """Consecutive heat bands of each sector, hotter -> cooler."""
     heat = ds.commodities.loc[ds.commodities["kind"] == "heat"] \
         .sort_values(["sector", "temperature_max_c"], ascending=[True, False])
