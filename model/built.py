@@ -1,6 +1,7 @@
 """The model under construction and its registries, shared by every component."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -43,6 +44,13 @@ class Built:
         pv = {perspective: table[price] * table["year"].map(weight)
               for perspective, weight in self.p.weights.items()}
         self.add_cost(component, table.assign(**pv))
+
+    def reregister(self, component: str, register: Callable[[Built], None]) -> None:
+        """Register a component's cost terms anew (e.g. a new carbon price), in its place."""
+        at = next(i for i, c in enumerate(self.costs) if c["component"].eq(component).all())
+        del self.costs[at]
+        register(self)
+        self.costs.insert(at, self.costs.pop())
 
     def cost_table(self) -> pd.DataFrame:
         return pd.concat(self.costs, ignore_index=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import io
+import json
 import math
 import re
 import tomllib
@@ -20,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from .cases import Case, apply_case
 from .dataset import Dataset
 from .errors import InputError, Problem
 from .graph import check_graph
@@ -34,8 +36,9 @@ _TYPE_NAMES = {"int": "a whole number", "float": "a number", "str": "a string in
                "bool": "true or false"}
 
 
-def read_dataset(folder: Path) -> Dataset:
-    """Read `settings.toml` (absent: all defaults) and the schema's CSV files in `folder`."""
+def read_dataset(folder: Path, case: Case | None = None) -> Dataset:
+    """Read `settings.toml` (absent: all defaults) and the schema's CSV files in `folder`,
+    with the settings and table edits of a policy `case` applied on top."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError([Problem(str(folder), None, None, "", "a folder holding the dataset")])
@@ -49,8 +52,19 @@ def read_dataset(folder: Path) -> Dataset:
             raw[table.name], found = _parse_csv(table.file, contents[table.file])
             problems += found
     warnings = _unknown_names((p.name for p in folder.glob("*.csv")), suffix=".csv")
+    input_hash = _digest(contents)
+    if case is not None:
+        for file, values in case.settings:   # each case file's keys, named in its file
+            settings_problems += _settings_problems(values, file)[1]
+        settings, found = _settings_problems({**raw_settings, **case.merged_settings()},
+                                             SETTINGS_FILE)
+        settings_problems += [p for p in found if p.column in ("start_year", "end_year")]
+        raw, found = apply_case(raw, case, settings.end_year)
+        settings_problems += found   # named in the case file, so not prefixed with the folder
+        input_hash = _digest({**contents, "case": json.dumps(case.resolved(), sort_keys=True,
+                                                            default=str).encode()})
     return _build(raw, settings, settings_problems, problems, warnings, source=str(folder),
-                  input_hash=_digest(contents))
+                  input_hash=input_hash)
 
 
 def dataset_from_frames(frames: Mapping[str, pd.DataFrame], settings: Settings,

@@ -1,4 +1,4 @@
-"""One run of a case: build, solve, diagnose infeasibility, collect results."""
+"""One run of a case: build, solve, diagnose infeasibility, collect results, store them."""
 from __future__ import annotations
 
 import dataclasses
@@ -6,14 +6,18 @@ import platform
 import time
 from dataclasses import dataclass
 from importlib.metadata import version
+from pathlib import Path
 
 import pandas as pd
 
 from .build import build_model
+from .cases import Case
 from .built import Built
 from .dataset import Dataset
 from .errors import InfeasibleError, Shortfall, SolverError
 from .results import result_tables, values
+from .runstore import run_record, write_run
+from .resolve import Session
 from .solve import Solution, Status, solve
 
 CAP_KINDS = {"enforce_sector_cap": "sector", "enforce_total_cap": "economy-wide",
@@ -29,13 +33,11 @@ class RunResult:
     meta: dict
 
 
-def run_case(ds: Dataset) -> RunResult:
+def run_case(ds: Dataset, session: Session | None = None) -> RunResult:
     """Solve `ds`; raise InfeasibleError naming the caps that cannot be met, or
-    SolverError when HiGHS stops without an optimal answer."""
-    t0 = time.perf_counter()
-    built = build_model(ds)
-    build_s = time.perf_counter() - t0
-    solution = solve(built)
+    SolverError when HiGHS stops without an optimal answer. A `session` keeps the
+    model for the next call, which changes it in place where it can (sweeps)."""
+    built, solution, in_place = (session or Session()).solve(ds)
     if solution.status is Status.INFEASIBLE:
         raise InfeasibleError(*diagnose(ds))
     if not solution.ok:
@@ -44,8 +46,10 @@ def run_case(ds: Dataset) -> RunResult:
                           f"{ds.settings.time_limit_s:g} s)")
     t1 = time.perf_counter()
     tables = result_tables(built, solution)
-    times = {"build": build_s, **solution.times_s, "results": time.perf_counter() - t1}
-    return RunResult(built, solution, tables, run_meta(ds, solution, times))
+    times = {**solution.times_s, "results": time.perf_counter() - t1}
+    meta = run_meta(ds, solution, times)
+    meta["solver"]["model"] = "changed in place and re-solved" if in_place else "built"
+    return RunResult(built, solution, tables, meta)
 
 
 def diagnose(ds: Dataset) -> tuple[list[Shortfall], str]:
@@ -89,3 +93,14 @@ def run_meta(ds: Dataset, solution: Solution, times: dict[str, float]) -> dict:
                  "commodity's unit per year (Mt or PJ), MAC in JPY/t-CO2 of its year",
     }
 
+
+
+def run_and_store(ds: Dataset, destination: Path, name: str, case: Case | None = None,
+                  data: Path | None = None, load_s: float = 0.0) -> tuple[Path, RunResult]:
+    """Solve `ds` and write its run folder (tables + run.json); errors pass through,
+    leaving nothing written."""
+    result = run_case(ds)
+    result.meta = {**run_record(name, case=case.resolved() if case else None),
+                   **result.meta, "data": str(data.resolve()) if data else None}
+    result.meta["times_s"] = {"load_and_validate": round(load_s, 4), **result.meta["times_s"]}
+    return write_run(destination, result.tables, result.meta), result

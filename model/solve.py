@@ -58,42 +58,86 @@ class Solution:
 
 
 def solve(built: Built) -> Solution:
-    """Solve; on optimality load variable values into the model and collect duals."""
-    settings = built.ds.settings
-    t0 = time.perf_counter()
-    form = LinearStandardFormCompiler().write(built.m, mixed_form=True)
-    lp, integer = _highs_lp(form)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("time_limit", float(settings.time_limit_s))
-    h.setOptionValue("mip_rel_gap", float(settings.mip_gap))
-    if not integer.size:
-        h.setOptionValue("solver", _lp_method(settings.lp_solver, form.A.nnz))
-    h.passModel(lp)
-    times = {"handover": time.perf_counter() - t0}
+    """Solve once; on optimality load variable values into the model and collect duals."""
+    return HighsModel(built).solve()
 
-    t1 = time.perf_counter()
-    h.run()
-    times["solve"] = time.perf_counter() - t1
-    status = _STATUS.get(h.getModelStatus(), Status.ERROR)
-    solution = Solution(status=status, is_mip=bool(integer.size), times_s=times)
-    if status is not Status.OPTIMAL:
-        return solution
-    if integer.size:
-        solution.mip_gap = float(h.getInfo().mip_gap)
-        _fix_integers_and_resolve(h, integer, times)
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            solution.status = Status.ERROR
+
+class HighsModel:
+    """A built model handed to HiGHS once, then solved, changed and re-solved in place.
+
+    Sweeps change only objective coefficients and row bounds (carbon prices, caps,
+    budgets), so HiGHS keeps its matrix and, for an LP, starts from the last basis.
+    """
+
+    def __init__(self, built: Built):
+        self.built = built
+        settings = built.ds.settings
+        t0 = time.perf_counter()
+        self.form = LinearStandardFormCompiler().write(built.m, mixed_form=True)
+        lp, self.integer = _highs_lp(self.form)
+        self._integer_bounds = (np.asarray(lp.col_lower_)[self.integer],
+                                np.asarray(lp.col_upper_)[self.integer])
+        self._integers_fixed = False
+        self.h = highspy.Highs()
+        self.h.setOptionValue("output_flag", False)
+        self.h.setOptionValue("time_limit", float(settings.time_limit_s))
+        self.h.setOptionValue("mip_rel_gap", float(settings.mip_gap))
+        if not self.integer.size:
+            self.h.setOptionValue("solver", _lp_method(settings.lp_solver, self.form.A.nnz))
+        self.h.passModel(lp)
+        self.column = {id(var): i for i, var in enumerate(self.form.columns)}
+        self.row = {id(con): i for i, (con, _) in enumerate(self.form.rows)}
+        self.handover_s = time.perf_counter() - t0
+
+    def set_costs(self, coefs: dict[int, float]) -> None:
+        """Objective coefficient (MJPY per unit) of each column, keyed by id(var);
+        columns not given cost nothing."""
+        cost = np.zeros(len(self.form.columns))
+        for var_id, coef in coefs.items():
+            if var_id in self.column:
+                cost[self.column[var_id]] += coef
+        self.h.changeColsCost(len(cost), np.arange(len(cost)), cost)
+
+    def shift_row_bounds(self, cons: list, delta: np.ndarray) -> None:
+        """Move the bounds of these rows (constraint objects) by `delta` (their rhs change)."""
+        rows = np.array([self.row[id(con)] for con in cons], dtype=np.int32)
+        lp = self.h.getLp()
+        lower = np.asarray(lp.row_lower_)[rows] + delta
+        upper = np.asarray(lp.row_upper_)[rows] + delta
+        self.h.changeRowsBounds(len(rows), rows, lower, upper)
+
+    def solve(self) -> Solution:
+        h, integer = self.h, self.integer
+        if self._integers_fixed:   # undo the last solve's fixing before branching again
+            h.changeColsIntegrality(len(integer), integer,
+                                    np.full(len(integer), highspy.HighsVarType.kInteger))
+            h.changeColsBounds(len(integer), integer, *self._integer_bounds)
+            self._integers_fixed = False
+        times = {"handover": self.handover_s}
+        self.handover_s = 0.0   # paid once
+        t1 = time.perf_counter()
+        h.run()
+        times["solve"] = time.perf_counter() - t1
+        status = _STATUS.get(h.getModelStatus(), Status.ERROR)
+        solution = Solution(status=status, is_mip=bool(integer.size), times_s=times)
+        if status is not Status.OPTIMAL:
             return solution
+        if integer.size:
+            solution.mip_gap = float(h.getInfo().mip_gap)
+            _fix_integers_and_resolve(h, integer, times)
+            self._integers_fixed = True
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                solution.status = Status.ERROR
+                return solution
 
-    result = h.getSolution()
-    solution.objective_mjpy = float(h.getInfo().objective_function_value)
-    for var, x in zip(form.columns, result.col_value):
-        var.set_value(x, skip_validation=True)
-    for var, expr in form.eliminated_vars:
-        var.set_value(float(expr) if np.isscalar(expr) else expr(), skip_validation=True)
-    solution.duals = {con: y for (con, _), y in zip(form.rows, result.row_dual)}
-    return solution
+        result = h.getSolution()
+        solution.objective_mjpy = float(h.getInfo().objective_function_value)
+        for var, x in zip(self.form.columns, result.col_value):
+            var.set_value(x, skip_validation=True)
+        for var, expr in self.form.eliminated_vars:
+            var.set_value(float(expr) if np.isscalar(expr) else expr(), skip_validation=True)
+        solution.duals = {con: y for (con, _), y in zip(self.form.rows, result.row_dual)}
+        return solution
 
 
 def _lp_method(choice: str, nonzeros: int) -> str:

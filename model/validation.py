@@ -59,10 +59,10 @@ def _check_table(table: Table, text: pd.DataFrame) -> tuple[pd.DataFrame, list[P
     columns = {}
     for column in table.columns:
         if column.name in text.columns:
-            columns[column.name], found = _typed_column(table.file, column, text[column.name])
+            columns[column.name], found = typed_column(table.file, column, text[column.name])
             problems += found
         else:   # reported by the header check if required; otherwise all blank
-            columns[column.name] = _typed_column(
+            columns[column.name] = typed_column(
                 table.file, column, pd.Series("", index=text.index, dtype=object))[0]
     frame = pd.DataFrame(columns, index=text.index)
     return frame, problems + _duplicate_problems(table, frame, text)
@@ -82,7 +82,7 @@ def _header_problems(table: Table, text: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-def _typed_column(file: str, column: Column, text: pd.Series) -> tuple[pd.Series, list[Problem]]:
+def typed_column(file: str, column: Column, text: pd.Series) -> tuple[pd.Series, list[Problem]]:
     """Parse one column; blanks take the default, invalid values become NaN."""
     blank = text.eq("")
     problems = (_report(file, column.name, text[blank], "a value (the column is required)")

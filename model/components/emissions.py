@@ -16,6 +16,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from ..built import Built
+from ..dataset import Dataset
 from ..linear import add_constraints, add_var, terms_of
 from ..parameters import scope2_coefficients
 from ..schema import SECTOR_ALL
@@ -43,11 +44,26 @@ def add(b: Built) -> None:
                                                  sector="sector", year="year")]),
         ["sector", "year"], "==", 0.0, "Scope 2 = activity x supply factor (Mt-CO2/yr)")
 
-    counted = _counted(scope1, scope2, ds.settings.cap_scope)
-    _caps(b, counted)
-    priced = _counted(scope1, scope2, ds.settings.carbon_price_scope) \
-        .merge(ds.carbon_price, on="year")
+    _caps(b, _counted(scope1, scope2, ds.settings.cap_scope))
+    register_carbon_price(b)
+
+
+def register_carbon_price(b: Built) -> None:
+    """Cost: carbon price of the year (JPY/t-CO2) x priced emissions (Mt-CO2) = MJPY."""
+    priced = _counted(b.vars["scope1"], b.vars["scope2"], b.ds.settings.carbon_price_scope) \
+        .merge(b.ds.carbon_price, on="year")
     b.add_flow_cost("carbon_price", priced, "price_jpy_per_tco2")
+
+
+def cap_limits(ds: Dataset, step: int) -> dict[str, pd.DataFrame]:
+    """Right-hand sides (`sector`, `year`, `rhs` in Mt-CO2) of each family of caps."""
+    caps = ds.caps.rename(columns={"cap_mtco2": "rhs"})[["sector", "year", "rhs"]]
+    budget = ds.settings.cumulative_cap_mtco2
+    return {"enforce_sector_cap": caps.loc[caps["sector"] != SECTOR_ALL],
+            "enforce_total_cap": caps.loc[caps["sector"] == SECTOR_ALL],
+            "enforce_cumulative_cap": pd.DataFrame(
+                {"sector": ["budget"], "year": [0], "rhs": [budget]} if budget is not None
+                else {"sector": [], "year": [], "rhs": []})}
 
 
 def _counted(scope1: pd.DataFrame, scope2: pd.DataFrame, scope: str) -> pd.DataFrame:
@@ -56,23 +72,17 @@ def _counted(scope1: pd.DataFrame, scope2: pd.DataFrame, scope: str) -> pd.DataF
 
 def _caps(b: Built, counted: pd.DataFrame) -> None:
     """One constraint family per kind of cap; a slack per cap row when diagnosing."""
-    caps = b.ds.caps.rename(columns={"cap_mtco2": "rhs"})
-    by_sector = caps.loc[caps["sector"] != SECTOR_ALL]
-    total = caps.loc[caps["sector"] == SECTOR_ALL]
+    limits = cap_limits(b.ds, b.p.step)
     families = [
-        ("enforce_sector_cap", counted.merge(by_sector[["sector", "year"]]), by_sector,
+        ("enforce_sector_cap", counted.merge(limits["enforce_sector_cap"][["sector", "year"]]),
          "Sector emissions <= sector cap (Mt-CO2/yr)"),
-        ("enforce_total_cap", counted.merge(total[["year"]]).assign(sector=SECTOR_ALL), total,
-         "Emissions of all sectors <= economy-wide cap (Mt-CO2/yr)")]
-    budget = b.ds.settings.cumulative_cap_mtco2
-    if budget is not None:
+        ("enforce_total_cap", counted.merge(limits["enforce_total_cap"][["year"]])
+         .assign(sector=SECTOR_ALL), "Emissions of all sectors <= economy-wide cap (Mt-CO2/yr)"),
         # Each model year stands for `step` calendar years of emissions.
-        families.append(("enforce_cumulative_cap",
-                         counted.assign(sector="budget", year=0, coef=float(b.p.step)),
-                         pd.DataFrame({"sector": ["budget"], "year": [0], "rhs": [budget]}),
-                         "Emissions summed over the horizon's calendar years <= budget "
-                         "(Mt-CO2)"))
-    for name, rows, rhs, doc in families:
+        ("enforce_cumulative_cap", counted.assign(sector="budget", year=0, coef=float(b.p.step)),
+         "Emissions summed over the horizon's calendar years <= budget (Mt-CO2)")]
+    for name, rows, doc in families:
+        rhs = limits[name]
         if rhs.empty:
             continue
         terms = terms_of(rows, rows["coef"] if "coef" in rows else 1.0, sector="sector",

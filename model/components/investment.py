@@ -137,16 +137,23 @@ def _incentives(ds: Dataset, p: Parameters, groups: pd.DataFrame) -> pd.DataFram
     return pd.concat([none[columns], chosen[columns]], ignore_index=True)
 
 
+def budget_limits_mjpy(ds: Dataset, step: int) -> pd.DataFrame:
+    """Most each budgeted programme may pay per model year (`programme`, `rhs` in MJPY):
+    the annual budget times the calendar years the model year stands for."""
+    budgets = ds.subsidies.dropna(subset=["budget_bjpy_per_yr"])
+    return budgets[["programme"]].assign(rhs=budgets["budget_bjpy_per_yr"] * MJPY_PER_BJPY
+                                         * step)
+
+
 def _limits(b: Built, support: pd.DataFrame) -> None:
     ds, m, step = b.ds, b.m, b.p.step
     capex = support["capex_jpy_per_unit_yr"]
     support = support.assign(sector=support["technology"].map(b.p.tech["sector"]))
     subsidised = support.loc[support["programme"] != NO_PROGRAMME]
-    budgets = ds.subsidies.dropna(subset=["budget_bjpy_per_yr"])
+    budgets = budget_limits_mjpy(ds, step)
     budgeted = subsidised.loc[subsidised["programme"].isin(budgets["programme"])]
     if not budgeted.empty:
         rhs = budgeted[["programme", "year"]].drop_duplicates().merge(budgets)
-        rhs["rhs"] = rhs["budget_bjpy_per_yr"] * MJPY_PER_BJPY * step
         b.cons["limit_subsidy_budget"] = add_constraints(
             m, "limit_subsidy_budget",
             terms_of(budgeted, budgeted["subsidy_rate"] * capex, programme="programme",

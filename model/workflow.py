@@ -1,0 +1,70 @@
+"""What the commands do with cases and runs: load a case, run it into the store, or
+find a stored run that already answers it."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cases import Case, find_case, load_case
+from .dataset import Dataset
+from .errors import InputError, Problem
+from .loading import read_dataset
+from .run import RunResult, run_and_store
+from .runstore import RUN_FILE, default_run_name, find_runs, read_meta
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated dataset, the case it came from (if any) and how long loading took."""
+
+    ds: Dataset
+    case: Case | None
+    data: Path
+    label: str          # the case name, or the dataset folder's name
+    load_s: float
+
+
+def load(data_dir: Path, case_spec: str | None = None) -> Loaded:
+    """The dataset of `data_dir`, or of a case (a name in `<data_dir>/cases/` or a file)."""
+    t0 = time.perf_counter()
+    if case_spec is None:
+        ds = read_dataset(data_dir)
+        return Loaded(ds, None, Path(data_dir), Path(data_dir).resolve().name,
+                      time.perf_counter() - t0)
+    case = load_case(find_case(case_spec, data_dir))
+    ds = read_dataset(case.dataset, case)
+    return Loaded(ds, case, case.dataset, case.name, time.perf_counter() - t0)
+
+
+def run_loaded(loaded: Loaded, destination: Path) -> tuple[Path, RunResult]:
+    return run_and_store(loaded.ds, destination, destination.name, loaded.case, loaded.data,
+                         loaded.load_s)
+
+
+def stored_or_run(spec: str, data_dir: Path, results: Path) -> tuple[Path, bool]:
+    """A run folder for `spec`: a run folder path, a run name under `results`, or a case.
+
+    A case reuses the newest stored optimal run of the same name and input hash (the
+    hash covers the dataset files and the resolved case), and is run otherwise.
+    Returns the folder and whether it was run now.
+    """
+    for folder in (Path(spec), Path(results) / spec):
+        if (folder / RUN_FILE).is_file():
+            return folder, False
+    try:
+        loaded = load(data_dir, spec)
+    except InputError as error:
+        raise InputError([Problem(spec, None, None, "", "a run folder, a run name under "
+                                  f"{results}, or a case")] + error.problems) from None
+    answers = {}
+    for folder in find_runs(results):
+        meta = read_meta(folder)
+        if ((meta.get("case") or {}).get("name") == loaded.label
+                and meta.get("input_hash") == loaded.ds.input_hash
+                and meta.get("run", {}).get("status") == "optimal"):
+            answers[meta["run"]["created"]] = folder
+    if answers:
+        return answers[max(answers)], False
+    folder, _ = run_loaded(loaded, Path(results) / default_run_name(loaded.label))
+    return folder, True
