@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -60,29 +59,35 @@ def validate(data_dir: Path) -> None:
                f"{len(ds.sectors)} sectors, years {ds.years[0]}-{ds.years[-1]})")
 
 
+results_option = click.option("--results", "results_dir", type=click.Path(path_type=Path),
+                              default=DEFAULT_RESULTS, show_default="results",
+                              help="Run store: the folder holding run folders.")
+case_option = click.option("--case", "case_spec", default=None, metavar="NAME|FILE",
+                           help="Policy case: a name in <data>/cases/ or a case file (TOML).")
+
+
 @main.command()
 @data_option
+@case_option
+@results_option
+@click.option("--name", default=None, help="Run name: its folder under the run store "
+              "(default: <case or dataset>-<date>-<time>).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
-              help="Run folder to write (default: results/<dataset>-<time>).")
+              help="Write the run folder here instead (overrides --name and --results).")
 @reports_errors
-def run(data_dir: Path, out_dir: Path | None) -> None:
-    """Solve a dataset and write its run folder."""
-    from model.loading import read_dataset
+def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | None,
+        out_dir: Path | None) -> None:
+    """Solve a dataset, or a policy case of it, and write its run folder."""
     from model.report import format_summary, sector_summary
-    from model.run import run_case
-    from model.runstore import default_run_dir, write_run
+    from model.runstore import default_run_name
+    from model.workflow import load, run_loaded
 
-    t0 = time.perf_counter()
-    ds = read_dataset(data_dir)
-    load_s = time.perf_counter() - t0
-    for warning in ds.warnings:
+    loaded = load(data_dir, case_spec)
+    for warning in loaded.ds.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
-    result = run_case(ds)
-    result.meta["data"] = str(data_dir.resolve())
-    result.meta["times_s"] = {"load_and_validate": round(load_s, 4), **result.meta["times_s"]}
-    folder = write_run(out_dir or default_run_dir(DEFAULT_RESULTS, data_dir),
-                       result.tables, result.meta)
-    click.echo(format_summary(sector_summary(result.tables, ds.years)))
+    destination = out_dir or results_dir / (name or default_run_name(loaded.label))
+    folder, result = run_loaded(loaded, destination)
+    click.echo(format_summary(sector_summary(result.tables, loaded.ds.years)))
     solver = result.meta["solver"]
     costs = result.tables["costs"].set_index(["kind", "component"])
     note = " (MIP; MACs from the LP with integer decisions fixed)" if solver["mip"] else ""
@@ -90,6 +95,74 @@ def run(data_dir: Path, out_dir: Path | None) -> None:
                f"{costs.loc[('cost', 'total'), 'private_npv_bjpy']:,.0f} BJPY (private), "
                f"public cost {costs.loc[('public', 'total'), 'public_cost_bjpy']:,.0f} BJPY."
                f"\nRun folder: {folder}")
+
+
+@main.command()
+@data_option
+def cases(data_dir: Path) -> None:
+    """List the policy cases shipped beside a dataset, with their purpose."""
+    from model.cases import list_cases
+
+    found = list_cases(data_dir)
+    if not found:
+        click.echo(f"No cases in {data_dir / 'cases'}.")
+    width = max(map(len, found), default=0)
+    for name, purpose in found.items():
+        click.echo(f"{name:<{width}}  {purpose}")
+
+
+@main.command()
+@data_option
+@case_option
+@click.option("--lever", "lever_specs", multiple=True, required=True, metavar="NAME=VALUES",
+              help="A lever and its values: v1,v2,... or start:stop:count. Repeat for a "
+              "grid. Levers: carbon_price, carbon_price_scale, cap_scale, budget_scale, "
+              "subsidy_rate[:PROGRAMME], budget:PROGRAMME, or any run setting.")
+@results_option
+@click.option("--name", default=None, help="Sweep name: its folder under the run store "
+              "(default: <case>-sweep-<date>-<time>).")
+@click.option("--workers", default=0, show_default="all cores", type=click.IntRange(min=0),
+              help="Worker processes.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run on a Dask cluster (e.g. tcp://host:8786) instead of local processes; "
+              "its workers must see the run store's folder. Needs `pip install decarb[dask]`.")
+@reports_errors
+def sweep(data_dir: Path, case_spec: str | None, lever_specs: tuple[str, ...],
+          results_dir: Path, name: str | None, workers: int, scheduler: str | None) -> None:
+    """Vary levers over values from a base case: one stored run per point, and a summary.
+
+    Points that differ from the previous one only in carbon price, caps or budgets
+    re-solve the model HiGHS already holds; others are rebuilt.
+    """
+    from model.cases import dataset_case, find_case, load_case
+    from model.levers import grid, parse_lever
+    from model.runstore import default_run_name
+    from model.sweep import SUMMARY_FILE, run_sweep
+
+    base = load_case(find_case(case_spec, data_dir)) if case_spec else dataset_case(data_dir)
+    points = grid([parse_lever(spec) for spec in lever_specs])
+    folder = results_dir / (name or default_run_name(f"{base.name}-sweep"))
+    with click.progressbar(length=len(points), label=f"{len(points)} points",
+                           file=sys.stderr) as bar:
+        summary = run_sweep(base, points, folder, workers, scheduler,
+                            on_point=lambda row: bar.update(1))
+    shown = [c for c in summary.columns if c not in ("run", "point", "reason", "model")]
+    click.echo(summary[shown].to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+    failed = summary.loc[summary["status"] != "optimal"]
+    for row in failed.itertuples():
+        click.secho(f"point {row.point} ({row.levers}) failed: {row.reason}", fg="red", err=True)
+    click.echo(f"\nSweep folder: {folder} (summary: {SUMMARY_FILE})")
+
+
+@main.command()
+@results_option
+@reports_errors
+def runs(results_dir: Path) -> None:
+    """List the runs in the run store: name, case, status, time and headline results."""
+    from model.runlist import format_runs, list_runs
+
+    click.echo(format_runs(list_runs(results_dir)))
+
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,195 @@
+"""Policy case files: inheritance, each edit, and every kind of mistake, on the tiny case.
+
+The tiny dataset (tests/tiny.py) has coal and electricity at 100 JPY/GJ at the
+anchors 2025 and 2050, 1 Mt/yr of steel demand, and technologies `old` and `new`.
+"""
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from model.cases import find_case, list_cases, load_case
+from model.errors import InputError
+from model.loading import read_dataset
+from tests.tiny import frame, tiny_frames, tiny_settings, write_case
+
+ROOT = Path(__file__).resolve().parent.parent
+JAPAN = ROOT / "data" / "japan"
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    # Model years 2025 and 2030; a subsidy programme for the edits to work on.
+    folder = write_case(tmp_path / "tiny", tiny_frames(
+        subsidies=frame([dict(programme="green", rate=0.5, first_year=2025, last_year=2030,
+                              budget_bjpy_per_yr=10.0)]),
+        subsidy_eligibility=frame([dict(programme="green", technology="new")])),
+        tiny_settings())
+    (folder / "cases").mkdir()
+    return folder
+
+
+def case_file(data: Path, name: str, text: str) -> Path:
+    path = data / "cases" / f"{name}.toml"
+    path.write_text(text)
+    return path
+
+
+def price(ds, commodity: str, year: int) -> float:
+    p = ds.commodity_prices
+    return float(p.loc[(p["commodity"] == commodity) & (p["year"] == year),
+                       "price_jpy_per_unit"].iloc[0])
+
+
+def test_inherited_edits_apply_base_first_then_the_child(data):
+    case_file(data, "base", """
+purpose = "dearer coal from 2025"
+[settings]
+discount_rate_private = 0.05
+[tables.commodity_prices]
+set = [{ commodity = "coal", year = 2025, price_jpy_per_unit = 200 }]
+""")
+    case_file(data, "child", """
+purpose = "then every price halved, and new only from 2030"
+inherits = "base"
+[settings]
+discount_rate_private = 0.06
+[tables.commodity_prices]
+scale = { price_jpy_per_unit = 0.5 }
+[tables.demand]
+scale = { demand_m_per_yr = 2 }
+[tables.existing_capacity]
+drop = [{ technology = "old", year = 2050 }]
+set = [{ technology = "old", year = 2050, capacity_m_per_yr = 1.0 }]
+[[availability]]
+technologies = ["new"]
+first_year = 2030
+""")
+    case = load_case(data / "cases" / "child.toml")
+    assert case.files == (str(data / "cases" / "base.toml"), str(data / "cases" / "child.toml"))
+    assert case.dataset == data.resolve()
+    ds = read_dataset(case.dataset, case)
+    assert ds.settings.discount_rate_private == 0.06          # the child wins
+    # coal: 2025 set to 200 then halved = 100; 2050 halved = 50; 2030 interpolated
+    # 100 + (50 - 100) * 5/25 = 90. Electricity is halved only: 50 in both years.
+    assert price(ds, "coal", 2025) == pytest.approx(100.0)
+    assert price(ds, "coal", 2030) == pytest.approx(90.0)
+    assert price(ds, "electricity", 2030) == pytest.approx(50.0)
+    assert ds.demand["demand_m_per_yr"].tolist() == [2.0, 2.0]
+    # existing `old`: 2 Mt in 2025, the 2050 anchor replaced by 1 Mt: 2 - 1 * 5/25 = 1.8
+    existing = ds.existing_capacity.set_index("year")["capacity_m_per_yr"]
+    assert existing[2030] == pytest.approx(1.8)
+    tech = ds.technologies.set_index("technology")["first_year"]
+    assert tech["new"] == 2030 and tech["old"] == 2000
+    assert case.resolved()["settings"] == {"discount_rate_private": 0.06}
+
+
+def test_set_changes_only_the_given_columns_and_scale_keeps_blanks(data):
+    case_file(data, "c", """
+purpose = "rate and budget"
+[tables.subsidies]
+set = [{ programme = "green", rate = 0.75 }]
+scale = { budget_bjpy_per_yr = 3 }
+""")
+    case = load_case(data / "cases" / "c.toml")
+    row = read_dataset(case.dataset, case).subsidies.iloc[0]
+    assert (row["rate"], row["budget_bjpy_per_yr"], row["last_year"]) == (0.75, 30.0, 2030)
+
+
+def test_an_unavailable_technology_cannot_be_built_in_the_horizon(data):
+    case_file(data, "c", 'purpose = "no electrification"\n[[availability]]\n'
+                         'pathway = "electrification"\n')
+    case = load_case(data / "cases" / "c.toml")
+    tech = read_dataset(case.dataset, case).technologies.set_index("technology")
+    assert tech.loc["new", "first_year"] == 2031        # the horizon ends in 2030
+
+
+@pytest.mark.parametrize("text, key, expected", [
+    ('purpose = "x"\ninherit = "base"\n', "inherit", "did you mean 'inherits'"),
+    ('purpose = "x"\ninherits = "nowhere"\n', "inherits", "a case in the same folder"),
+    ('inherits = "fy"\n', "purpose", "a one-line purpose"),
+    ('purpose = "x"\n[settings]\ndiscount_rate = 0.1\n', "discount_rate",
+     "did you mean 'discount_rate_social'"),
+    ('purpose = "x"\n[tables.subsidy]\nscale = { rate = 2 }\n', "tables.subsidy",
+     "did you mean 'subsidies'"),
+    ('purpose = "x"\n[tables.subsidies]\nset = [{ programme = "green", rat = 1 }]\n',
+     "tables.subsidies.set[0].rat", "did you mean 'rate'"),
+    ('purpose = "x"\n[tables.subsidies]\nset = [{ programme = "green", rate = 1.5 }]\n',
+     "tables.subsidies.set[0].rate", "a number from 0 to 1"),
+    ('purpose = "x"\n[tables.subsidy_eligibility]\n'
+     'set = [{ programme = "green", technology = "steam" }]\n',
+     "tables.subsidy_eligibility.set[0].technology", "a technology of technologies.csv"),
+    ('purpose = "x"\n[tables.caps]\ndrop = [{ sector = "steel" }]\n', "tables.caps.drop[0]",
+     "none matches"),
+    ('purpose = "x"\n[tables.demand]\nscale = { commodity = 2 }\n',
+     "tables.demand.scale.commodity", "a numeric column"),
+    ('purpose = "x"\n[[availability]]\ntechnologies = ["newer"]\n', "availability[0]",
+     "technologies of technologies.csv"),
+    ('purpose = "x"\n[[availability]]\npathway = "fusion"\n', "availability[0].pathway",
+     "one of incumbent"),
+])
+def test_a_mistake_names_the_case_file_and_key(data, text, key, expected):
+    path = case_file(data, "bad", text)
+    with pytest.raises(InputError) as error:
+        case = load_case(path)
+        read_dataset(case.dataset, case)
+    message = str(error.value)
+    assert str(path) in message and f"'{key}'" in message and expected in message
+
+
+def test_a_cycle_of_bases_is_an_error(data):
+    case_file(data, "a", 'purpose = "a"\ninherits = "b"\n')
+    case_file(data, "b", 'purpose = "b"\ninherits = "a"\n')
+    with pytest.raises(InputError, match="a.toml -> b.toml -> a.toml"):
+        load_case(data / "cases" / "a.toml")
+
+
+def test_a_case_is_found_by_name_or_path_and_a_missing_one_is_named(data):
+    path = case_file(data, "policy", 'purpose = "p"\n')
+    assert find_case("policy", data) == path
+    assert find_case(str(path), data) == path
+    with pytest.raises(InputError, match="did you mean 'policy'"):
+        find_case("polcy", data)
+
+
+def test_the_cli_reports_a_bad_case_with_exit_code_2(data):
+    case_file(data, "bad", 'purpose = "x"\n[tables.subsidies]\nscale = { rate = -1 }\n')
+    result = CliRunner().invoke(main, ["run", "--data", str(data), "--case", "bad"])
+    assert result.exit_code == 2
+    assert "tables.subsidies.scale.rate" in result.output and "a factor >= 0" in result.output
+
+
+# --- the cases shipped with the Japan dataset -------------------------------------
+
+def japan(name: str):
+    case = load_case(JAPAN / "cases" / f"{name}.toml")
+    return read_dataset(case.dataset, case)
+
+
+def test_every_shipped_case_has_a_purpose_and_validates():
+    cases = list_cases(JAPAN)
+    assert {"reference", "seed2021", "fy2024", "incentive_to_2030", "budget_doubled",
+            "no_ccus", "gx_ets_ceiling"} <= set(cases)
+    for name, purpose in cases.items():
+        assert purpose and "\n" not in purpose, name
+        japan(name)
+
+
+def test_shipped_cases_change_what_their_purpose_says():
+    base = japan("fy2024")
+    reference = japan("reference")
+    assert reference.caps.empty and reference.subsidies.empty
+    assert reference.settings.tax_scheme == "none"
+    assert set(reference.carbon_price["price_jpy_per_tco2"]) == {289.0}
+    scheme = japan("incentive_to_2030").tax_schemes.set_index("scheme")
+    assert scheme.loc["fy2024", "last_year"] == 2030
+    doubled = japan("budget_doubled").subsidies["budget_bjpy_per_yr"]
+    assert doubled.tolist() == pytest.approx((2 * base.subsidies["budget_bjpy_per_yr"]).tolist())
+    no_ccus = japan("no_ccus").technologies
+    assert (no_ccus.loc[no_ccus["pathway"] == "ccus", "first_year"] > 2050).all()
+    ceiling = japan("gx_ets_ceiling").carbon_price.set_index("year")["price_jpy_per_tco2"]
+    assert (ceiling[2026], ceiling[2030]) == (4300.0, 4840.0)
+    seed = japan("seed2021")
+    assert seed.settings.tax_scheme == "seed2021"
+    assert seed.tax_schemes.set_index("scheme").loc["seed2021", "first_year"] == 2024
