@@ -155,6 +155,54 @@ def sweep(data_dir: Path, case_spec: str | None, lever_specs: tuple[str, ...],
 
 
 @main.command()
+@click.argument("specs", nargs=-1, required=True, metavar="RUN|CASE...")
+@data_option
+@results_option
+@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
+              help="Also write the comparison as CSV.")
+@reports_errors
+def compare(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
+            out_file: Path | None) -> None:
+    """Compare runs side by side, deltas against the first (the reference).
+
+    Each RUN|CASE is a run folder, a run name in the store, or a policy case; a
+    case without a stored run of the same inputs is run first.
+    """
+    from model.compare import compare_runs, format_comparison
+    from model.runstore import staged
+    from model.workflow import stored_or_run
+
+    folders = []
+    for spec in specs:
+        folder, ran = stored_or_run(spec, data_dir, results_dir)
+        click.echo(f"{spec}: {'ran into' if ran else 'stored run'} {folder}", err=True)
+        folders.append(folder)
+    table = compare_runs(folders)
+    click.echo(format_comparison(table))
+    if out_file:
+        with staged(out_file) as path:
+            table.to_csv(path, index=False, float_format="%.10g")
+        click.echo(f"\nComparison: {out_file}")
+
+
+@main.command()
+@click.argument("run_dir", metavar="RUN", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", required=True, metavar="csv|xlsx|iamc",
+              help="csv: a folder of tables; xlsx: one sheet per table with units in the "
+              "headers; iamc: long format (Model, Scenario, Region, Variable, Unit, Year, "
+              "Value) for pyam (.xlsx out path: a workbook with sheet 'data').")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Where to write (default: inside the run folder).")
+@click.option("--region", default="Japan", show_default=True, help="IAMC region name.")
+@reports_errors
+def export(run_dir: Path, fmt: str, out: Path | None, region: str) -> None:
+    """Export a run's investment schedule and result tables."""
+    from model.export import export_run
+
+    click.echo(f"Wrote {export_run(run_dir, fmt, out, region=region)}")
+
+
+@main.command()
 @results_option
 @reports_errors
 def runs(results_dir: Path) -> None:

@@ -12,14 +12,20 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
+from .errors import InputError, Problem
+
 
 RUN_FILE = "run.json"
+RESULT_TABLES = ("investments", "emissions", "production", "energy", "costs")
 
 
 def default_run_name(label: str) -> str:
@@ -53,21 +59,79 @@ def write_run(destination: Path, tables: dict[str, pd.DataFrame], meta: dict) ->
 
     An existing folder of that name is replaced only once the new one is complete.
     """
-    destination = destination.resolve()
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
-    try:
+    destination = Path(destination).resolve()
+    with staged(destination, folder=True) as staging:
         for name, table in tables.items():
             table.to_csv(staging / f"{name}.csv", index=False, float_format="%.10g")
         (staging / RUN_FILE).write_text(json.dumps(meta, indent=2, default=str) + "\n")
-        if destination.exists():
-            retired = destination.with_name(f".{destination.name}.old")
-            os.replace(destination, retired)
-            os.replace(staging, destination)
+    return destination
+
+
+@dataclass
+class Run:
+    folder: Path
+    tables: dict[str, pd.DataFrame]      # keyed by run-folder table name
+    meta: dict
+
+    @property
+    def name(self) -> str:
+        return (self.meta.get("run") or {}).get("name") or self.folder.name
+
+    @property
+    def scenario(self) -> str:
+        return (self.meta.get("case") or {}).get("name") or self.folder.name
+
+
+
+def read_run(folder: Path) -> Run:
+    """A run folder's result tables and run.json; InputError if it is not a solved run."""
+    meta_file = folder / RUN_FILE
+    if not meta_file.is_file():
+        raise InputError([Problem(str(folder), None, None, "", f"a run folder (one with "
+                                  f"{RUN_FILE}, as `decarb run` writes)")])
+    try:
+        meta = read_meta(folder)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InputError([Problem(str(meta_file), None, None, str(error),
+                                  "the JSON that `decarb run` writes")]) from None
+    # run.status in current run folders; earlier ones only have solver.status
+    status = ((meta.get("run") or {}).get("status")
+              or (meta.get("solver") or {}).get("status"))
+    if status not in (None, "optimal"):
+        raise InputError([Problem(str(meta_file), None, "run.status", status,
+                                  "an optimal run: a failed run has no result tables")])
+    missing = [t for t in RESULT_TABLES if not (folder / f"{t}.csv").is_file()]
+    if missing:
+        raise InputError([Problem(str(folder / f"{t}.csv"), None, None, "",
+                                  "a result table of the run (the file is missing)")
+                          for t in missing])
+    # only a blank cell is missing; ids such as "NA" stay text
+    tables = {t: pd.read_csv(folder / f"{t}.csv", keep_default_na=False, na_values=[""])
+              for t in RESULT_TABLES}
+    return Run(folder, tables, meta)
+
+
+@contextmanager
+def staged(target: Path, folder: bool = False) -> Iterator[Path]:
+    """A temporary file or folder beside `target`, moved onto it if the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # a fresh name rather than mkstemp/mkdtemp, whose private (0600/0700) modes
+    # would stick to the export; this one gets the user's usual permissions
+    staging = target.with_name(f".{target.name}.{uuid.uuid4().hex}{target.suffix}")
+    if folder:
+        staging.mkdir()
+    try:
+        yield staging
+        if folder and target.exists():       # os.replace cannot replace a full folder
+            retired = target.with_name(f".{target.name}.{uuid.uuid4().hex}.old")
+            os.replace(target, retired)
+            os.replace(staging, target)
             shutil.rmtree(retired)
         else:
-            os.replace(staging, destination)
+            os.replace(staging, target)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging.is_dir():
+            shutil.rmtree(staging, ignore_errors=True)
+        else:
+            staging.unlink(missing_ok=True)
         raise
-    return destination

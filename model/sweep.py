@@ -31,7 +31,7 @@ from .loading import read_dataset
 from .report import report_years
 from .resolve import Session
 from .run import run_case
-from .runstore import run_record, write_run
+from .runstore import run_record, staged, write_run
 
 SUMMARY_FILE = "sweep.csv"
 POINTS_PER_DASK_TASK = 4
@@ -131,9 +131,8 @@ def _write_summary(folder: Path, rows: list[dict]) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     if not table.empty:
         table = table.sort_values("point", ignore_index=True)
-    staging = folder / f".{SUMMARY_FILE}.tmp"
-    table.to_csv(staging, index=False, float_format="%.10g")
-    os.replace(staging, folder / SUMMARY_FILE)
+    with staged(folder / SUMMARY_FILE) as path:
+        table.to_csv(path, index=False, float_format="%.10g")
     return table
 
 
