@@ -203,6 +203,26 @@ def export(run_dir: Path, fmt: str, out: Path | None, region: str) -> None:
 
 
 @main.command()
+@click.argument("specs", nargs=-1, required=True, metavar="RUN|CASE...")
+@data_option
+@results_option
+@click.option("--html", "html_path", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="HTML file to write (default: <first run>/report.html); "
+              "the charts also go to <name>_charts/ as PNG.")
+@reports_errors
+def report(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
+           html_path: Path | None) -> None:
+    """Write a self-contained HTML report of runs (charts, KPI tables; comparison
+    charts for several runs). RUN|CASE as for compare."""
+    from model.html_report import write_report
+    from model.workflow import stored_or_run
+
+    folders = [stored_or_run(spec, data_dir, results_dir)[0] for spec in specs]
+    out = write_report(folders, html_path or folders[0] / "report.html")
+    click.echo(f"Report: {out}\nCharts: {out.with_name(out.stem + '_charts')}")
+
+
+@main.command()
 @results_option
 @reports_errors
 def runs(results_dir: Path) -> None:

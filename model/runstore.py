@@ -70,8 +70,12 @@ def write_run(destination: Path, tables: dict[str, pd.DataFrame], meta: dict) ->
 @dataclass
 class Run:
     folder: Path
-    tables: dict[str, pd.DataFrame]      # keyed by run-folder table name
+    tables: dict[str, pd.DataFrame]      # keyed by run-folder table name; {} for a failed run
     meta: dict
+    label: str = ""                      # how reports name it (default: the folder's name)
+
+    def __post_init__(self) -> None:
+        self.label = self.label or self.folder.name
 
     @property
     def name(self) -> str:
@@ -81,10 +85,21 @@ class Run:
     def scenario(self) -> str:
         return (self.meta.get("case") or {}).get("name") or self.folder.name
 
+    @property
+    def status(self) -> str:
+        # run.status in current run folders; earlier ones only have solver.status
+        return ((self.meta.get("run") or {}).get("status")
+                or (self.meta.get("solver") or {}).get("status") or "unknown")
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.tables)
 
 
-def read_run(folder: Path) -> Run:
-    """A run folder's result tables and run.json; InputError if it is not a solved run."""
+def read_run(folder: Path, label: str = "", failed_too: bool = False) -> Run:
+    """A run folder's result tables and run.json. InputError if it is no run folder,
+    or if it failed (no tables) unless `failed_too`: then it comes back without tables."""
+    folder = Path(folder)
     meta_file = folder / RUN_FILE
     if not meta_file.is_file():
         raise InputError([Problem(str(folder), None, None, "", f"a run folder (one with "
@@ -94,11 +109,11 @@ def read_run(folder: Path) -> Run:
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise InputError([Problem(str(meta_file), None, None, str(error),
                                   "the JSON that `decarb run` writes")]) from None
-    # run.status in current run folders; earlier ones only have solver.status
-    status = ((meta.get("run") or {}).get("status")
-              or (meta.get("solver") or {}).get("status"))
-    if status not in (None, "optimal"):
-        raise InputError([Problem(str(meta_file), None, "run.status", status,
+    run = Run(folder, {}, meta, label)
+    if run.status not in ("optimal", "unknown"):   # unknown: a folder without a record
+        if failed_too:
+            return run
+        raise InputError([Problem(str(meta_file), None, "run.status", run.status,
                                   "an optimal run: a failed run has no result tables")])
     missing = [t for t in RESULT_TABLES if not (folder / f"{t}.csv").is_file()]
     if missing:
@@ -106,9 +121,9 @@ def read_run(folder: Path) -> Run:
                                   "a result table of the run (the file is missing)")
                           for t in missing])
     # only a blank cell is missing; ids such as "NA" stay text
-    tables = {t: pd.read_csv(folder / f"{t}.csv", keep_default_na=False, na_values=[""])
-              for t in RESULT_TABLES}
-    return Run(folder, tables, meta)
+    run.tables = {t: pd.read_csv(folder / f"{t}.csv", keep_default_na=False, na_values=[""])
+                  for t in RESULT_TABLES}
+    return run
 
 
 @contextmanager
