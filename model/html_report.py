@@ -18,7 +18,7 @@ from typing import Sequence
 import pandas as pd
 
 from . import charts
-from .compare import _decimals, _number, compare_runs, run_labels
+from .compare import compare_runs, format_number, row_decimals, run_labels
 from .errors import InputError, Problem
 from .report import sector_summary
 from .runstore import Run, read_run
@@ -160,7 +160,7 @@ def _kpi_table(kpis: pd.DataFrame) -> str:
     decimals by each row's largest value, signed deltas, '-' where not applicable."""
     runs = list(kpis.columns[3:])
     values = kpis[runs].to_numpy(dtype=float)
-    text = [[_number(v, _decimals(row, unit), str(run).startswith("delta "))
+    text = [[format_number(v, row_decimals(row, unit), str(run).startswith("delta "))
              for run, v in zip(runs, row)] for row, unit in zip(values, kpis["unit"])]
     shown = pd.concat([kpis[["kpi", "sector", "unit"]],
                        pd.DataFrame(text, columns=runs, index=kpis.index)], axis=1)

@@ -96,14 +96,17 @@ class Run:
         return bool(self.tables)
 
 
-def read_run(folder: Path, label: str = "", failed_too: bool = False) -> Run:
+def read_run(folder: Path, label: str = "", failed_too: bool = False,
+             load_tables: bool = True) -> Run:
     """A run folder's result tables and run.json. InputError if it is no run folder,
-    or if it failed (no tables) unless `failed_too`: then it comes back without tables."""
+    or if it failed (no tables) unless `failed_too`: then it comes back without tables.
+    Without `load_tables` the tables are only checked to exist (DuckDB reads them)."""
     folder = Path(folder)
     meta_file = folder / RUN_FILE
     if not meta_file.is_file():
         raise InputError([Problem(str(folder), None, None, "", f"a run folder (one with "
-                                  f"{RUN_FILE}, as `decarb run` writes)")])
+                                  f"{RUN_FILE}, as `decarb run` writes)" if folder.exists()
+                                  else f"an existing run folder (with {RUN_FILE})")])
     try:
         meta = read_meta(folder)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -113,13 +116,17 @@ def read_run(folder: Path, label: str = "", failed_too: bool = False) -> Run:
     if run.status not in ("optimal", "unknown"):   # unknown: a folder without a record
         if failed_too:
             return run
+        reason = (meta.get("run") or {}).get("reason")
         raise InputError([Problem(str(meta_file), None, "run.status", run.status,
-                                  "an optimal run: a failed run has no result tables")])
+                                  "a solved run ('optimal') with its tables; this run failed"
+                                  + (f": {reason}" if reason else ""))])
     missing = [t for t in RESULT_TABLES if not (folder / f"{t}.csv").is_file()]
     if missing:
         raise InputError([Problem(str(folder / f"{t}.csv"), None, None, "",
                                   "a result table of the run (the file is missing)")
                           for t in missing])
+    if not load_tables:
+        return run
     # only a blank cell is missing; ids such as "NA" stay text
     run.tables = {t: pd.read_csv(folder / f"{t}.csv", keep_default_na=False, na_values=[""])
                   for t in RESULT_TABLES}
