@@ -256,18 +256,19 @@ def stacked_bar_chart(table: pd.DataFrame, ylabel: str, year_step: int = 1,
 # ---- comparison of runs ----------------------------------------------------
 
 def total_emissions_chart(emissions: dict[str, pd.DataFrame]) -> Figure:
-    """All-sector counted emissions of each run (label -> emissions table), with
-    the first (reference) run's economy-wide cap."""
+    """All-sector counted emissions of each run (label -> emissions table), with the
+    economy-wide cap of the first run that has one (a reference usually has none)."""
     fig, ax = _figure(figsize=WIDE)
     palette = colours(list(emissions))
     for label, table in emissions.items():
         total = table.loc[table["sector"] == SECTOR_ALL].set_index("year")
         ax.plot(total.index, total["counted_mtco2"], color=palette[label], linewidth=2,
                 marker="o" if len(total) == 1 else None, label=label)
-    reference_label, reference = next(iter(emissions.items()))
-    cap = reference.loc[reference["sector"] == SECTOR_ALL].set_index("year")["cap_mtco2"]
-    if cap.notna().any():
-        ax.plot(cap.index, cap.values, label=f"cap ({reference_label})", **CAP_STYLE)
+    for label, table in emissions.items():
+        cap = table.loc[table["sector"] == SECTOR_ALL].set_index("year")["cap_mtco2"]
+        if cap.notna().any():
+            ax.plot(cap.index, cap.values, label=f"cap ({label})", **CAP_STYLE)
+            break
     ax.set_ylim(0, None)
     _axes(ax, "Mt-CO2/yr")
     _legend_right(ax, "run")

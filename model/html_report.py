@@ -127,8 +127,8 @@ def headline(kpis: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
 def comparison_charts(runs: list[Run], kpis: pd.DataFrame) -> list[Chart]:
     return [
         Chart("compare_emissions", "Total emissions by run",
-              f"All-sector counted emissions, Mt-CO2/yr; dashed: economy-wide cap of the "
-              f"reference run ({runs[0].label}).",
+              "All-sector counted emissions, Mt-CO2/yr; dashed: the economy-wide cap of the "
+              "first run that has one (named in the legend).",
               charts.png(charts.total_emissions_chart(
                   {r.label: r.tables["emissions"] for r in runs}))),
         Chart("compare_money", "Investment, private cost and public cost by run",
