@@ -21,8 +21,9 @@ from typing import Any
 
 import pandas as pd
 
-from .cases import Case, apply_case
+from .cases import Case
 from .dataset import Dataset
+from .edits import apply_case
 from .errors import InputError, Problem
 from .graph import check_graph
 from .schema import TABLE_BY_NAME, TABLES, Table

@@ -1,10 +1,11 @@
 """Sweeps: one base case, a grid of lever values, one stored run per point.
 
-Points are split into contiguous chunks, one per worker process (forked: the parent
-has loaded the data and libraries once and runs no threads) or a Dask
-task each. A worker keeps one model for its chunk: neighbouring points that
-differ only in prices, caps or budgets are changed in place and re-solved
-(see `resolve`); other points are rebuilt. A point that fails (infeasible, time
+Points are split into contiguous chunks, one per worker process or a Dask
+task each. Workers start from a fork server that has imported the model once
+(forking the caller itself could copy a HiGHS thread pool that no longer runs).
+A worker keeps one model for its chunk: neighbouring points that differ only in
+prices, caps or budgets are changed in place and re-solved (see `resolve`);
+other points are rebuilt. A point that fails (infeasible, time
 limit) is stored as a failed run with its reason and the sweep goes on. Each
 point's folder is written atomically, and the summary table is rewritten
 atomically after every point, so an interrupted sweep keeps what it finished.
@@ -140,8 +141,9 @@ def _on_processes(workers: int, jobs: list, folder: Path, collect: Callable) -> 
     """Contiguous chunks, one per process; rows arrive through a queue as points finish."""
     chunks = [[jobs[i] for i in part] for part in np.array_split(range(len(jobs)), workers)
               if len(part)]
-    with Manager() as manager, ProcessPoolExecutor(len(chunks),
-                                                   mp_context=get_context("fork")) as pool:
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["model.run"])
+    with Manager() as manager, ProcessPoolExecutor(len(chunks), mp_context=context) as pool:
         rows = manager.Queue()
         futures = [pool.submit(run_chunk, chunk, folder, rows.put) for chunk in chunks]
         done = 0

@@ -3,8 +3,10 @@
 The tiny dataset (tests/tiny.py) has coal and electricity at 100 JPY/GJ at the
 anchors 2025 and 2050, 1 Mt/yr of steel demand, and technologies `old` and `new`.
 """
+import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -193,3 +195,35 @@ def test_shipped_cases_change_what_their_purpose_says():
     seed = japan("seed2021")
     assert seed.settings.tax_scheme == "seed2021"
     assert seed.tax_schemes.set_index("scheme").loc["seed2021", "first_year"] == 2024
+
+
+def test_run_compare_and_report_a_case_from_the_cli(data, tmp_path):
+    case_file(data, "cheap_power", 'purpose = "power at half price"\n'
+              '[tables.commodity_prices]\nset = [{ commodity = "electricity", year = 2025, '
+              'price_jpy_per_unit = 50 }, { commodity = "electricity", year = 2050, '
+              'price_jpy_per_unit = 50 }]\n')
+    store = tmp_path / "store"
+    listed = CliRunner().invoke(main, ["cases", "--data", str(data)])
+    assert "cheap_power  power at half price" in listed.output
+    ran = CliRunner().invoke(main, ["run", "--data", str(data), "--case", "cheap_power",
+                                    "--results", str(store), "--name", "first"])
+    assert ran.exit_code == 0, ran.output
+    meta = json.loads((store / "first" / "run.json").read_text())
+    assert meta["run"]["name"] == "first" and meta["case"]["name"] == "cheap_power"
+    assert meta["case"]["edits"][0]["key"] == "tables.commodity_prices.set[0]"
+    # The case has a stored run of the same inputs: compare reuses it, so both columns
+    # are the same run and every delta is 0.
+    compared = CliRunner().invoke(main, ["compare", "first", "cheap_power", "--data",
+                                         str(data), "--results", str(store),
+                                         "--out", str(tmp_path / "kpis.csv")])
+    assert compared.exit_code == 0, compared.output
+    assert "cheap_power: stored run" in compared.output
+    kpis = pd.read_csv(tmp_path / "kpis.csv")
+    assert list(kpis.columns) == ["kpi", "sector", "unit", "store/first #1", "store/first #2",
+                                  "delta store/first #2"]
+    assert (kpis["delta store/first #2"].dropna() == 0).all()
+    reported = CliRunner().invoke(main, ["report", "first", "--results", str(store)])
+    assert reported.exit_code == 0 and (store / "first" / "report.html").is_file()
+    missing = CliRunner().invoke(main, ["compare", "nothing", "--data", str(data),
+                                        "--results", str(store)])
+    assert missing.exit_code == 2 and "a run folder, a run name" in missing.output
