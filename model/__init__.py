@@ -1,1 +1,4 @@
-"""decarb: industrial decarbonisation investment planning (inputs -> Dataset -> Pyomo model -> HiGHS -> results)."""
+"""decarb: industrial decarbonisation investment planning.
+
+inputs -> Dataset -> Pyomo model -> HiGHS -> results -> run store -> reports.
+"""

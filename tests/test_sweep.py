@@ -28,7 +28,8 @@ MAC = capital_per_year(20000.0) + 100.0 - 1000.0
 # cap of 0 cannot be met: the shortfall is 1 Mt x 0.1 = 0.1 Mt. Programme `green`
 # pays 10% of new capex up to 0.5 BJPY: 500 MJPY / (0.1 x 20,000 JPY/t) = 0.25 Mt.
 PRICES = tiny_frames()["commodity_prices"].assign(scope2_ef_tco2_per_unit=[0, 0, 0.1, 0.1])
-CHANGES = dict(commodity_prices=PRICES,technology_costs=frame(costs("old", 50000.0) + costs("new", 20000.0)),
+CHANGES = dict(commodity_prices=PRICES,
+               technology_costs=frame(costs("old", 50000.0) + costs("new", 20000.0)),
                subsidies=frame([dict(programme="green", rate=0.1, first_year=2025,
                                      last_year=2025, budget_bjpy_per_yr=0.5)]),
                subsidy_eligibility=frame([dict(programme="green", technology="new")]),
