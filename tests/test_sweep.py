@@ -67,6 +67,20 @@ def test_an_in_place_re_solve_equals_a_rebuild(changes):
         pd.testing.assert_frame_equal(again.tables[name], fresh.tables[name], rtol=1e-7)
 
 
+def test_a_new_carbon_budget_is_solved_in_place_like_a_rebuild():
+    def budget(mtco2):
+        frames = tiny_frames(**CHANGES)
+        del frames["caps"]   # the budget alone binds
+        return dataset_from_frames(frames, one_year(cumulative_cap_mtco2=mtco2))
+    session = Session()
+    run_case(budget(0.9), session)
+    again, fresh = run_case(budget(0.5), session), run_case(budget(0.5))
+    assert again.meta["solver"]["model"] == "changed in place and re-solved"
+    assert again.solution.objective_mjpy == pytest.approx(fresh.solution.objective_mjpy)
+    # One year: (1 - a) + 0.1 a <= 0.5 gives a = 0.5 / 0.9 Mt from `new`
+    assert output_new(again) == pytest.approx(0.5 / 0.9)
+
+
 def test_in_place_follows_the_hand_derived_switch_price():
     session = Session()
     below = run_case(tiny(carbon_price=frame(flat(price_jpy_per_tco2=MAC - 5)), caps=frame(
