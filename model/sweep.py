@@ -31,7 +31,7 @@ from .errors import InfeasibleError, InputError, SolverError
 from .loading import read_dataset
 from .report import report_years
 from .resolve import Session
-from .run import run_case
+from .run import run_and_store
 from .runstore import run_record, staged, write_run
 
 SUMMARY_FILE = "sweep.csv"
@@ -99,7 +99,8 @@ def _run_point(number: int, label: str, case: Case, folder: Path, session: Sessi
     record = {"run": f"{folder.name}/{name}", "point": number, "levers": label}
     try:
         ds = read_dataset(case.dataset, case)
-        result = run_case(ds, session)
+        _, result = run_and_store(ds, folder / name, record["run"], case, case.dataset,
+                                  time.perf_counter() - t0, session)
     except (InputError, InfeasibleError, SolverError) as error:
         status = FAILURES[type(error)]
         meta = run_record(record["run"], status=status, reason=str(error),
@@ -107,9 +108,7 @@ def _run_point(number: int, label: str, case: Case, folder: Path, session: Sessi
         write_run(folder / name, {}, meta)
         return {**record, "status": status, "reason": str(error),
                 "seconds": time.perf_counter() - t0}
-    meta = {**run_record(record["run"], case=case.resolved()), **result.meta}
-    write_run(folder / name, result.tables, meta)
-    return {**record, "status": "optimal", "reason": "", "model": meta["solver"]["model"],
+    return {**record, "status": "optimal", "reason": "", "model": result.meta["solver"]["model"],
             **headline(result.tables, ds.settings.year_step, ds.years),
             "seconds": time.perf_counter() - t0}
 
