@@ -172,11 +172,10 @@ def compare(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
     from model.runstore import staged
     from model.workflow import stored_or_run
 
-    folders = []
-    for spec in specs:
-        folder, ran = stored_or_run(spec, data_dir, results_dir)
+    answers = stored_or_run(list(specs), data_dir, results_dir)
+    for spec, (folder, ran) in zip(specs, answers):
         click.echo(f"{spec}: {'ran into' if ran else 'stored run'} {folder}", err=True)
-        folders.append(folder)
+    folders = [folder for folder, _ in answers]
     table = compare_runs(folders)
     click.echo(format_comparison(table))
     if out_file:
@@ -217,7 +216,7 @@ def report(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
     from model.html_report import write_report
     from model.workflow import stored_or_run
 
-    folders = [stored_or_run(spec, data_dir, results_dir)[0] for spec in specs]
+    folders = [folder for folder, _ in stored_or_run(list(specs), data_dir, results_dir)]
     out = write_report(folders, html_path or folders[0] / "report.html")
     click.echo(f"Report: {out}\nCharts: {out.with_name(out.stem + '_charts')}")
 

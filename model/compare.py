@@ -194,15 +194,24 @@ def read_tables(run_dirs: Sequence[Path], table: str,
     return frame
 
 
-def format_comparison(table: pd.DataFrame) -> str:
-    """The comparison as text: one block per KPI, a row per sector, a column per run;
-    a row's decimals follow its largest value (none for JPY/t), deltas carry a sign."""
+def formatted(table: pd.DataFrame) -> pd.DataFrame:
+    """The run and delta columns as text: a row's decimals follow its largest value
+    (none for JPY/t), deltas carry a sign, '-' where not applicable."""
     runs = list(table.columns[3:])
     signed = [str(run).startswith("delta ") for run in runs]
     values = table[runs].to_numpy(dtype=float)
     places = [row_decimals(row, unit) for row, unit in zip(values, table["unit"])]
     cells = [[format_number(v, d, sign) for v, sign in zip(row.tolist(), signed)]
              for row, d in zip(values, places)]
+    return pd.concat([table[["kpi", "sector", "unit"]],
+                      pd.DataFrame(cells, columns=runs, index=table.index)], axis=1)
+
+
+def format_comparison(table: pd.DataFrame) -> str:
+    """The comparison as text: one block per KPI, a row per sector, a column per run
+    (numbers as in `formatted`)."""
+    runs = list(table.columns[3:])
+    cells = formatted(table)[runs].to_numpy().tolist()
     width = [max([len(str(run))] + [len(row[i]) for row in cells])
              for i, run in enumerate(runs)]
     indent = max([len(s) for s in table["sector"]] + [6]) + 4

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import html
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,10 +17,10 @@ from typing import Sequence
 import pandas as pd
 
 from . import charts
-from .compare import compare_runs, format_number, row_decimals, run_labels
+from .compare import compare_runs, formatted, run_labels
 from .errors import InputError, Problem
 from .report import sector_summary
-from .runstore import Run, read_run
+from .runstore import Run, read_run, staged
 from .schema import SECTOR_ALL
 
 SETTINGS_SHOWN = ("perspective", "cap_scope", "carbon_price_scope", "tax_scheme", "tax_base",
@@ -156,15 +155,8 @@ def _table(frame: pd.DataFrame, numeric: Sequence[str] = ()) -> str:
 
 
 def _kpi_table(kpis: pd.DataFrame) -> str:
-    """compare_runs' table with the number rules of its text form (format_comparison):
-    decimals by each row's largest value, signed deltas, '-' where not applicable."""
-    runs = list(kpis.columns[3:])
-    values = kpis[runs].to_numpy(dtype=float)
-    text = [[format_number(v, row_decimals(row, unit), str(run).startswith("delta "))
-             for run, v in zip(runs, row)] for row, unit in zip(values, kpis["unit"])]
-    shown = pd.concat([kpis[["kpi", "sector", "unit"]],
-                       pd.DataFrame(text, columns=runs, index=kpis.index)], axis=1)
-    return _table(shown, numeric=runs)
+    """compare_runs' table with the numbers as in its text form."""
+    return _table(formatted(kpis), numeric=list(kpis.columns[3:]))
 
 
 def _runs_table(runs: list[Run]) -> str:
@@ -252,29 +244,16 @@ def _slug(label: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in label)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write beside `path`, then rename: a failure never leaves half a file."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temp.write_bytes(data)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
 def write_report(run_dirs: Sequence[Path], html_path: Path) -> Path:
     """Write the HTML report of `run_dirs` (the first is the reference) to
-    `html_path`, and every chart as PNG into `<html stem>_charts/` beside it."""
+    `html_path`, and every chart as PNG into `<html stem>_charts/` beside it (replacing
+    an earlier report's charts); each written whole or not at all."""
     runs = load_runs(run_dirs)
     page, pngs = render(runs)
     html_path = Path(html_path)
-    folder = html_path.with_name(f"{html_path.stem}_charts")
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, data in pngs.items():
-        _write_atomic(folder / name, data)
-    for stale in folder.glob("*.png"):
-        if stale.name not in pngs:
-            stale.unlink()
-    _write_atomic(html_path, page.encode("utf-8"))
+    with staged(html_path.with_name(f"{html_path.stem}_charts"), folder=True) as folder:
+        for name, data in pngs.items():
+            (folder / name).write_bytes(data)
+    with staged(html_path) as path:
+        path.write_text(page, encoding="utf-8")
     return html_path

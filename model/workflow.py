@@ -42,29 +42,46 @@ def run_loaded(loaded: Loaded, destination: Path) -> tuple[Path, RunResult]:
                          loaded.load_s)
 
 
-def stored_or_run(spec: str, data_dir: Path, results: Path) -> tuple[Path, bool]:
-    """A run folder for `spec`: a run folder path, a run name under `results`, or a case.
+def stored_or_run(specs: list[str], data_dir: Path, results: Path
+                  ) -> list[tuple[Path, bool]]:
+    """A run folder for each spec: a run folder path, a run name under `results`, or a case.
 
     A case reuses the newest stored optimal run of the same name and input hash (the
-    hash covers the dataset files and the resolved case), and is run otherwise.
-    Returns the folder and whether it was run now.
+    hash covers the dataset files and the resolved case), and is run otherwise. Each
+    answer says whether it was run now. The store is indexed once for all specs.
     """
-    for folder in (Path(spec), Path(results) / spec):
-        if (folder / RUN_FILE).is_file():
-            return folder, False
-    try:
-        loaded = load(data_dir, spec)
-    except InputError as error:
-        raise InputError([Problem(spec, None, None, "", "a run folder, a run name under "
-                                  f"{results}, or a case")] + error.problems) from None
-    answers = {}
+    answers: list[tuple[Path, bool]] = []
+    stored: dict[tuple[str, str], Path] | None = None
+    for spec in specs:
+        folder = next((f for f in (Path(spec), Path(results) / spec)
+                       if (f / RUN_FILE).is_file()), None)
+        if folder is not None:
+            answers.append((folder, False))
+            continue
+        try:
+            loaded = load(data_dir, spec)
+        except InputError as error:
+            raise InputError([Problem(spec, None, None, "", "a run folder, a run name under "
+                                      f"{results}, or a case")] + error.problems) from None
+        stored = _solved_cases(results) if stored is None else stored
+        key = (loaded.label, loaded.ds.input_hash)
+        if key in stored:
+            answers.append((stored[key], False))
+            continue
+        stored[key], _ = run_loaded(loaded, Path(results) / default_run_name(loaded.label))
+        answers.append((stored[key], True))
+    return answers
+
+
+def _solved_cases(results: Path) -> dict[tuple[str, str], Path]:
+    """(case name, input hash) -> the newest optimal run of it in the store."""
+    newest: dict[tuple[str, str], tuple[str, Path]] = {}
     for folder in find_runs(results):
         meta = read_meta(folder)
-        if ((meta.get("case") or {}).get("name") == loaded.label
-                and meta.get("input_hash") == loaded.ds.input_hash
-                and meta.get("run", {}).get("status") == "optimal"):
-            answers[meta["run"]["created"]] = folder
-    if answers:
-        return answers[max(answers)], False
-    folder, _ = run_loaded(loaded, Path(results) / default_run_name(loaded.label))
-    return folder, True
+        run, case = meta.get("run") or {}, meta.get("case") or {}
+        if run.get("status") != "optimal" or "name" not in case:
+            continue
+        key = (case["name"], meta.get("input_hash", ""))
+        if key not in newest or run["created"] > newest[key][0]:
+            newest[key] = (run["created"], folder)
+    return {key: folder for key, (_, folder) in newest.items()}

@@ -224,6 +224,11 @@ def test_run_compare_and_report_a_case_from_the_cli(data, tmp_path):
     assert (kpis["delta store/first #2"].dropna() == 0).all()
     reported = CliRunner().invoke(main, ["report", "first", "--results", str(store)])
     assert reported.exit_code == 0 and (store / "first" / "report.html").is_file()
+    # In a store without it, the case is run, once, however often it is named.
+    fresh = CliRunner().invoke(main, ["compare", "cheap_power", "cheap_power", "--data",
+                                      str(data), "--results", str(tmp_path / "other")])
+    assert fresh.exit_code == 0, fresh.output
+    assert fresh.output.count("ran into") == 1 and fresh.output.count("stored run") == 1
     missing = CliRunner().invoke(main, ["compare", "nothing", "--data", str(data),
                                         "--results", str(store)])
     assert missing.exit_code == 2 and "a run folder, a run name" in missing.output
