@@ -95,7 +95,7 @@ def run_rows(run: Run) -> pd.DataFrame:
     """Key metadata of the run as (key, value) rows; settings one per row."""
     info, case = run.meta.get("run") or {}, run.meta.get("case") or {}
     rows = {"name": run.name, "case": case.get("name"), "purpose": case.get("purpose"),
-            "status": info.get("status") or (run.meta.get("solver") or {}).get("status"),
+            "status": run.status,
             "created": info.get("created"), "input_hash": run.meta.get("input_hash"),
             "decarb": (run.meta.get("versions") or {}).get("decarb"),
             "data": run.meta.get("data")}

@@ -40,23 +40,23 @@ def _scale(table: str, column: str) -> Callable[[float, Dataset, str], Fragment]
 
 def _programme_rows(column: str) -> Callable[[float, Dataset, str], Fragment]:
     def fragment(value: float, ds: Dataset, programme: str) -> Fragment:
-        programmes = [programme] if programme else ds.subsidies["programme"].tolist()
+        known = ds.subsidies["programme"].tolist()
+        if programme and programme not in known:
+            raise _bad(f"{column}:{programme}", "name",
+                       "a programme of subsidies.csv: " + ", ".join(known))
+        programmes = [programme] if programme else known
         return {"tables": {"subsidies": {"set": [{"programme": p, column: value}
                                                  for p in programmes]}}}
     return fragment
 
 
-LEVERS: dict[str, tuple[str, Callable[[float, Dataset, str], Fragment]]] = {
-    "carbon_price": ("carbon price in every model year (JPY/t-CO2)", _carbon_price),
-    "carbon_price_scale": ("factor on the carbon price path",
-                           _scale("carbon_price", "price_jpy_per_tco2")),
-    "cap_scale": ("factor on every CO2 cap", _scale("caps", "cap_mtco2")),
-    "budget_scale": ("factor on every subsidy budget",
-                     _scale("subsidies", "budget_bjpy_per_yr")),
-    "subsidy_rate": ("subsidy rate (share of capex); subsidy_rate:PROGRAMME for one",
-                     _programme_rows("rate")),
-    "budget": ("annual budget of budget:PROGRAMME (BJPY/yr)",
-               _programme_rows("budget_bjpy_per_yr")),
+LEVERS: dict[str, Callable[[float, Dataset, str], Fragment]] = {
+    "carbon_price": _carbon_price,
+    "carbon_price_scale": _scale("carbon_price", "price_jpy_per_tco2"),
+    "cap_scale": _scale("caps", "cap_mtco2"),
+    "budget_scale": _scale("subsidies", "budget_bjpy_per_yr"),
+    "subsidy_rate": _programme_rows("rate"),
+    "budget": _programme_rows("budget_bjpy_per_yr"),
 }
 
 
@@ -113,7 +113,7 @@ def fragment(name: str, value: Any, ds: Dataset) -> Fragment:
     if name in SETTING_FIELDS:
         return {"settings": {name: value}}
     base, _, programme = name.partition(":")
-    return LEVERS[base][1](value, ds, programme)
+    return LEVERS[base](value, ds, programme)
 
 
 def label(point: dict[str, Any]) -> str:

@@ -127,6 +127,8 @@ def data(tmp_path: Path) -> Path:
 def test_a_bad_lever_value_stops_the_sweep_before_it_runs(data):
     with pytest.raises(InputError, match="subsidy_rate=1.5.*a number from 0 to 1"):
         point_cases(dataset_case(data), [{"subsidy_rate": 1.5}])
+    with pytest.raises(InputError, match="a programme of subsidies.csv: green"):
+        point_cases(dataset_case(data), [{"budget:gren": 1.0}])
 
 
 def test_sweep_points_equal_independent_runs_and_a_failed_point_is_recorded(data, tmp_path):
