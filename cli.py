@@ -134,12 +134,12 @@ def sweep(data_dir: Path, case_spec: str | None, lever_specs: tuple[str, ...],
     Points that differ from the previous one only in carbon price, caps or budgets
     re-solve the model HiGHS already holds; others are rebuilt.
     """
-    from model.cases import dataset_case, find_case, load_case
     from model.levers import grid, parse_lever
     from model.runstore import default_run_name
     from model.sweep import SUMMARY_FILE, run_sweep
+    from model.workflow import base_case
 
-    base = load_case(find_case(case_spec, data_dir)) if case_spec else dataset_case(data_dir)
+    base = base_case(data_dir, case_spec)
     points = grid([parse_lever(spec) for spec in lever_specs])
     folder = results_dir / (name or default_run_name(f"{base.name}-sweep"))
     with click.progressbar(length=len(points), label=f"{len(points)} points",

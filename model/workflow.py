@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cases import Case, find_case, load_case
+from .cases import Case, dataset_case, find_case, load_case
 from .dataset import Dataset
 from .errors import InputError, Problem
 from .loading import read_dataset
@@ -25,6 +25,11 @@ class Loaded:
     load_s: float
 
 
+def base_case(data_dir: Path, case_spec: str | None) -> Case:
+    """The case named (in `<data_dir>/cases/` or a file), or the dataset as a case."""
+    return load_case(find_case(case_spec, data_dir)) if case_spec else dataset_case(data_dir)
+
+
 def load(data_dir: Path, case_spec: str | None = None) -> Loaded:
     """The dataset of `data_dir`, or of a case (a name in `<data_dir>/cases/` or a file)."""
     t0 = time.perf_counter()
@@ -32,7 +37,7 @@ def load(data_dir: Path, case_spec: str | None = None) -> Loaded:
         ds = read_dataset(data_dir)
         return Loaded(ds, None, Path(data_dir), Path(data_dir).resolve().name,
                       time.perf_counter() - t0)
-    case = load_case(find_case(case_spec, data_dir))
+    case = base_case(data_dir, case_spec)
     ds = read_dataset(case.dataset, case)
     return Loaded(ds, case, case.dataset, case.name, time.perf_counter() - t0)
 
