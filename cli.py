@@ -50,7 +50,7 @@ def main() -> None:
 @reports_errors
 def validate(data_dir: Path) -> None:
     """Check a dataset without solving it."""
-    from model.loading import read_dataset
+    from model.inputs.loading import read_dataset
 
     ds = read_dataset(data_dir)
     for warning in ds.warnings:
@@ -78,9 +78,9 @@ case_option = click.option("--case", "case_spec", default=None, metavar="NAME|FI
 def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | None,
         out_dir: Path | None) -> None:
     """Solve a dataset, or a policy case of it, and write its run folder."""
-    from model.report import format_summary, sector_summary
-    from model.runstore import default_run_name
-    from model.workflow import load, run_loaded
+    from model.outputs.report import format_summary, sector_summary
+    from model.outputs.runstore import default_run_name
+    from model.workflow.commands import load, run_loaded
 
     loaded = load(data_dir, case_spec)
     for warning in loaded.ds.warnings:
@@ -101,7 +101,7 @@ def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | No
 @data_option
 def cases(data_dir: Path) -> None:
     """List the policy cases shipped beside a dataset, with their purpose."""
-    from model.cases import list_cases
+    from model.inputs.cases import list_cases
 
     found = list_cases(data_dir)
     if not found:
@@ -134,10 +134,10 @@ def sweep(data_dir: Path, case_spec: str | None, lever_specs: tuple[str, ...],
     Points that differ from the previous one only in carbon price, caps or budgets
     re-solve the model HiGHS already holds; others are rebuilt.
     """
-    from model.levers import grid, parse_lever
-    from model.runstore import default_run_name
-    from model.sweep import SUMMARY_FILE, run_sweep
-    from model.workflow import base_case
+    from model.workflow.levers import grid, parse_lever
+    from model.outputs.runstore import default_run_name
+    from model.workflow.sweep import SUMMARY_FILE, run_sweep
+    from model.workflow.commands import base_case
 
     base = base_case(data_dir, case_spec)
     points = grid([parse_lever(spec) for spec in lever_specs])
@@ -168,9 +168,9 @@ def compare(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
     Each RUN|CASE is a run folder, a run name in the store, or a policy case; a
     case without a stored run of the same inputs is run first.
     """
-    from model.compare import compare_runs, format_comparison
-    from model.runstore import staged
-    from model.workflow import stored_or_run
+    from model.outputs.compare import compare_runs, format_comparison
+    from model.outputs.runstore import staged
+    from model.workflow.commands import stored_or_run
 
     answers = stored_or_run(list(specs), data_dir, results_dir)
     for spec, (folder, ran) in zip(specs, answers):
@@ -196,7 +196,7 @@ def compare(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
 @reports_errors
 def export(run_dir: Path, fmt: str, out: Path | None, region: str) -> None:
     """Export a run's investment schedule and result tables."""
-    from model.export import export_run
+    from model.outputs.export import export_run
 
     click.echo(f"Wrote {export_run(run_dir, fmt, out, region=region)}")
 
@@ -213,8 +213,8 @@ def report(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
            html_path: Path | None) -> None:
     """Write a self-contained HTML report of runs (charts, KPI tables; comparison
     charts for several runs). RUN|CASE as for compare."""
-    from model.html_report import write_report
-    from model.workflow import stored_or_run
+    from model.outputs.html_report import write_report
+    from model.workflow.commands import stored_or_run
 
     folders = [folder for folder, _ in stored_or_run(list(specs), data_dir, results_dir)]
     out = write_report(folders, html_path or folders[0] / "report.html")
@@ -226,7 +226,7 @@ def report(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
 @reports_errors
 def runs(results_dir: Path) -> None:
     """List the runs in the run store: name, case, status, time and headline results."""
-    from model.runlist import format_runs, list_runs
+    from model.outputs.runlist import format_runs, list_runs
 
     click.echo(format_runs(list_runs(results_dir)))
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.schema import SECTOR_ALL, TABLES
+from model.inputs.schema import SECTOR_ALL, TABLES
 
 ID_COLUMNS = ("sector", "commodity", "output", "technology", "replaces")
 NATIONAL_TOTALS = {"supply_limits": "max_m_per_yr", "subsidies": "budget_bjpy_per_yr"}

@@ -23,11 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from model.cases import derive, load_case  # noqa: E402
-from model.levers import grid, parse_lever  # noqa: E402
-from model.loading import read_dataset  # noqa: E402
-from model.run import run_and_store  # noqa: E402
-from model.sweep import point_cases, run_sweep  # noqa: E402
+from model.inputs.cases import derive, load_case  # noqa: E402
+from model.workflow.levers import grid, parse_lever  # noqa: E402
+from model.inputs.loading import read_dataset  # noqa: E402
+from model.workflow.run import run_and_store  # noqa: E402
+from model.workflow.sweep import point_cases, run_sweep  # noqa: E402
 
 BASE = ROOT / "data" / "japan" / "cases" / "fy2024.toml"
 

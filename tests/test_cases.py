@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from model.cases import find_case, list_cases, load_case
+from model.inputs.cases import find_case, list_cases, load_case
 from model.errors import InputError
-from model.loading import read_dataset
+from model.inputs.loading import read_dataset
 from tests.tiny import frame, tiny_frames, tiny_settings, write_case
 
 ROOT = Path(__file__).resolve().parent.parent

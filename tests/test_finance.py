@@ -1,7 +1,7 @@
 """Finance helpers against numbers worked out by hand."""
 import pytest
 
-from model import finance
+from model.formulation import finance
 
 
 def test_special_depreciation_worked_check():

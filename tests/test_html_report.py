@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from matplotlib.image import imread
 
-from model.charts import capex_by_sector, support_by_instrument
+from model.outputs.charts import capex_by_sector, support_by_instrument
 from model.errors import InputError
-from model.html_report import write_report
-from model.runstore import write_run
+from model.outputs.html_report import write_report
+from model.outputs.runstore import write_run
 from tests.test_policy import scheme, subsidy
 from tests.tiny import one_year, solve_tiny, tiny_settings
 

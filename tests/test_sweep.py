@@ -14,13 +14,13 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from model.cases import dataset_case
+from model.inputs.cases import dataset_case
 from model.errors import InputError
-from model.levers import grid, parse_lever
-from model.loading import dataset_from_frames, read_dataset
-from model.resolve import Session, changes_in_place
-from model.run import run_case
-from model.sweep import point_cases, run_sweep
+from model.workflow.levers import grid, parse_lever
+from model.inputs.loading import dataset_from_frames, read_dataset
+from model.solving.resolve import Session, changes_in_place
+from model.workflow.run import run_case
+from model.workflow.sweep import point_cases, run_sweep
 from tests.tiny import capital_per_year, costs, flat, frame, one_year, tiny_frames, write_case
 
 MAC = capital_per_year(20000.0) + 100.0 - 1000.0

@@ -1,0 +1,36 @@
+"""Build the Pyomo model from a validated dataset, one concern at a time."""
+from __future__ import annotations
+
+import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
+from pyomo.core.expr.numeric_expr import LinearExpression
+
+from model.formulation.built import Built
+from model.formulation.components import capacity, emissions, investment, operation
+from model.inputs.dataset import Dataset
+from model.formulation.parameters import prepare
+
+# Later components use the variables of earlier ones.
+ORDER = (capacity, operation, emissions, investment)
+
+
+def build_model(ds: Dataset, with_slack: bool = False) -> Built:
+    """The ConcreteModel of `ds`. With `with_slack`, caps get penalised slack
+    (used to diagnose an infeasible case)."""
+    b = Built(ds=ds, p=prepare(ds), m=pyo.ConcreteModel(name="decarb"), with_slack=with_slack)
+    with PauseGC():
+        for component in ORDER:
+            component.add(b)
+        _add_objective(b)
+    return b
+
+
+def _add_objective(b: Built) -> None:
+    """Minimise the registry's present-value cost in the run's perspective (MJPY)."""
+    costs = b.cost_table()
+    costs = costs.loc[costs[b.ds.settings.perspective] != 0]
+    b.m.total_cost = pyo.Objective(
+        expr=LinearExpression(constant=0.0,
+                              linear_coefs=costs[b.ds.settings.perspective].tolist(),
+                              linear_vars=costs["var"].tolist()),
+        sense=pyo.minimize, doc="Present value of the cost of meeting demand (MJPY)")

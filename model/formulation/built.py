@@ -1,0 +1,61 @@
+"""The model under construction and its registries, shared by every component."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from model.inputs.dataset import Dataset
+from model.formulation.parameters import Parameters
+
+COST_COLUMNS = ["component", "sector", "year", "var", "private", "social"]
+TRANSFER_COLUMNS = ["instrument", "programme", "sector", "year", "var", "cash", "social"]
+
+
+@dataclass
+class Built:
+    """A model under construction and the tables that map it back to the data.
+
+    `vars` and `cons` hold, per family, its index columns and the Pyomo objects;
+    `costs` is the cost registry: rows of COST_COLUMNS, present-value MJPY per
+    unit of the variable in each perspective. The objective and the reported cost
+    breakdown both come from it. `transfers` are public payments (subsidies,
+    tax revenue forgone): `cash` MJPY per unit in the year paid, `social` its PV.
+    """
+
+    ds: Dataset
+    p: Parameters
+    m: pyo.ConcreteModel
+    with_slack: bool = False
+    vars: dict[str, pd.DataFrame] = field(default_factory=dict)
+    cons: dict[str, pd.DataFrame] = field(default_factory=dict)
+    costs: list[pd.DataFrame] = field(default_factory=list)
+    transfers: list[pd.DataFrame] = field(default_factory=list)
+
+    def add_cost(self, component: str, terms: pd.DataFrame) -> None:
+        """Register cost terms (columns sector, year, var, private, social)."""
+        self.costs.append(terms.assign(component=component)[COST_COLUMNS])
+
+    def add_flow_cost(self, component: str, table: pd.DataFrame, price: str) -> None:
+        """Register a per-year flow cost: `table[price]` (JPY per unit of the variable,
+        so MJPY per M unit) times each perspective's present-value weight of the year."""
+        pv = {perspective: table[price] * table["year"].map(weight)
+              for perspective, weight in self.p.weights.items()}
+        self.add_cost(component, table.assign(**pv))
+
+    def reregister(self, component: str, register: Callable[[Built], None]) -> None:
+        """Register a component's cost terms anew (e.g. a new carbon price), in its place."""
+        at = next(i for i, c in enumerate(self.costs) if c["component"].eq(component).all())
+        del self.costs[at]
+        register(self)
+        self.costs.insert(at, self.costs.pop())
+
+    def cost_table(self) -> pd.DataFrame:
+        return pd.concat(self.costs, ignore_index=True)
+
+    def transfer_table(self) -> pd.DataFrame:
+        if not self.transfers:
+            return pd.DataFrame(columns=TRANSFER_COLUMNS)
+        return pd.concat(self.transfers, ignore_index=True)

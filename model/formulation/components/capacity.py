@@ -1,0 +1,98 @@
+"""Capacity and vintages: builds, retirement of existing plants, activity limits.
+
+Formulation section 2 and the growth limits of section 3:
+  cap[k,y] <= residual[k,y] + sum(new[k,v] for v <= y < v + life[k])
+  act[k,y] <= availability[k] * cap[k,y]
+  new[k,y] = unit_size[k] * units[k,y]        (units integer, where a size is given)
+  cap[k,y] <= (1 + g[k]) ** (y - y_prev) * cap[k,y_prev] + seed[k]
+             (first year: existing capacity + seed)
+`cap` is operating capacity: capacity standing but not operated is idle
+(early retirement or mothballing), pays no fixed O&M, and is reported as
+stranded.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from model.formulation.built import Built
+from model.formulation.linear import add_constraints, add_var, terms_of
+
+
+def add(b: Built) -> None:
+    p, m = b.p, b.m
+    tech = p.tech
+    new = add_var(m, "new", p.builds, "New capacity built in the year (M unit/yr)")
+    standing = pd.concat([p.vintages[["technology", "year"]],
+                          p.residual[["technology", "year"]]]).drop_duplicates()
+    cap = add_var(m, "cap", standing, "Operating capacity (M unit/yr)")
+    act = add_var(m, "act", standing, "Activity: output of the main product (M unit/yr)")
+    b.vars.update(new=new, cap=cap, act=act)
+
+    built_alive = p.vintages.merge(new.rename(columns={"year": "vintage"}),
+                                   on=["technology", "vintage"])
+    b.cons["limit_operating_capacity"] = add_constraints(
+        m, "limit_operating_capacity",
+        pd.concat([terms_of(cap, 1.0, technology="technology", year="year"),
+                   terms_of(built_alive, -1.0, technology="technology", year="year")]),
+        ["technology", "year"], "<=",
+        p.residual.rename(columns={"capacity_m_per_yr": "rhs"}),
+        "Operating capacity <= existing capacity left + builds within life (M unit/yr)")
+
+    availability = cap["technology"].map(tech["availability"])
+    b.cons["limit_activity"] = add_constraints(
+        m, "limit_activity",
+        pd.concat([terms_of(act, 1.0, technology="technology", year="year"),
+                   terms_of(cap, -availability, technology="technology", year="year")]),
+        ["technology", "year"], "<=", 0.0,
+        "Activity <= availability x operating capacity (M unit/yr)")
+
+    _whole_units(b, new)
+    _growth(b, cap)
+
+    fom = cap.merge(p.costs[["technology", "year", "fixed_om_jpy_per_unit_yr"]],
+                    on=["technology", "year"])
+    b.add_flow_cost("fixed_om", fom.assign(sector=fom["technology"].map(tech["sector"])),
+                    "fixed_om_jpy_per_unit_yr")
+
+
+def _whole_units(b: Built, new: pd.DataFrame) -> None:
+    size = b.p.tech["unit_size_m_per_yr"]
+    lumpy = new.loc[new["technology"].map(size).notna()]
+    if lumpy.empty:
+        return
+    domain = pyo.NonNegativeIntegers if b.ds.settings.integer_units else pyo.NonNegativeReals
+    units = add_var(b.m, "units", lumpy[["technology", "year"]],
+                    "Whole units built in the year (count)", domain=domain)
+    b.vars["units"] = units
+    b.cons["build_whole_units"] = add_constraints(
+        b.m, "build_whole_units",
+        pd.concat([terms_of(lumpy, 1.0, technology="technology", year="year"),
+                   terms_of(units, -units["technology"].map(size), technology="technology",
+                            year="year")]),
+        ["technology", "year"], "==", 0.0,
+        "New capacity = unit size x whole units (M unit/yr)")
+
+
+def _growth(b: Built, cap: pd.DataFrame) -> None:
+    """In the first model year the limit is the existing capacity plus the seed."""
+    tech, years = b.p.tech, b.p.years
+    limited = cap.loc[cap["technology"].map(tech["max_growth_per_yr"]).notna()]
+    if limited.empty:
+        return
+    previous = dict(zip(years[1:], years[:-1]))
+    before = limited[["technology", "year"]].assign(prev=limited["year"].map(previous)) \
+        .merge(limited.rename(columns={"year": "prev"}), on=["technology", "prev"])
+    rate = before["technology"].map(tech["max_growth_per_yr"])
+    factor = (1 + rate) ** (before["year"] - before["prev"])
+    rhs = limited[["technology", "year"]].merge(b.p.residual, how="left").fillna(
+        {"capacity_m_per_yr": 0.0})
+    first = rhs["year"] == years[0]
+    rhs["rhs"] = rhs["technology"].map(tech["growth_seed_m_per_yr"]) \
+        + rhs["capacity_m_per_yr"].where(first, 0.0)
+    b.cons["limit_growth"] = add_constraints(
+        b.m, "limit_growth",
+        pd.concat([terms_of(limited, 1.0, technology="technology", year="year"),
+                   terms_of(before, -factor, technology="technology", year="year")]),
+        ["technology", "year"], "<=", rhs,
+        "Operating capacity <= (1+g)^dt x last year's + seed (M unit/yr)")

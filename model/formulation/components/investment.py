@@ -1,0 +1,226 @@
+"""Investment: capital charges and the support modes of the policy instruments.
+
+Formulation section 5. Each build new[k,y] is split over support modes m:
+  sum_{m in firm group g} support[k,y,m] = share_g * new[k,y]
+A mode is a firm group (all, or large / SME), at most one subsidy programme
+and at most one tax incentive (credit or special depreciation, at the tier the
+technology's carbon-productivity gain reaches). Per unit of capex a mode gives
+  subsidy s, tax base = (1 - s) if the base is net of subsidy else 1,
+  tax benefit = base * (credit rate  or  PV of special depreciation),
+  private capex factor f_m = 1 - s - tax benefit.
+Constraints (MJPY):
+  sum rate_g * capex * support          <= annual budget_g * step     (each programme)
+  sum credit * base * capex * support   <= cap share * tax liability_s * step
+  sum base * capex * support (incentive)<= plans_s * cap per plan * step
+Cost: capex * annuity PV (only annuities inside the horizon) * f_m in the
+private view, * 1 in the social view (transfers are not savings).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from model.formulation import finance
+from model.formulation.built import Built
+from model.inputs.dataset import Dataset
+from model.formulation.linear import add_constraints, add_var, terms_of
+from model.formulation.parameters import MJPY_PER_BJPY, Parameters, scope2_coefficients
+
+NO_PROGRAMME = ""
+INCENTIVES = ("none", "credit", "special_depreciation")
+
+
+def add(b: Built) -> None:
+    ds, p, m = b.ds, b.p, b.m
+    modes = support_modes(ds, p)
+    support = add_var(m, "support", modes[["technology", "year", "mode"]],
+                      "New capacity financed under a support mode (M unit/yr)")
+    support = support.merge(modes, on=["technology", "year", "mode"])
+    b.vars["support"] = support
+
+    shares = modes[["technology", "year", "group", "group_share"]].drop_duplicates()
+    new_share = b.vars["new"].merge(shares, on=["technology", "year"])
+    b.cons["split_investment_by_mode"] = add_constraints(
+        m, "split_investment_by_mode",
+        pd.concat([terms_of(support, 1.0, technology="technology", year="year",
+                            group="group"),
+                   terms_of(new_share, -new_share["group_share"], technology="technology",
+                            year="year", group="group")]),
+        ["technology", "year", "group"], "==", 0.0,
+        "Builds of each firm group = sum of its support modes (M unit/yr)")
+    _limits(b, support)
+    _capital_charge(b, support)
+
+
+def carbon_productivity_gain(ds: Dataset, p: Parameters) -> pd.Series:
+    """intensity[reference] / intensity[k] - 1, per technology (fraction).
+
+    Intensity is direct plus indirect CO2 per unit of output at the first model
+    year's supply factors (later grid changes do not count, as in the FY2024
+    rules). The reference is `replaces`, else the incumbent with the same output.
+    """
+    first = p.years[0]
+    s2 = scope2_coefficients(ds, p.flows)
+    s2 = s2.loc[s2["year"] == first].set_index("technology")["scope2_tco2_per_unit"]
+    intensity = p.tech["scope1_tco2_per_unit"] + s2.reindex(p.tech.index, fill_value=0.0)
+    incumbents = p.tech.loc[p.tech["pathway"] == "incumbent"].reset_index() \
+        .drop_duplicates("output").set_index("output")["technology"]
+    reference = p.tech["replaces"].where(p.tech["replaces"] != "",
+                                         p.tech["output"].map(incumbents))
+    ref_intensity = reference.map(intensity)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gain = ref_intensity / intensity - 1
+    return gain.where(ref_intensity > 0, 0.0).fillna(0.0).rename("gain")
+
+
+def support_modes(ds: Dataset, p: Parameters) -> pd.DataFrame:
+    """Every support mode each build may use, with its capex factors."""
+    s = ds.settings
+    builds = p.builds.assign(sector=p.builds["technology"].map(p.tech["sector"]))
+    groups = _firm_groups(ds, builds)
+    subsidies = builds.merge(ds.subsidy_eligibility[["programme", "technology"]]) \
+        .merge(ds.subsidies[["programme", "rate", "first_year", "last_year"]])
+    subsidies = subsidies.loc[subsidies["year"].between(subsidies["first_year"],
+                                                        subsidies["last_year"]),
+                              ["technology", "year", "programme", "rate"]]
+    subsidies = pd.concat([builds[["technology", "year"]].assign(programme=NO_PROGRAMME,
+                                                                 rate=0.0), subsidies])
+    modes = groups.merge(subsidies, on=["technology", "year"]) \
+        .merge(_incentives(ds, p, groups), on=["technology", "year", "group"])
+    modes = modes.rename(columns={"rate": "subsidy_rate"})
+    modes["tax_base"] = 1 - modes["subsidy_rate"] if s.tax_base == "net" else 1.0
+    modes["tax_benefit"] = modes["tax_base"] * modes["benefit_rate"]
+    modes["private_factor"] = 1 - modes["subsidy_rate"] - modes["tax_benefit"]
+    modes["mode"] = modes["group"] + "|" + modes["programme"] + "|" + modes["incentive"]
+    modes["capex_jpy_per_unit_yr"] = modes.merge(
+        p.costs, on=["technology", "year"], how="left")["capex_jpy_per_unit_yr"].to_numpy()
+    return modes.reset_index(drop=True)
+
+
+def _firm_groups(ds: Dataset, builds: pd.DataFrame) -> pd.DataFrame:
+    """Firm groups of the scheme in force: `all`, or `large` and `sme` split by SME share."""
+    tiers = ds.tax_tiers.loc[ds.tax_tiers["scheme"] == ds.settings.tax_scheme]
+    sme = builds["sector"].map(ds.sectors.set_index("sector")["sme_share"])
+    if tiers.empty or (tiers["firm_size"] == "all").any():
+        return builds.assign(group="all", group_share=1.0)
+    return pd.concat([builds.assign(group="large", group_share=1 - sme),
+                      builds.assign(group="sme", group_share=sme)], ignore_index=True)
+
+
+def _incentives(ds: Dataset, p: Parameters, groups: pd.DataFrame) -> pd.DataFrame:
+    """Per build and firm group: no incentive always; the credit and special
+    depreciation of the highest tier the gain reaches, in the scheme's open years."""
+    s = ds.settings
+    keys = groups[["technology", "year", "group", "sector"]]
+    none = keys.assign(incentive="none", benefit_rate=0.0, credit_rate=0.0, sd_rate=0.0)
+    scheme = ds.tax_schemes.loc[ds.tax_schemes["scheme"] == s.tax_scheme]
+    if scheme.empty:
+        return none.drop(columns="sector")
+    scheme = scheme.iloc[0]
+    tiers = ds.tax_tiers.loc[ds.tax_tiers["scheme"] == s.tax_scheme] \
+        .rename(columns={"firm_size": "group"})
+    open_ = keys.loc[keys["year"].between(scheme["first_year"], scheme["last_year"])]
+    open_ = open_.assign(gain=open_["technology"].map(carbon_productivity_gain(ds, p))
+                         .astype(float))
+    candidates = open_.merge(tiers[["group", "min_gain", "credit_rate", "sd_rate"]],
+                             on="group")
+    reached = candidates.loc[candidates["gain"] >= candidates["min_gain"]] \
+        .sort_values("min_gain").drop_duplicates(["technology", "year", "group"], keep="last")
+    life = reached["sector"].map(ds.sectors.set_index("sector")["statutory_life_yr"])
+    sd_value = _per_unique(lambda n, r: finance.special_depreciation_value(
+        scheme["tax_rate"], s.discount_rate_private, int(n), r), life, reached["sd_rate"])
+    credit = reached.assign(incentive="credit", benefit_rate=reached["credit_rate"])
+    sd = reached.assign(incentive="special_depreciation", benefit_rate=sd_value)
+    chosen = pd.concat([credit.loc[credit["credit_rate"] > 0], sd.loc[sd["sd_rate"] > 0]])
+    columns = ["technology", "year", "group", "incentive", "benefit_rate", "credit_rate",
+               "sd_rate"]
+    return pd.concat([none[columns], chosen[columns]], ignore_index=True)
+
+
+def budget_limits_mjpy(ds: Dataset, step: int) -> pd.DataFrame:
+    """Most each budgeted programme may pay per model year (`programme`, `rhs` in MJPY):
+    the annual budget times the calendar years the model year stands for."""
+    budgets = ds.subsidies.dropna(subset=["budget_bjpy_per_yr"])
+    return budgets[["programme"]].assign(rhs=budgets["budget_bjpy_per_yr"] * MJPY_PER_BJPY
+                                         * step)
+
+
+def _limits(b: Built, support: pd.DataFrame) -> None:
+    ds, m, step = b.ds, b.m, b.p.step
+    capex = support["capex_jpy_per_unit_yr"]
+    support = support.assign(sector=support["technology"].map(b.p.tech["sector"]))
+    subsidised = support.loc[support["programme"] != NO_PROGRAMME]
+    budgets = budget_limits_mjpy(ds, step)
+    budgeted = subsidised.loc[subsidised["programme"].isin(budgets["programme"])]
+    if not budgeted.empty:
+        rhs = budgeted[["programme", "year"]].drop_duplicates().merge(budgets)
+        b.cons["limit_subsidy_budget"] = add_constraints(
+            m, "limit_subsidy_budget",
+            terms_of(budgeted, budgeted["subsidy_rate"] * capex, programme="programme",
+                     year="year"),
+            ["programme", "year"], "<=", rhs, "Subsidies paid <= annual budget x years (MJPY)")
+
+    scheme = ds.tax_schemes.loc[ds.tax_schemes["scheme"] == ds.settings.tax_scheme]
+    if scheme.empty:
+        return
+    scheme = scheme.iloc[0]
+    # Per sector and year, in MJPY: credits <= cap share x corporate tax; investment
+    # under the incentive <= certified plans x eligible cap per plan.
+    sectors = ds.sectors.set_index("sector")
+    _sector_limit(b, "limit_tax_credit", support.loc[support["incentive"] == "credit"],
+                  "tax_benefit", sectors["corporate_tax_bjpy_per_yr"]
+                  * scheme["credit_cap_share"],
+                  "Tax credits <= cap share x corporate tax x years (MJPY)")
+    _sector_limit(b, "limit_eligible_investment", support.loc[support["incentive"] != "none"],
+                  "tax_base", sectors["certified_plans_per_yr"]
+                  * scheme["eligible_cap_bjpy_per_plan"],
+                  "Investment under the tax incentive <= plans x cap per plan x years (MJPY)")
+
+
+def _sector_limit(b: Built, name: str, support: pd.DataFrame, share: str,
+                  bjpy_per_yr: pd.Series, doc: str) -> None:
+    """sum(share x capex x support) over a sector's builds <= bjpy_per_yr[sector] x years."""
+    if support.empty:
+        return
+    rhs = support[["sector", "year"]].drop_duplicates()
+    rhs["rhs"] = rhs["sector"].map(bjpy_per_yr) * MJPY_PER_BJPY * b.p.step
+    b.cons[name] = add_constraints(
+        b.m, name, terms_of(support, support[share] * support["capex_jpy_per_unit_yr"],
+                            sector="sector", year="year"),
+        ["sector", "year"], "<=", rhs, doc)
+
+
+def _capital_charge(b: Built, support: pd.DataFrame) -> None:
+    """Annualised capital (private: net of support), and the public transfers."""
+    p = b.p
+    first, end = p.years[0], p.horizon_end
+    life = support["technology"].map(p.tech["life_yr"])
+    capex = support["capex_jpy_per_unit_yr"]
+    annuity = {perspective: _per_unique(
+        lambda n, y, r=rate: finance.annuity_weight(r, int(n), int(y), first, end),
+        life, support["year"]) for perspective, rate in p.rates.items()}
+    sector = support["technology"].map(p.tech["sector"])
+    b.add_cost("capital", support.assign(
+        sector=sector, private=capex * support["private_factor"] * annuity["private"],
+        social=capex * annuity["social"]))
+
+    social_df = support["year"].map(
+        dict(zip(p.years, finance.discount_factors(p.rates["social"], first, p.years))))
+    # Public cost: subsidies by programme; tax revenue forgone by incentive.
+    for share, instrument, programme in (
+            (support["subsidy_rate"], "subsidy", support["programme"]),
+            (support["tax_benefit"], support["incentive"], NO_PROGRAMME)):
+        paid = share > 0
+        cash = (capex * share)[paid]
+        b.transfers.append(pd.DataFrame({
+            "instrument": instrument, "programme": programme, "sector": sector,
+            "year": support["year"], "var": support["var"]}).loc[paid].assign(
+                cash=cash, social=cash * social_df[paid]))
+
+
+def _per_unique(func, *columns: pd.Series) -> np.ndarray:
+    """func(*row) for each row of the columns, computed once per distinct row."""
+    keys = pd.DataFrame({f"k{i}": c.to_numpy() for i, c in enumerate(columns)})
+    distinct = keys.drop_duplicates()
+    distinct["value"] = [func(*row) for row in distinct.itertuples(index=False, name=None)]
+    return keys.merge(distinct, how="left")["value"].to_numpy(float)

@@ -1,0 +1,101 @@
+"""Model parameters derived from the validated dataset, in bulk with pandas.
+
+Nothing here knows Pyomo: these are the sparse index sets and coefficient
+tables the model components turn into variables and constraints.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from model.formulation import finance
+from model.inputs.dataset import Dataset
+
+MJPY_PER_BJPY = 1000.0
+
+
+@dataclass(frozen=True)
+class Parameters:
+    years: list[int]
+    step: int                      # calendar years each model year stands for
+    horizon_end: int               # first calendar year after the horizon
+    weights: dict[str, dict[int, float]]  # perspective -> model year -> PV weight
+    rates: dict[str, float]        # perspective -> discount rate
+    tech: pd.DataFrame             # one row per technology, emission coefficients added
+    flows: pd.DataFrame            # technology, commodity, coef (+ made, - used) per unit
+    builds: pd.DataFrame           # technology, year: where new capacity may be built
+    vintages: pd.DataFrame         # technology, vintage, year: builds still alive
+    residual: pd.DataFrame         # technology, year, capacity_m_per_yr
+    costs: pd.DataFrame            # technology, year, capex/fom/vom
+    co2: str | None                # the captured-CO2 commodity
+
+
+def prepare(ds: Dataset) -> Parameters:
+    s = ds.settings
+    years = s.years
+    step = s.year_step
+    rates = {"private": s.discount_rate_private, "social": s.discount_rate_social}
+    weights = {p: finance.period_weights(r, years, step) for p, r in rates.items()}
+    co2 = ds.commodities.loc[ds.commodities["kind"] == "co2", "commodity"]
+    co2_name = co2.iloc[0] if len(co2) else None
+
+    tech = ds.technologies.set_index("technology")
+    tech = tech.join(_emission_coefficients(ds, tech))
+    flows = _net_flows(ds, tech, co2_name)
+
+    year_frame = pd.DataFrame({"year": years})
+    builds = tech[["first_year"]].reset_index().merge(year_frame, how="cross")
+    builds = builds.loc[builds["year"] >= builds["first_year"], ["technology", "year"]]
+    vintages = builds.rename(columns={"year": "vintage"}).merge(year_frame, how="cross")
+    life = vintages["technology"].map(tech["life_yr"])
+    vintages = vintages.loc[(vintages["vintage"] <= vintages["year"])
+                            & (vintages["year"] < vintages["vintage"] + life)]
+    residual = ds.existing_capacity.loc[ds.existing_capacity["capacity_m_per_yr"] > 0,
+                                        ["technology", "year", "capacity_m_per_yr"]]
+    return Parameters(years=years, step=step, horizon_end=years[-1] + step, weights=weights,
+                      rates=rates, tech=tech, flows=flows,
+                      builds=builds.reset_index(drop=True),
+                      vintages=vintages.reset_index(drop=True),
+                      residual=residual.reset_index(drop=True),
+                      costs=ds.technology_costs, co2=co2_name)
+
+
+def _emission_coefficients(ds: Dataset, tech: pd.DataFrame) -> pd.DataFrame:
+    """Direct CO2 per unit of output: gross, emitted (scope 1) and captured (t-CO2/unit)."""
+    inputs = ds.technology_flows.loc[ds.technology_flows["direction"] == "in"]
+    ef = ds.commodities.set_index("commodity")["combustion_ef_tco2_per_unit"]
+    combustion = (inputs["amount_per_unit"] * inputs["commodity"].map(ef)) \
+        .groupby(inputs["technology"]).sum()
+    gross = tech["process_ef_tco2_per_unit"] + combustion.reindex(tech.index, fill_value=0.0)
+    return pd.DataFrame({"gross_tco2_per_unit": gross,
+                         "scope1_tco2_per_unit": gross * (1 - tech["capture_rate"]),
+                         "captured_tco2_per_unit": gross * tech["capture_rate"]})
+
+
+def _net_flows(ds: Dataset, tech: pd.DataFrame, co2: str | None) -> pd.DataFrame:
+    """Net commodity coefficient per unit of activity: +1 main output, +by-products,
+    -inputs, + captured CO2 into the co2 commodity."""
+    f = ds.technology_flows
+    sign = np.where(f["direction"] == "out", 1.0, -1.0)
+    parts = [pd.DataFrame({"technology": f["technology"], "commodity": f["commodity"],
+                           "coef": sign * f["amount_per_unit"]}),
+             pd.DataFrame({"technology": tech.index, "commodity": tech["output"].to_numpy(),
+                           "coef": 1.0})]
+    if co2 is not None:
+        captured = tech.loc[tech["captured_tco2_per_unit"] > 0, "captured_tco2_per_unit"]
+        parts.append(pd.DataFrame({"technology": captured.index, "commodity": co2,
+                                   "coef": captured.to_numpy()}))
+    net = pd.concat(parts, ignore_index=True)
+    return net.groupby(["technology", "commodity"], as_index=False, sort=False)["coef"].sum()
+
+
+def scope2_coefficients(ds: Dataset, flows: pd.DataFrame) -> pd.DataFrame:
+    """Indirect CO2 per unit of activity by year: net use of bought commodities times
+    their supply factor (t-CO2/unit). Columns: technology, year, scope2_tco2_per_unit."""
+    factors = ds.commodity_prices.loc[ds.commodity_prices["scope2_ef_tco2_per_unit"] > 0,
+                                      ["commodity", "year", "scope2_ef_tco2_per_unit"]]
+    used = flows.merge(factors, on="commodity")
+    used["scope2_tco2_per_unit"] = -used["coef"] * used["scope2_ef_tco2_per_unit"]
+    return used.groupby(["technology", "year"], as_index=False)["scope2_tco2_per_unit"].sum()

@@ -1,0 +1,285 @@
+"""Read a dataset (a folder of CSV files, or tables in memory) into a frozen Dataset.
+
+Both ways run the same checks: the run settings, the schema checks and domain
+rules of `validation`, the interpolation of series tables over the model
+years, and the commodity graph of `graph`. Every problem found is raised at
+once in one InputError; warnings travel with the Dataset.
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import io
+import json
+import math
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from model.inputs.cases import Case
+from model.inputs.dataset import Dataset
+from model.inputs.edits import apply_case
+from model.errors import InputError, Problem
+from model.inputs.graph import check_graph
+from model.inputs.schema import TABLE_BY_NAME, TABLES, Table
+from model.inputs.settings import SETTING_FIELDS, SETTINGS_FILE, Settings
+from model.inputs.validation import check_domain, check_tables, range_text, show
+
+DTYPES = {"str": object, "float": "float64", "int": "int64"}
+_ALL = "_all"   # constant group column, so tables keyed by year alone group like the others
+_PY_TYPES = {"int": (int,), "float": (int, float), "str": (str,), "bool": (bool,)}
+_TYPE_NAMES = {"int": "a whole number", "float": "a number", "str": "a string in quotes",
+               "bool": "true or false"}
+
+
+def read_dataset(folder: Path, case: Case | None = None) -> Dataset:
+    """Read `settings.toml` (absent: all defaults) and the schema's CSV files in `folder`,
+    with the settings and table edits of a policy `case` applied on top."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError([Problem(str(folder), None, None, "", "a folder holding the dataset")])
+    contents, problems = _read_files(folder)
+    raw_settings, settings_problems = _parse_toml(contents.get(SETTINGS_FILE))
+    settings, found = _settings_problems(raw_settings, SETTINGS_FILE)
+    settings_problems += found
+    raw: dict[str, pd.DataFrame | None] = {}
+    for table in TABLES:
+        if table.file in contents:   # None: unreadable, already reported
+            raw[table.name], found = _parse_csv(table.file, contents[table.file])
+            problems += found
+    warnings = _unknown_names((p.name for p in folder.glob("*.csv")), suffix=".csv")
+    input_hash = _digest(contents)
+    if case is not None:
+        for file, values in case.settings:   # each case file's keys, named in its file
+            settings_problems += _settings_problems(values, file)[1]
+        settings, found = _settings_problems({**raw_settings, **case.merged_settings()},
+                                             SETTINGS_FILE)
+        settings_problems += [p for p in found if p.column in ("start_year", "end_year")]
+        raw, found = apply_case(raw, case, settings.end_year)
+        settings_problems += found   # named in the case file, so not prefixed with the folder
+        input_hash = _digest({**contents, "case": json.dumps(case.resolved(), sort_keys=True,
+                                                            default=str).encode()})
+    return _build(raw, settings, settings_problems, problems, warnings, source=str(folder),
+                  input_hash=input_hash)
+
+
+def dataset_from_frames(frames: Mapping[str, pd.DataFrame], settings: Settings,
+                        source: str = "<memory>") -> Dataset:
+    """Validate in-memory tables (cells may be numbers, NaN or None) like files."""
+    settings, settings_problems = _settings_problems(asdict(settings), SETTINGS_FILE)
+    raw = {name: as_text(frame) for name, frame in frames.items() if name in TABLE_BY_NAME}
+    return _build(raw, settings, settings_problems, [], _unknown_names(frames), source=source)
+
+
+def parse_settings(raw: Mapping[str, Any], file: str = SETTINGS_FILE) -> Settings:
+    """Settings from a parsed TOML mapping; raises InputError with every problem."""
+    settings, problems = _settings_problems(raw, file)
+    if problems:
+        raise InputError(problems)
+    return settings
+
+
+def as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells as stripped strings ("" for blank, NaN or None), indexed by 1-based data row.
+
+    Rows with every cell blank are dropped: spreadsheets leave rows of bare commas.
+    """
+    text = frame.astype(str).where(frame.notna(), "").apply(lambda col: col.str.strip())
+    text = text.astype(object)
+    text.columns = [str(c).strip() for c in frame.columns]
+    text.index = pd.RangeIndex(1, len(frame) + 1)   # the header is row 0
+    return text[text.ne("").any(axis=1)]
+
+
+def _build(raw: Mapping[str, pd.DataFrame | None], settings: Settings,
+           settings_problems: list[Problem], problems: list[Problem], warnings: list[Problem],
+           *, source: str, input_hash: str = "") -> Dataset:
+    checked = check_tables(raw)
+    tables = dict(checked.tables)
+    errors = (settings_problems + problems + checked.problems
+              + check_domain(checked.tables, settings, checked.broken))
+    if not settings_problems:   # otherwise the model years are not known
+        for table in TABLES:
+            if table.series and table.name not in checked.broken:
+                tables[table.name], missing = expand_series(table, tables[table.name],
+                                                            settings.years)
+                errors += missing
+    if not errors:   # the graph's conclusions rest on every table being right
+        t = checked.tables
+        graph_errors, graph_warnings = check_graph(t["commodities"], t["technologies"],
+                                                   t["technology_flows"], t["demand"],
+                                                   t["commodity_prices"])
+        errors, warnings = graph_errors, warnings + graph_warnings
+    if errors:
+        raise InputError(_located(errors, source))
+    return Dataset(settings=settings, input_hash=input_hash,
+                   warnings=tuple(_located(warnings, source)),
+                   **{t.name: _typed_output(t, tables[t.name]) for t in TABLES})
+
+
+def expand_series(table: Table, frame: pd.DataFrame, years: list[int]
+                  ) -> tuple[pd.DataFrame, list[Problem]]:
+    """One row per key and model year, interpolated linearly between anchor years.
+
+    Text columns (e.g. `source`) take the value of the anchor at or before the
+    year. Model years outside a key's anchors are reported as missing.
+    """
+    group = [k for k in table.key if k != "year"] or [_ALL]
+    anchors = (frame.assign(**{_ALL: ""}, _row=frame.index).dropna(subset=["year"])
+               .astype({"year": "int64"}).sort_values("year"))
+    anchors["_anchor"] = anchors["year"]
+    targets = (anchors[group].drop_duplicates()
+               .merge(pd.DataFrame({"year": years}, dtype="int64"), how="cross")
+               .sort_values("year", ignore_index=True))
+    before = pd.merge_asof(targets, anchors, on="year", by=group, direction="backward")
+    after = pd.merge_asof(targets, anchors, on="year", by=group, direction="forward")
+    span = after["_anchor"] - before["_anchor"]
+    weight = ((targets["year"] - before["_anchor"]) / span).where(span > 0, 0.0)
+    result = targets.copy()
+    for column in table.columns:
+        if column.name not in table.key:
+            result[column.name] = (before[column.name] if column.dtype == "str" else
+                                   before[column.name] + weight
+                                   * (after[column.name] - before[column.name]))
+    missing = before["_anchor"].isna() | after["_anchor"].isna()
+    problems = [_missing_years(table, group, lost, anchors)
+                for _, lost in targets[missing].groupby(group, sort=False)]
+    result = result.loc[~missing, [c.name for c in table.columns]]
+    return result.sort_values(list(table.key), ignore_index=True), problems
+
+
+def _missing_years(table: Table, group: list[str], lost: pd.DataFrame,
+                   anchors: pd.DataFrame) -> Problem:
+    given = anchors.merge(lost[group].drop_duplicates(), on=group)
+    label = " and ".join(f"{g} '{lost[g].iloc[0]}'" for g in group if g != _ALL)
+    return Problem(table.file, int(given["_row"].min()), "year",
+                   ", ".join(map(str, sorted(given["year"]))),
+                   f"anchor years at or around every model year for {label or 'the table'} "
+                   f"(missing: {', '.join(map(str, lost['year']))})")
+
+
+def _typed_output(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    # Int columns are required or defaulted in the schema, so valid data has no NaN in them.
+    return (frame.astype({c.name: DTYPES[c.dtype] for c in table.columns})
+            .reset_index(drop=True))
+
+
+def _settings_problems(raw: Mapping[str, Any], file: str) -> tuple[Settings, list[Problem]]:
+    """Settings built from the valid keys (defaults elsewhere), and a problem per bad key."""
+    values, problems = {}, []
+    for key, value in raw.items():
+        spec = SETTING_FIELDS.get(key)
+        expected = _unknown_key(key) if spec is None else _setting_error(spec.type,
+                                                                         spec.metadata, value)
+        if expected:
+            problems.append(Problem(file, None, key, show(value), expected))
+        elif isinstance(value, int) and spec.type.startswith("float"):
+            values[key] = float(value)
+        else:
+            values[key] = value
+    settings = Settings(**values)
+    years_ok = not any(p.column in ("start_year", "end_year") for p in problems)
+    if years_ok and settings.start_year > settings.end_year:
+        problems.append(Problem(file, None, "end_year", str(settings.end_year),
+                                f"a year at or after start_year ({settings.start_year})"))
+    return settings, problems
+
+
+def _unknown_key(key: str) -> str:
+    close = difflib.get_close_matches(key, SETTING_FIELDS, n=1)
+    return "a known setting" + (f" (did you mean '{close[0]}'?)" if close else
+                                ": " + ", ".join(SETTING_FIELDS))
+
+
+def _setting_error(type_text: str, meta: Mapping[str, Any], value: Any) -> str | None:
+    """What a setting should be, or None when `value` is fine."""
+    base, *rest = type_text.replace(" ", "").split("|")   # e.g. "float | None"
+    if value is None and "None" in rest:
+        return None
+    # bool is an int to Python, but true is no year and 1 is no switch
+    if isinstance(value, bool) != (base == "bool") or not isinstance(value, _PY_TYPES[base]):
+        return _TYPE_NAMES[base]
+    if base == "float" and not math.isfinite(value):   # TOML allows nan and inf
+        return "a finite number"
+    if meta["choices"] and value not in meta["choices"]:
+        return "one of " + ", ".join(meta["choices"])
+    outside = ((meta["min"] is not None and value < meta["min"])
+               or (meta["max"] is not None and value > meta["max"]))
+    return f"{_TYPE_NAMES[base]} {range_text(meta['min'], meta['max'])}" if outside else None
+
+
+def _read_files(folder: Path) -> tuple[dict[str, bytes | None], list[Problem]]:
+    """The bytes of each schema file present (None: unreadable, with a problem)."""
+    contents: dict[str, bytes | None] = {}
+    problems = []
+    for name in [SETTINGS_FILE] + [t.file for t in TABLES]:
+        path = folder / name
+        if path.exists():
+            try:
+                contents[name] = path.read_bytes()
+            except OSError as exc:
+                contents[name] = None
+                problems.append(Problem(name, None, None, str(exc.strerror), "a readable file"))
+    return contents, problems
+
+
+def _parse_toml(data: bytes | None) -> tuple[dict[str, Any], list[Problem]]:
+    if data is None:
+        return {}, []
+    try:
+        return tomllib.loads(data.decode("utf-8-sig")), []
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        # Problem.row holds the TOML line here: a settings file has no header row
+        return {}, [Problem(SETTINGS_FILE, _line_of(exc), None, str(exc),
+                            "valid TOML (lines of key = value)")]
+
+
+def _parse_csv(file: str, data: bytes | None) -> tuple[pd.DataFrame | None, list[Problem]]:
+    if data is None:
+        return None, []
+    try:
+        frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False,
+                            encoding="utf-8-sig")
+    except ValueError as exc:   # pandas' parser and decoding errors are ValueErrors
+        line = _line_of(exc)   # a line of the file: the header is line 1, data row 0
+        return None, [Problem(file, None if line is None else line - 1, None, str(exc).strip(),
+                              "a CSV file: UTF-8, a header row, as many fields in each row "
+                              "as in the header")]
+    return as_text(frame), []
+
+
+def _line_of(exc: Exception) -> int | None:
+    match = re.search(r"line (\d+)", str(exc))
+    return int(match.group(1)) if match else None
+
+
+def _digest(contents: Mapping[str, bytes | None]) -> str:
+    """sha256 over the names and bytes of the files read, in name order."""
+    digest = hashlib.sha256()
+    for name, data in sorted(contents.items()):
+        if data is not None:
+            digest.update(f"{name}\0{len(data)}\0".encode())
+            digest.update(data)
+    return digest.hexdigest()
+
+
+def _unknown_names(names: Iterable[str], suffix: str = "") -> list[Problem]:
+    """Warnings for tables the schema does not know: a misspelt name is otherwise ignored."""
+    known = [t.name + suffix for t in TABLES]
+    warnings = []
+    for name in sorted(set(names) - set(known)):
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        warnings.append(Problem(name, None, None, "", f"a table of the schema{hint}; "
+                                "it is ignored"))
+    return warnings
+
+
+def _located(problems: list[Problem], source: str) -> list[Problem]:
+    """Problems naming their file within `source` (the dataset folder, or <memory>)."""
+    return [replace(p, file=str(Path(source) / p.file)) for p in problems]

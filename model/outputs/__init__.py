@@ -1,0 +1,1 @@
+"""Outputs: result tables, the run store, the terminal summary, comparisons, exports and the HTML report."""

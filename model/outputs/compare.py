@@ -1,0 +1,242 @@
+"""Key figures of several runs side by side, read from their run folders.
+
+The first run is the reference: every other run gets a `delta <label>` column
+(run minus reference). Each stored table is read for all runs at once by one
+DuckDB scan, so comparing thousands of runs costs a handful of queries.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from model.errors import InputError, Problem
+from model.outputs.runstore import RUN_FILE, read_run
+from model.inputs.schema import SECTOR_ALL
+
+KPI_YEARS = (2030, 2040, 2050)
+NO_ABATEMENT_MTCO2 = 1e-9
+# Result columns carry their unit in the name; these hold numbers.
+NUMERIC = re.compile(r"year|.+_(mtco2|bjpy|m_per_yr|pj_per_yr|jpy_per_tco2)")
+SUBSIDY = re.compile(r"subsidy_.+_bjpy")
+EMISSIONS, CUMULATIVE, BJPY, PER_T = "Mt-CO2/yr", "Mt-CO2", "BJPY", "JPY/t-CO2"
+
+
+def compare_runs(run_dirs: Sequence[Path]) -> pd.DataFrame:
+    """KPIs of each run as a wide table: kpi, sector, unit, one column per run
+    (labelled by folder name) and a `delta <label>` column per run after the first.
+
+    Blank (NaN) means not applicable: a year outside the run's horizon, a cap
+    or MAC where the run has no cap that year, a public cost per t abated where
+    the run abates nothing, a delta where either side is blank.
+    """
+    dirs = [Path(d) for d in run_dirs]
+    steps = check_runs(dirs)
+    labels = run_labels(dirs)
+    year_steps = dict(zip(labels, steps))
+    em = read_tables(dirs, "emissions", labels)
+    costs = read_tables(dirs, "costs", labels)
+    money = _investment_money(read_tables(dirs, "investments", labels), em)
+    found = list(dict.fromkeys(em["sector"]))
+    sectors = [SECTOR_ALL] + [s for s in found if s != SECTOR_ALL]
+
+    def block(kpi: str, unit: str, values: pd.DataFrame, column: str,
+              every_sector: bool = False) -> pd.DataFrame:
+        """One KPI's rows: `values[column]` by run and sector, a column per run; a
+        row per sector (every_sector) or per sector with a value in some run."""
+        wide = values.pivot(index="sector", columns="run", values=column)
+        shown = sectors if every_sector else [s for s in sectors if s in wide.index]
+        return wide.reindex(index=shown, columns=labels).rename_axis(
+            index="sector", columns=None).reset_index().assign(kpi=kpi, unit=unit)
+
+    blocks = [block(f"emissions {y}", EMISSIONS, em.loc[em["year"] == y], "counted_mtco2",
+                    every_sector=True) for y in KPI_YEARS]
+    blocks += [block(f"cap {y}", EMISSIONS, rows, "cap_mtco2") for y, rows in _capped(em)]
+    cumulative = em.assign(cumulative=em["total_mtco2"] * em["run"].map(year_steps)) \
+        .groupby(["run", "sector"], as_index=False)["cumulative"].sum()
+    blocks.append(block("cumulative emissions", CUMULATIVE, cumulative, "cumulative"))
+    blocks.append(block("capex", BJPY, money, "capex_bjpy"))
+    blocks.append(block("support received", BJPY, money, "support_bjpy"))
+    public = _public_costs(costs, labels)
+    total = costs.loc[(costs["kind"] == "cost") & (costs["component"] == "total")] \
+        .assign(sector=SECTOR_ALL)
+    blocks.append(block("private NPV", BJPY, total, "private_npv_bjpy"))
+    blocks.append(block("social NPV", BJPY, total, "social_npv_bjpy"))
+    blocks += [block("public cost" + ("" if c == "total" else f": {c}"), BJPY, rows,
+                     "public_cost_bjpy")
+               for c, rows in public.groupby("component", sort=False)]
+    all_sectors = cumulative.loc[cumulative["sector"] == SECTOR_ALL].set_index("run")
+    per_t = _public_cost_per_t_abated(
+        public.loc[public["component"] == "total"].set_index("run")["public_cost_bjpy"]
+        .reindex(labels), all_sectors["cumulative"].reindex(labels))
+    blocks.append(block("public cost per t abated", PER_T, per_t, "jpy_per_tco2"))
+    blocks += [block(f"MAC {y}", PER_T, rows, "mac_jpy_per_tco2") for y, rows in _capped(em)]
+    table = pd.concat(blocks, ignore_index=True)
+    deltas = table[labels[1:]].sub(table[labels[0]], axis=0)
+    deltas.columns = [f"delta {label}" for label in labels[1:]]
+    return pd.concat([table[["kpi", "sector", "unit", *labels]], deltas], axis=1)
+
+
+def _capped(em: pd.DataFrame) -> Iterator[tuple[int, pd.DataFrame]]:
+    """Emission rows of each KPI year that has a cap in some run."""
+    for y in KPI_YEARS:
+        rows = em.loc[(em["year"] == y) & em["cap_mtco2"].notna()]
+        if len(rows):
+            yield y, rows
+
+
+def _public_costs(costs: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+    """Public cash by run: the total first, then each instrument any run paid
+    (0 for a run without it), sector all."""
+    public = costs.loc[costs["kind"] == "public"]
+    components = ["total", *sorted(set(public["component"]) - {"total"})]
+    grid = pd.MultiIndex.from_product([components, labels], names=["component", "run"])
+    paid = public.set_index(["component", "run"])["public_cost_bjpy"] \
+        .reindex(grid, fill_value=0.0)
+    return paid.reset_index().assign(sector=SECTOR_ALL)
+
+
+def _investment_money(inv: pd.DataFrame, em: pd.DataFrame) -> pd.DataFrame:
+    """Capex and support received (subsidies + tax benefit) per run and sector, and
+    for all sectors; 0 for a sector of the run that invested nothing."""
+    subsidies = [c for c in inv.columns if SUBSIDY.fullmatch(c)]
+    inv = inv.assign(support_bjpy=inv[subsidies].fillna(0.0).sum(axis=1)
+                     + inv["tax_benefit_bjpy"].fillna(0.0))
+    columns = ["capex_bjpy", "support_bjpy"]
+    by_sector = inv.groupby(["run", "sector"], as_index=False)[columns].sum()
+    everything = inv.groupby("run", as_index=False)[columns].sum().assign(sector=SECTOR_ALL)
+    run_sectors = em[["run", "sector"]].drop_duplicates()
+    return run_sectors.merge(pd.concat([by_sector, everything]), on=["run", "sector"],
+                             how="left").fillna({c: 0.0 for c in columns})
+
+
+def _public_cost_per_t_abated(public_cost: pd.Series,
+                              cumulative: pd.Series) -> pd.DataFrame:
+    """Extra public cash per tonne of cumulative emissions avoided against the
+    reference (the first run), JPY/t-CO2 = 1000 x BJPY / Mt-CO2; both series by run.
+
+    Blank for a run that abates nothing (<= NO_ABATEMENT_MTCO2 less than the
+    reference), the reference itself included: the ratio would divide by zero, or
+    by an increase in emissions, and there is no price of a tonne abated.
+    """
+    abated = cumulative.iloc[0] - cumulative
+    per_t = 1000.0 * (public_cost - public_cost.iloc[0]) / abated.where(
+        abated > NO_ABATEMENT_MTCO2)
+    return pd.DataFrame({"run": per_t.index, "sector": SECTOR_ALL,
+                         "jpy_per_tco2": per_t.to_numpy()})
+
+
+def check_runs(run_dirs: Sequence[Path]) -> list[int]:
+    """Each folder's year step (from run.json); InputError naming every folder that
+    is not a complete, solved run."""
+    problems, steps = [], []
+    if not run_dirs:
+        problems.append(Problem("(no run folders)", None, None, "", "at least one run folder"))
+    for folder in run_dirs:
+        try:
+            meta = read_run(folder, load_tables=False).meta
+        except InputError as error:
+            problems += error.problems
+            continue
+        step = meta.get("settings", {}).get("year_step")
+        if not isinstance(step, int) or step < 1:
+            problems.append(Problem(str(Path(folder) / RUN_FILE), None, "settings.year_step",
+                                    "" if step is None else str(step),
+                                    "the run's year step (a whole number of years >= 1)"))
+        steps.append(step)
+    if problems:
+        raise InputError(problems)
+    return steps
+
+
+def run_labels(run_dirs: Sequence[Path]) -> list[str]:
+    """Folder names; 'parent/name' where two names are equal, numbered if still equal."""
+    paths = [Path(d).resolve() for d in run_dirs]
+    names = [p.name for p in paths]
+    labels = [f"{p.parent.name}/{p.name}" if names.count(p.name) > 1 else p.name
+              for p in paths]
+    seen: dict[str, int] = {}
+    unique = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        unique.append(f"{label} #{seen[label]}" if labels.count(label) > 1 else label)
+    return unique
+
+
+def read_tables(run_dirs: Sequence[Path], table: str,
+                labels: Sequence[str] | None = None) -> pd.DataFrame:
+    """`table`.csv of every run in one DuckDB scan, with the run's label in a first
+    column `run` (default labels: run_labels). Columns are matched by name, so a
+    column some runs lack (another run's subsidy programme) is blank for them."""
+    labels = list(labels) if labels is not None else run_labels(run_dirs)
+    files = [str(Path(d) / f"{table}.csv") for d in run_dirs]
+    listed = ", ".join("'" + f.replace("'", "''") + "'" for f in dict.fromkeys(files))
+    with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")
+        # The dialect is fixed (pandas' to_csv); naming it skips sniffing each file
+        # for it, 5x faster over thousands of runs. A sweep's folder `rate=0.5` is a
+        # run's name, not a hive partition column.
+        frame = con.execute(f"SELECT * FROM read_csv([{listed}], filename = true, "
+                            "union_by_name = true, hive_partitioning = false, "
+                            "header = true, delim = ',', quote = '\"', escape = '\"')").df()
+    # A column blank in every file (no cap anywhere) is read as text: make it numeric.
+    for column in frame.columns:
+        if NUMERIC.fullmatch(column):
+            frame[column] = pd.to_numeric(frame[column])
+    # A merge, not a map: the same folder given twice is two runs of one file.
+    runs = pd.DataFrame({"filename": files, "run": labels})
+    frame = runs.merge(frame, on="filename").drop(columns="filename")
+    return frame
+
+
+def formatted(table: pd.DataFrame) -> pd.DataFrame:
+    """The run and delta columns as text: a row's decimals follow its largest value
+    (none for JPY/t), deltas carry a sign, '-' where not applicable."""
+    runs = list(table.columns[3:])
+    signed = [str(run).startswith("delta ") for run in runs]
+    values = table[runs].to_numpy(dtype=float)
+    places = [row_decimals(row, unit) for row, unit in zip(values, table["unit"])]
+    cells = [[format_number(v, d, sign) for v, sign in zip(row.tolist(), signed)]
+             for row, d in zip(values, places)]
+    return pd.concat([table[["kpi", "sector", "unit"]],
+                      pd.DataFrame(cells, columns=runs, index=table.index)], axis=1)
+
+
+def format_comparison(table: pd.DataFrame) -> str:
+    """The comparison as text: one block per KPI, a row per sector, a column per run
+    (numbers as in `formatted`)."""
+    runs = list(table.columns[3:])
+    cells = formatted(table)[runs].to_numpy().tolist()
+    width = [max([len(str(run))] + [len(row[i]) for row in cells])
+             for i, run in enumerate(runs)]
+    indent = max([len(s) for s in table["sector"]] + [6]) + 4
+    lines = [f"Reference: {runs[0]}; delta = run - reference; - = not applicable.",
+             " " * indent + "  ".join(f"{r:>{w}}" for r, w in zip(runs, width))]
+    kpi = None
+    for row, row_cells in zip(table[["kpi", "sector", "unit"]].itertuples(), cells):
+        if row.kpi != kpi:
+            kpi = row.kpi
+            lines.append(f"{kpi} ({row.unit})")
+        lines.append(f"  {row.sector:<{indent - 2}}"
+                     + "  ".join(f"{c:>{w}}" for c, w in zip(row_cells, width)))
+    return "\n".join(lines)
+
+
+def row_decimals(row: np.ndarray, unit: str) -> int:
+    biggest = np.nanmax(np.abs(row), initial=0.0)
+    if unit == PER_T or biggest >= 1000 or biggest == 0:
+        return 0
+    return 1 if biggest >= 10 else 2 if biggest >= 1 else 3
+
+
+def format_number(value: float, decimals: int, signed: bool) -> str:
+    if math.isnan(value):
+        return "-"
+    if round(value, decimals) == 0:      # no sign on a zero, nor a "-0.0"
+        return f"{0:,.{decimals}f}"
+    return f"{value:{'+' if signed else ''},.{decimals}f}"

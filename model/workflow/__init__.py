@@ -1,0 +1,1 @@
+"""Workflow: what the commands do: one run into the store, sweeps and their levers."""

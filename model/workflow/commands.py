@@ -1,0 +1,92 @@
+"""What the commands do with cases and runs: load a case, run it into the store, or
+find a stored run that already answers it."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from model.inputs.cases import Case, dataset_case, find_case, load_case
+from model.inputs.dataset import Dataset
+from model.errors import InputError, Problem
+from model.inputs.loading import read_dataset
+from model.workflow.run import RunResult, run_and_store
+from model.outputs.runstore import RUN_FILE, default_run_name, find_runs, read_meta
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated dataset, the case it came from (if any) and how long loading took."""
+
+    ds: Dataset
+    case: Case | None
+    data: Path
+    label: str          # the case name, or the dataset folder's name
+    load_s: float
+
+
+def base_case(data_dir: Path, case_spec: str | None) -> Case:
+    """The case named (in `<data_dir>/cases/` or a file), or the dataset as a case."""
+    return load_case(find_case(case_spec, data_dir)) if case_spec else dataset_case(data_dir)
+
+
+def load(data_dir: Path, case_spec: str | None = None) -> Loaded:
+    """The dataset of `data_dir`, or of a case (a name in `<data_dir>/cases/` or a file)."""
+    t0 = time.perf_counter()
+    if case_spec is None:
+        ds = read_dataset(data_dir)
+        return Loaded(ds, None, Path(data_dir), Path(data_dir).resolve().name,
+                      time.perf_counter() - t0)
+    case = base_case(data_dir, case_spec)
+    ds = read_dataset(case.dataset, case)
+    return Loaded(ds, case, case.dataset, case.name, time.perf_counter() - t0)
+
+
+def run_loaded(loaded: Loaded, destination: Path) -> tuple[Path, RunResult]:
+    return run_and_store(loaded.ds, destination, destination.name, loaded.case, loaded.data,
+                         loaded.load_s)
+
+
+def stored_or_run(specs: list[str], data_dir: Path, results: Path
+                  ) -> list[tuple[Path, bool]]:
+    """A run folder for each spec: a run folder path, a run name under `results`, or a case.
+
+    A case reuses the newest stored optimal run of the same name and input hash (the
+    hash covers the dataset files and the resolved case), and is run otherwise. Each
+    answer says whether it was run now. The store is indexed once for all specs.
+    """
+    answers: list[tuple[Path, bool]] = []
+    stored: dict[tuple[str, str], Path] | None = None
+    for spec in specs:
+        folder = next((f for f in (Path(spec), Path(results) / spec)
+                       if (f / RUN_FILE).is_file()), None)
+        if folder is not None:
+            answers.append((folder, False))
+            continue
+        try:
+            loaded = load(data_dir, spec)
+        except InputError as error:
+            raise InputError([Problem(spec, None, None, "", "a run folder, a run name under "
+                                      f"{results}, or a case")] + error.problems) from None
+        stored = _solved_cases(results) if stored is None else stored
+        key = (loaded.label, loaded.ds.input_hash)
+        if key in stored:
+            answers.append((stored[key], False))
+            continue
+        stored[key], _ = run_loaded(loaded, Path(results) / default_run_name(loaded.label))
+        answers.append((stored[key], True))
+    return answers
+
+
+def _solved_cases(results: Path) -> dict[tuple[str, str], Path]:
+    """(case name, input hash) -> the newest optimal run of it in the store."""
+    newest: dict[tuple[str, str], tuple[str, Path]] = {}
+    for folder in find_runs(results):
+        meta = read_meta(folder)
+        run, case = meta.get("run") or {}, meta.get("case") or {}
+        if run.get("status") != "optimal" or "name" not in case:
+            continue
+        key = (case["name"], meta.get("input_hash", ""))
+        if key not in newest or run["created"] > newest[key][0]:
+            newest[key] = (run["created"], folder)
+    return {key: folder for key, (_, folder) in newest.items()}

@@ -1,0 +1,170 @@
+"""Sweeps: one base case, a grid of lever values, one stored run per point.
+
+Points are split into contiguous chunks, one per worker process or a Dask
+task each. Workers start from a fork server that has imported the model once
+(forking the caller itself could copy a HiGHS thread pool that no longer runs).
+A worker keeps one model for its chunk: neighbouring points that differ only in
+prices, caps or budgets are changed in place and re-solved (see `resolve`);
+other points are rebuilt. A point that fails (infeasible, time
+limit) is stored as a failed run with its reason and the sweep goes on. Each
+point's folder is written atomically, and the summary table is rewritten
+atomically after every point, so an interrupted sweep keeps what it finished.
+"""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import Manager, get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.workflow import levers
+from model.inputs.cases import Case, derive
+from model.errors import InfeasibleError, InputError, SolverError
+from model.inputs.loading import read_dataset
+from model.outputs.report import report_years
+from model.solving.resolve import Session
+from model.workflow.run import run_and_store
+from model.outputs.runstore import run_record, staged, write_run
+
+SUMMARY_FILE = "sweep.csv"
+POINTS_PER_DASK_TASK = 4
+FAILURES = {InputError: "bad_input", InfeasibleError: "infeasible", SolverError: "solver_failed"}
+
+
+def point_cases(base: Case, points: list[dict[str, Any]]) -> list[Case]:
+    """The case of each point: the base plus each lever's edits (validated here, so a
+    bad value stops the sweep before anything runs)."""
+    ds = read_dataset(base.dataset, base)
+    cases = []
+    for point in points:
+        case = base
+        for name, value in point.items():
+            case = derive(case, f"--lever {name}={value}", levers.fragment(name, value, ds))
+        cases.append(case)
+    return cases
+
+
+def run_sweep(base: Case, points: list[dict[str, Any]], folder: Path, workers: int = 0,
+              scheduler: str | None = None,
+              on_point: Callable[[dict], None] = lambda row: None) -> pd.DataFrame:
+    """Run every point into `folder`; return the summary (also `folder/sweep.csv`)."""
+    folder = Path(folder).resolve()
+    cases = point_cases(base, points)
+    jobs = [(i, levers.label(p), case) for i, (p, case) in enumerate(zip(points, cases), 1)]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sweep.json").write_text(json.dumps(
+        {"base": base.resolved(), "points": points}, indent=2, default=str) + "\n")
+    rows: list[dict] = []
+
+    def collect(row: dict) -> None:
+        rows.append(row)
+        _write_summary(folder, rows)
+        on_point(row)
+
+    workers = workers or min(len(jobs), os.cpu_count() or 1)
+    if scheduler:
+        _on_dask(scheduler, jobs, folder, collect)
+    elif workers <= 1:
+        run_chunk(jobs, folder, collect)
+    else:
+        _on_processes(workers, jobs, folder, collect)
+    return _write_summary(folder, rows)
+
+
+def run_chunk(jobs: list[tuple[int, str, Case]], folder: Path,
+              report: Callable[[dict], None] | None = None) -> list[dict]:
+    """Run points in order with one model (a worker's share of a sweep); `report`
+    gets each point's summary row as it finishes."""
+    session = Session()
+    rows = []
+    for number, label, case in jobs:
+        row = _run_point(number, label, case, folder, session)
+        rows.append(row)
+        if report is not None:
+            report(row)
+    return rows
+
+
+def _run_point(number: int, label: str, case: Case, folder: Path, session: Session) -> dict:
+    name = f"{number:03d}-{label}"
+    t0 = time.perf_counter()
+    record = {"run": f"{folder.name}/{name}", "point": number, "levers": label}
+    try:
+        ds = read_dataset(case.dataset, case)
+        _, result = run_and_store(ds, folder / name, record["run"], case, case.dataset,
+                                  time.perf_counter() - t0, session)
+    except (InputError, InfeasibleError, SolverError) as error:
+        status = FAILURES[type(error)]
+        meta = run_record(record["run"], status=status, reason=str(error),
+                          case=case.resolved())
+        write_run(folder / name, {}, meta)
+        return {**record, "status": status, "reason": str(error),
+                "seconds": time.perf_counter() - t0}
+    return {**record, "status": "optimal", "reason": "", "model": result.meta["solver"]["model"],
+            **headline(result.tables, ds.settings.year_step, ds.years),
+            "seconds": time.perf_counter() - t0}
+
+
+def headline(tables: dict[str, pd.DataFrame], step: int, years: list[int]) -> dict[str, float]:
+    """A point's row of the sweep summary: totals over all sectors."""
+    em = tables["emissions"].loc[lambda t: t["sector"] == "all"].set_index("year")
+    costs = tables["costs"].set_index(["kind", "component"])
+    row = {f"emissions_{y}_mtco2": float(em.loc[y, "counted_mtco2"])
+           for y in report_years(years)}
+    row["cumulative_mtco2"] = float(em["total_mtco2"].sum() * step)
+    row["capex_bjpy"] = float(tables["investments"]["capex_bjpy"].sum())
+    row["private_npv_bjpy"] = float(costs.loc[("cost", "total"), "private_npv_bjpy"])
+    row["social_npv_bjpy"] = float(costs.loc[("cost", "total"), "social_npv_bjpy"])
+    row["public_cost_bjpy"] = float(costs.loc[("public", "total"), "public_cost_bjpy"])
+    return row
+
+
+def _write_summary(folder: Path, rows: list[dict]) -> pd.DataFrame:
+    table = pd.DataFrame(rows)
+    if not table.empty:
+        table = table.sort_values("point", ignore_index=True)
+    with staged(folder / SUMMARY_FILE) as path:
+        table.to_csv(path, index=False, float_format="%.10g")
+    return table
+
+
+def _on_processes(workers: int, jobs: list, folder: Path, collect: Callable) -> None:
+    """Contiguous chunks, one per process; rows arrive through a queue as points finish."""
+    chunks = [[jobs[i] for i in part] for part in np.array_split(range(len(jobs)), workers)
+              if len(part)]
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["model.workflow.run"])
+    with Manager() as manager, ProcessPoolExecutor(len(chunks), mp_context=context) as pool:
+        rows = manager.Queue()
+        futures = [pool.submit(run_chunk, chunk, folder, rows.put) for chunk in chunks]
+        done = 0
+        while done < len(jobs):
+            try:
+                collect(rows.get(timeout=0.5))
+                done += 1
+            except queue.Empty:
+                if all(f.done() for f in futures):
+                    break
+        for future in futures:
+            future.result()   # a worker that died raises here
+
+
+def _on_dask(address: str, jobs: list, folder: Path, collect: Callable) -> None:
+    """Chunks of a few points as Dask tasks; workers must see the run store's folder."""
+    from dask.distributed import Client, as_completed
+
+    chunks = [jobs[i:i + POINTS_PER_DASK_TASK] for i in range(0, len(jobs),
+                                                               POINTS_PER_DASK_TASK)]
+    with Client(address) as client:
+        futures = [client.submit(run_chunk, chunk, folder, pure=False) for chunk in chunks]
+        for future in as_completed(futures):
+            for row in future.result():
+                collect(row)
