@@ -1,6 +1,6 @@
 """Render the input-data reference (`docs/data.md`) from the schema and settings metadata.
 
-Regenerate after changing `model/schema.py` or `model/settings.py`:
+Regenerate after changing `model/inputs/schema.py` or `model/inputs/settings.py`:
     python -m model.inputs.datadoc docs/data.md
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ def render_data_reference() -> str:
     conventions = doc[doc.index("Conventions"):].split("\n", 1)[1].strip()
     parts = [
         "# Input data reference",
-        f"Generated from `model/schema.py` and `model/settings.py` by `{REGENERATE}`; "
+        f"Generated from `model/inputs/schema.py` and `model/inputs/settings.py` by `{REGENERATE}`; "
         "do not edit by hand.",
         "A dataset is a folder of CSV files (one per table, with a header row) and an "
         f"optional `{SETTINGS_FILE}`. Problems are reported by file, data row (the header is "
