@@ -100,6 +100,11 @@ TABLES: tuple[Table, ...] = (
                "degC", required=False, min=0),
         Column("combustion_ef_tco2_per_unit", "float", "Direct CO2 released when a technology "
                "consumes one unit (scope 1).", "t-CO2/unit", required=False, default=0.0, min=0),
+        Column("embedded_ef_tco2_per_unit", "float", "CO2 emitted abroad to make one unit of "
+               "an imported commodity (scope 3, e.g. smelting of primary aluminium); "
+               "reported for the using sector, counted in its emissions and caps only when "
+               "`count_embedded_imports` is true.", "t-CO2/unit", required=False, default=0.0,
+               min=0),
         SOURCE)),
     Table("demand", "Demand for products (and other demanded commodities) by year.",
           ("commodity", "year"), (
