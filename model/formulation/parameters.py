@@ -105,3 +105,23 @@ def scope2_coefficients(ds: Dataset, flows: pd.DataFrame) -> pd.DataFrame:
     used["scope2_tco2_per_unit"] = -used["coef"] * used["scope2_ef_tco2_per_unit"]
     return used.groupby(["technology", "year"], as_index=False)["scope2_tco2_per_unit"].sum()
 
+
+def splits_by_firm_size(ds: Dataset) -> bool:
+    """Whether builds are split into large firms and SMEs by `sme_share`: when the tax
+    scheme in force has per-size tiers or a subsidy programme pays SMEs its own rate."""
+    tiers = ds.tax_tiers.loc[ds.tax_tiers["scheme"] == ds.settings.tax_scheme, "firm_size"]
+    return bool((len(tiers) and not (tiers == "all").any())
+                or ds.subsidies["rate_sme"].notna().any())
+
+
+def subsidy_offers(ds: Dataset, groups: pd.DataFrame) -> pd.DataFrame:
+    """Each programme open to a build of a firm group, at that group's rate (fraction):
+    SMEs get `rate_sme` where the programme gives one. The budget stays the
+    programme's, shared by both sizes. Columns: technology, year, group, programme, rate."""
+    offers = groups[["technology", "year", "group"]] \
+        .merge(ds.subsidy_eligibility[["programme", "technology"]]) \
+        .merge(ds.subsidies[["programme", "rate", "rate_sme", "first_year", "last_year"]])
+    offers = offers.loc[offers["year"].between(offers["first_year"], offers["last_year"])]
+    sme_rate = (offers["group"] == "sme") & offers["rate_sme"].notna()
+    return offers.assign(rate=offers["rate_sme"].where(sme_rate, offers["rate"]))[
+        ["technology", "year", "group", "programme", "rate"]]

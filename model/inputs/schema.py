@@ -204,8 +204,11 @@ TABLES: tuple[Table, ...] = (
         SOURCE), series=True, required=False),
     Table("subsidies", "Capital subsidy programmes.", ("programme",), (
         Column("programme", "str", "Programme identifier."),
-        Column("rate", "float", "Share of capex paid by the programme.", "fraction", min=0,
-               max=1),
+        Column("rate", "float", "Share of capex paid by the programme (to large firms where "
+               "`rate_sme` is given).", "fraction", min=0, max=1),
+        Column("rate_sme", "float", "Share of capex paid for the SME part of a sector's "
+               "investment (split by `sme_share`); blank: `rate`.", "fraction", required=False,
+               min=0, max=1),
         Column("first_year", "int", "First year investments may receive it.", "year"),
         Column("last_year", "int", "Last year investments may receive it.", "year"),
         Column("budget_bjpy_per_yr", "float", "Annual budget; blank means unlimited.",
