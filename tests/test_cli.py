@@ -8,7 +8,7 @@ from cli import main
 from tests.tiny import flat, frame, one_year, tiny_frames, write_case
 
 RUN_FILES = {"emissions.csv", "production.csv", "investments.csv", "energy.csv",
-             "costs.csv", "run.json"}
+             "materials.csv", "costs.csv", "run.json"}
 
 
 def invoke(*args):

@@ -134,7 +134,7 @@ def test_xlsx_header_is_frozen_numbers_are_numbers_and_columns_fit(supported, tm
     headers = [c.value for c in schedule[1]]
     capex = schedule.cell(2, headers.index("capex [BJPY]") + 1)
     assert capex.data_type == "n" and capex.value == 20
-    assert book["emissions"]["I1"].value == "mac [JPY/t-CO2]"
+    assert book["emissions"]["J1"].value == "mac [JPY/t-CO2]"
 
 
 # --- iamc ----------------------------------------------------------------------------

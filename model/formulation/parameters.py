@@ -63,15 +63,20 @@ def prepare(ds: Dataset) -> Parameters:
 
 
 def _emission_coefficients(ds: Dataset, tech: pd.DataFrame) -> pd.DataFrame:
-    """Direct CO2 per unit of output: gross, emitted (scope 1) and captured (t-CO2/unit)."""
+    """CO2 per unit of output: direct gross, emitted (scope 1) and captured, and the
+    embedded CO2 of the imported commodities it consumes (scope 3), in t-CO2/unit."""
     inputs = ds.technology_flows.loc[ds.technology_flows["direction"] == "in"]
-    ef = ds.commodities.set_index("commodity")["combustion_ef_tco2_per_unit"]
-    combustion = (inputs["amount_per_unit"] * inputs["commodity"].map(ef)) \
-        .groupby(inputs["technology"]).sum()
-    gross = tech["process_ef_tco2_per_unit"] + combustion.reindex(tech.index, fill_value=0.0)
+    factors = ds.commodities.set_index("commodity")
+
+    def per_unit(factor: str) -> pd.Series:
+        amounts = inputs["amount_per_unit"] * inputs["commodity"].map(factors[factor])
+        return amounts.groupby(inputs["technology"]).sum().reindex(tech.index, fill_value=0.0)
+
+    gross = tech["process_ef_tco2_per_unit"] + per_unit("combustion_ef_tco2_per_unit")
     return pd.DataFrame({"gross_tco2_per_unit": gross,
                          "scope1_tco2_per_unit": gross * (1 - tech["capture_rate"]),
-                         "captured_tco2_per_unit": gross * tech["capture_rate"]})
+                         "captured_tco2_per_unit": gross * tech["capture_rate"],
+                         "embedded_tco2_per_unit": per_unit("embedded_ef_tco2_per_unit")})
 
 
 def _net_flows(ds: Dataset, tech: pd.DataFrame, co2: str | None) -> pd.DataFrame:
@@ -99,3 +104,24 @@ def scope2_coefficients(ds: Dataset, flows: pd.DataFrame) -> pd.DataFrame:
     used = flows.merge(factors, on="commodity")
     used["scope2_tco2_per_unit"] = -used["coef"] * used["scope2_ef_tco2_per_unit"]
     return used.groupby(["technology", "year"], as_index=False)["scope2_tco2_per_unit"].sum()
+
+
+def splits_by_firm_size(ds: Dataset) -> bool:
+    """Whether builds are split into large firms and SMEs by `sme_share`: when the tax
+    scheme in force has per-size tiers or a subsidy programme pays SMEs its own rate."""
+    tiers = ds.tax_tiers.loc[ds.tax_tiers["scheme"] == ds.settings.tax_scheme, "firm_size"]
+    return bool((len(tiers) and not (tiers == "all").any())
+                or ds.subsidies["rate_sme"].notna().any())
+
+
+def subsidy_offers(ds: Dataset, groups: pd.DataFrame) -> pd.DataFrame:
+    """Each programme open to a build of a firm group, at that group's rate (fraction):
+    SMEs get `rate_sme` where the programme gives one. The budget stays the
+    programme's, shared by both sizes. Columns: technology, year, group, programme, rate."""
+    offers = groups[["technology", "year", "group"]] \
+        .merge(ds.subsidy_eligibility[["programme", "technology"]]) \
+        .merge(ds.subsidies[["programme", "rate", "rate_sme", "first_year", "last_year"]])
+    offers = offers.loc[offers["year"].between(offers["first_year"], offers["last_year"])]
+    sme_rate = (offers["group"] == "sme") & offers["rate_sme"].notna()
+    return offers.assign(rate=offers["rate_sme"].where(sme_rate, offers["rate"]))[
+        ["technology", "year", "group", "programme", "rate"]]

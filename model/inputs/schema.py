@@ -100,6 +100,11 @@ TABLES: tuple[Table, ...] = (
                "degC", required=False, min=0),
         Column("combustion_ef_tco2_per_unit", "float", "Direct CO2 released when a technology "
                "consumes one unit (scope 1).", "t-CO2/unit", required=False, default=0.0, min=0),
+        Column("embedded_ef_tco2_per_unit", "float", "CO2 emitted abroad to make one unit of "
+               "an imported commodity (scope 3, e.g. smelting of primary aluminium); "
+               "reported for the using sector, counted in its emissions and caps only when "
+               "`count_embedded_imports` is true.", "t-CO2/unit", required=False, default=0.0,
+               min=0),
         SOURCE)),
     Table("demand", "Demand for products (and other demanded commodities) by year.",
           ("commodity", "year"), (
@@ -199,8 +204,11 @@ TABLES: tuple[Table, ...] = (
         SOURCE), series=True, required=False),
     Table("subsidies", "Capital subsidy programmes.", ("programme",), (
         Column("programme", "str", "Programme identifier."),
-        Column("rate", "float", "Share of capex paid by the programme.", "fraction", min=0,
-               max=1),
+        Column("rate", "float", "Share of capex paid by the programme (to large firms where "
+               "`rate_sme` is given).", "fraction", min=0, max=1),
+        Column("rate_sme", "float", "Share of capex paid for the SME part of a sector's "
+               "investment (split by `sme_share`); blank: `rate`.", "fraction", required=False,
+               min=0, max=1),
         Column("first_year", "int", "First year investments may receive it.", "year"),
         Column("last_year", "int", "Last year investments may receive it.", "year"),
         Column("budget_bjpy_per_yr", "float", "Annual budget; blank means unlimited.",

@@ -38,6 +38,11 @@ class Settings:
     carbon_price_scope: str = _setting("scope1", "Emissions the carbon price is paid on "
                                        "(GX-ETS prices direct emissions).",
                                        choices=("scope1", "scope1+2"))
+    count_embedded_imports: bool = _setting(False, "Count the embedded CO2 of imported "
+                                            "commodities (commodities.csv "
+                                            "`embedded_ef_tco2_per_unit`) in the using "
+                                            "sector's emissions and caps; the carbon price "
+                                            "does not apply to it.")
     cumulative_cap_mtco2: float | None = _setting(None, "Optional budget on all sectors' "
                                                   "emissions summed over the horizon "
                                                   "(calendar years).", "Mt-CO2", min=0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import duckdb
@@ -57,6 +57,7 @@ def compare_runs(run_dirs: Sequence[Path]) -> pd.DataFrame:
     blocks = [block(f"emissions {y}", EMISSIONS, em.loc[em["year"] == y], "counted_mtco2",
                     every_sector=True) for y in KPI_YEARS]
     blocks += [block(f"cap {y}", EMISSIONS, rows, "cap_mtco2") for y, rows in _capped(em)]
+    blocks += _imported_blocks(dirs, labels, em, block)
     cumulative = em.assign(cumulative=em["total_mtco2"] * em["run"].map(year_steps)) \
         .groupby(["run", "sector"], as_index=False)["cumulative"].sum()
     blocks.append(block("cumulative emissions", CUMULATIVE, cumulative, "cumulative"))
@@ -80,6 +81,25 @@ def compare_runs(run_dirs: Sequence[Path]) -> pd.DataFrame:
     deltas = table[labels[1:]].sub(table[labels[0]], axis=0)
     deltas.columns = [f"delta {label}" for label in labels[1:]]
     return pd.concat([table[["kpi", "sector", "unit", *labels]], deltas], axis=1)
+
+
+def _imported_blocks(dirs: list[Path], labels: list[str], em: pd.DataFrame,
+                     block: Callable[..., pd.DataFrame]) -> list[pd.DataFrame]:
+    """Embedded CO2 of imported commodities in the KPI years, and the use of each
+    material that carries some (runs stored before these columns have none)."""
+    if "embedded_mtco2" not in em:
+        return []
+    carrying = em.loc[em["embedded_mtco2"] > 0, "sector"].unique()
+    em = em.loc[em["sector"].isin(carrying)]
+    blocks = [block(f"embedded emissions {y}", EMISSIONS, em.loc[em["year"] == y],
+                    "embedded_mtco2") for y in KPI_YEARS]
+    if all((d / "materials.csv").is_file() for d in dirs):
+        used = read_tables(dirs, "materials", labels)
+        carriers = used.loc[used["embedded_mtco2"] > 0, "commodity"].unique()
+        blocks += [block(f"{c} used {y}", "M unit/yr",
+                         used.loc[(used["commodity"] == c) & (used["year"] == y)],
+                         "use_m_per_yr") for c in carriers for y in KPI_YEARS]
+    return blocks
 
 
 def _capped(em: pd.DataFrame) -> Iterator[tuple[int, pd.DataFrame]]:

@@ -22,14 +22,16 @@ def values(table: pd.DataFrame) -> np.ndarray:
 
 def result_tables(b: Built, sol: Solution) -> dict[str, pd.DataFrame]:
     return {"emissions": emissions(b, sol), "production": production(b),
-            "investments": investments(b), "energy": energy(b), "costs": costs(b)}
+            "investments": investments(b), "energy": energy(b), "materials": materials(b),
+            "costs": costs(b)}
 
 
 def emissions(b: Built, sol: Solution) -> pd.DataFrame:
     keys = ["sector", "year"]
-    s1, s2 = b.vars["scope1"], b.vars["scope2"]
+    s1, s2, s3 = b.vars["scope1"], b.vars["scope2"], b.vars["embedded"]
     table = s1[keys].assign(scope1_mtco2=values(s1)).merge(
-        s2[keys].assign(scope2_mtco2=values(s2)), on=keys)
+        s2[keys].assign(scope2_mtco2=values(s2)), on=keys).merge(
+        s3[keys].assign(embedded_mtco2=values(s3)), on=keys)
     act = b.vars["act"]
     captured = act.assign(sector=act["technology"].map(b.p.tech["sector"]),
                           captured_mtco2=values(act) * act["technology"].map(
@@ -37,16 +39,19 @@ def emissions(b: Built, sol: Solution) -> pd.DataFrame:
     table = table.merge(captured.groupby(keys, as_index=False)["captured_mtco2"].sum(),
                         on=keys, how="left").fillna({"captured_mtco2": 0.0})
     total = table.groupby("year", as_index=False)[
-        ["scope1_mtco2", "scope2_mtco2", "captured_mtco2"]].sum().assign(sector=SECTOR_ALL)
+        ["scope1_mtco2", "scope2_mtco2", "embedded_mtco2", "captured_mtco2"]].sum() \
+        .assign(sector=SECTOR_ALL)
     table = pd.concat([table, total], ignore_index=True)
     table["total_mtco2"] = table["scope1_mtco2"] + table["scope2_mtco2"]
     counted = "total_mtco2" if b.ds.settings.cap_scope == "scope1+2" else "scope1_mtco2"
-    table["counted_mtco2"] = table[counted]
+    table["counted_mtco2"] = table[counted] + (table["embedded_mtco2"]
+                                               if b.ds.settings.count_embedded_imports else 0.0)
     caps = b.ds.caps[keys + ["cap_mtco2"]]
     table = table.merge(caps, on=keys, how="left").merge(_mac(b, sol), on=keys, how="left")
     # Left merges keep the order: sectors as in sectors.csv, then the `all` rows.
-    return table[["sector", "year", "scope1_mtco2", "scope2_mtco2", "captured_mtco2",
-                  "total_mtco2", "counted_mtco2", "cap_mtco2", "mac_jpy_per_tco2"]]
+    return table[["sector", "year", "scope1_mtco2", "scope2_mtco2", "embedded_mtco2",
+                  "captured_mtco2", "total_mtco2", "counted_mtco2", "cap_mtco2",
+                  "mac_jpy_per_tco2"]]
 
 
 def _mac(b: Built, sol: Solution) -> pd.DataFrame:
@@ -128,14 +133,28 @@ def investments(b: Built) -> pd.DataFrame:
 
 def energy(b: Built) -> pd.DataFrame:
     """Energy carriers used per sector (PJ/yr; inputs of the sector's technologies)."""
+    return _used(b, "energy").rename(columns={"use": "use_pj_per_yr"})
+
+
+def materials(b: Built) -> pd.DataFrame:
+    """Materials used per sector (M unit/yr, e.g. Mt of primary aluminium ingot) and
+    their embedded CO2 (Mt-CO2/yr; in the caps only with count_embedded_imports)."""
+    used = _used(b, "material").rename(columns={"use": "use_m_per_yr"})
+    factor = used["commodity"].map(
+        b.ds.commodities.set_index("commodity")["embedded_ef_tco2_per_unit"])
+    return used.assign(embedded_mtco2=used["use_m_per_yr"] * factor)
+
+
+def _used(b: Built, kind: str) -> pd.DataFrame:
+    """Inputs of one commodity kind per sector, commodity and year (column `use`)."""
     act = b.vars["act"]
     kinds = b.ds.commodities.set_index("commodity")["kind"]
     used = act[["technology", "year"]].assign(activity=values(act)).merge(
         b.p.flows.loc[b.p.flows["coef"] < 0], on="technology")
-    used = used.loc[used["commodity"].map(kinds) == "energy"]
+    used = used.loc[used["commodity"].map(kinds) == kind]
     used = used.assign(sector=used["technology"].map(b.p.tech["sector"]),
-                       use_pj_per_yr=-used["coef"] * used["activity"])
-    return used.groupby(["sector", "commodity", "year"], as_index=False)["use_pj_per_yr"] \
+                       use=-used["coef"] * used["activity"])
+    return used.groupby(["sector", "commodity", "year"], as_index=False)["use"] \
         .sum().sort_values(["sector", "commodity", "year"]).reset_index(drop=True)
 
 

@@ -3,10 +3,12 @@
   scope1[s,y] = sum_{k in s} act[k,y] * (process_ef[k] + sum_c input[k,c] * ef[c])
                                       * (1 - capture[k])
   scope2[s,y] = sum_{k in s} act[k,y] * sum_c net_use[k,c] * supply_ef[c,y]
+  embedded[s,y] = sum_{k in s} act[k,y] * sum_c input[k,c] * embedded_ef[c]
   counted[s,y] = scope1 (+ scope2 when the caps count scope 1+2)
+                 (+ embedded when count_embedded_imports)
   counted[s,y] <= cap[s,y];  sum_s counted[s,y] <= cap_all[y];
   sum_y step * sum_s counted[s,y] <= cumulative budget
-  cost: carbon_price[y] * (scope1 or scope1+2)[s,y]
+  cost: carbon_price[y] * (scope1 or scope1+2)[s,y]   (never on embedded CO2)
 The cap duals are the marginal abatement costs. When diagnosing an infeasible
 case every cap gets a slack, penalised per tonne, that names the shortfall.
 """
@@ -29,7 +31,9 @@ def add(b: Built) -> None:
     scope1 = add_var(m, "scope1", sector_years, "Direct emissions after capture (Mt-CO2/yr)")
     scope2 = add_var(m, "scope2", sector_years, "Indirect emissions of bought electricity "
                      "and hydrogen (Mt-CO2/yr)", domain=pyo.Reals)
-    b.vars.update(scope1=scope1, scope2=scope2)
+    embedded = add_var(m, "embedded", sector_years, "Embedded CO2 of imported commodities "
+                       "used (scope 3, Mt-CO2/yr)")
+    b.vars.update(scope1=scope1, scope2=scope2, embedded=embedded)
 
     direct = act.assign(coef=-act["technology"].map(p.tech["scope1_tco2_per_unit"]))
     b.cons["account_scope1"] = add_constraints(
@@ -43,8 +47,17 @@ def add(b: Built) -> None:
                                         terms_of(indirect, -indirect["scope2_tco2_per_unit"],
                                                  sector="sector", year="year")]),
         ["sector", "year"], "==", 0.0, "Scope 2 = activity x supply factor (Mt-CO2/yr)")
+    imported = act.assign(coef=-act["technology"].map(p.tech["embedded_tco2_per_unit"]))
+    b.cons["account_embedded"] = add_constraints(
+        m, "account_embedded", pd.concat([terms_of(embedded, 1.0, sector="sector", year="year"),
+                                          terms_of(imported, "coef", sector="sector",
+                                                   year="year")]),
+        ["sector", "year"], "==", 0.0,
+        "Embedded CO2 = activity x imported inputs x embedded factor (Mt-CO2/yr)")
 
-    _caps(b, _counted(scope1, scope2, ds.settings.cap_scope))
+    counted = _counted(scope1, scope2, ds.settings.cap_scope)
+    _caps(b, pd.concat([counted, embedded]) if ds.settings.count_embedded_imports
+          else counted)
     register_carbon_price(b)
 
 

@@ -24,7 +24,8 @@ from model.formulation import finance
 from model.formulation.built import Built
 from model.inputs.dataset import Dataset
 from model.formulation.linear import add_constraints, add_var, terms_of
-from model.formulation.parameters import MJPY_PER_BJPY, Parameters, scope2_coefficients
+from model.formulation.parameters import (MJPY_PER_BJPY, Parameters, scope2_coefficients,
+                                          splits_by_firm_size, subsidy_offers)
 
 NO_PROGRAMME = ""
 INCENTIVES = ("none", "credit", "special_depreciation")
@@ -78,14 +79,9 @@ def support_modes(ds: Dataset, p: Parameters) -> pd.DataFrame:
     s = ds.settings
     builds = p.builds.assign(sector=p.builds["technology"].map(p.tech["sector"]))
     groups = _firm_groups(ds, builds)
-    subsidies = builds.merge(ds.subsidy_eligibility[["programme", "technology"]]) \
-        .merge(ds.subsidies[["programme", "rate", "first_year", "last_year"]])
-    subsidies = subsidies.loc[subsidies["year"].between(subsidies["first_year"],
-                                                        subsidies["last_year"]),
-                              ["technology", "year", "programme", "rate"]]
-    subsidies = pd.concat([builds[["technology", "year"]].assign(programme=NO_PROGRAMME,
-                                                                 rate=0.0), subsidies])
-    modes = groups.merge(subsidies, on=["technology", "year"]) \
+    subsidies = pd.concat([groups[["technology", "year", "group"]].assign(
+        programme=NO_PROGRAMME, rate=0.0), subsidy_offers(ds, groups)])
+    modes = groups.merge(subsidies, on=["technology", "year", "group"]) \
         .merge(_incentives(ds, p, groups), on=["technology", "year", "group"])
     modes = modes.rename(columns={"rate": "subsidy_rate"})
     modes["tax_base"] = 1 - modes["subsidy_rate"] if s.tax_base == "net" else 1.0
@@ -98,10 +94,9 @@ def support_modes(ds: Dataset, p: Parameters) -> pd.DataFrame:
 
 
 def _firm_groups(ds: Dataset, builds: pd.DataFrame) -> pd.DataFrame:
-    """Firm groups of the scheme in force: `all`, or `large` and `sme` split by SME share."""
-    tiers = ds.tax_tiers.loc[ds.tax_tiers["scheme"] == ds.settings.tax_scheme]
+    """Firm groups: `all`, or `large` and `sme` split by the sector's SME share."""
     sme = builds["sector"].map(ds.sectors.set_index("sector")["sme_share"])
-    if tiers.empty or (tiers["firm_size"] == "all").any():
+    if not splits_by_firm_size(ds):
         return builds.assign(group="all", group_share=1.0)
     return pd.concat([builds.assign(group="large", group_share=1 - sme),
                       builds.assign(group="sme", group_share=sme)], ignore_index=True)
@@ -119,6 +114,10 @@ def _incentives(ds: Dataset, p: Parameters, groups: pd.DataFrame) -> pd.DataFram
     scheme = scheme.iloc[0]
     tiers = ds.tax_tiers.loc[ds.tax_tiers["scheme"] == s.tax_scheme] \
         .rename(columns={"firm_size": "group"})
+    # Tiers for all firms apply to each size where subsidies split the builds.
+    tiers = pd.concat([tiers.loc[tiers["group"] != "all"]]
+                      + [tiers.loc[tiers["group"] == "all"].assign(group=g)
+                         for g in keys["group"].unique()])
     open_ = keys.loc[keys["year"].between(scheme["first_year"], scheme["last_year"])]
     open_ = open_.assign(gain=open_["technology"].map(carbon_productivity_gain(ds, p))
                          .astype(float))
