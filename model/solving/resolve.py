@@ -48,9 +48,10 @@ def changes_in_place(built: Dataset, point: Dataset) -> bool:
 class Session:
     """One model kept across solves: changed in place where it can be, rebuilt otherwise."""
 
-    def __init__(self) -> None:
+    def __init__(self, solver_log: bool = False) -> None:
         self.built: Built | None = None
         self.model: HighsModel | None = None
+        self.solver_log = solver_log   # HiGHS's log on stdout
 
     def solve(self, ds: Dataset) -> tuple[Built, Solution, bool]:
         """Solve `ds`; also say whether it was solved in place (True) or built anew."""
@@ -62,7 +63,7 @@ class Session:
             self.built = build_model(ds)
         build_s = time.perf_counter() - t0
         if not in_place:
-            self.model = HighsModel(self.built)
+            self.model = HighsModel(self.built, self.solver_log)
         solution = self.model.solve()
         solution.times_s = {"build": build_s, **solution.times_s}
         return self.built, solution, in_place
