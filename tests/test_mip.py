@@ -68,3 +68,9 @@ def test_the_solver_log_shows_only_when_asked(tmp_path, flag, banner):
                          text=True, env={"PYTHONPATH": str(ROOT), "PATH": ""}, check=True)
     assert ("Running HiGHS" in out.stdout) is banner
     assert "Solved: optimal" in out.stdout
+
+
+def test_whole_units_are_bounded_by_the_demand_they_can_serve():
+    # ceil(1 Mt/yr of demand / (availability 1 x 0.6 Mt/yr per unit)) = 2 units
+    units = lumpy().vars["units"]
+    assert [v.ub for v in units["var"]] == [2]
