@@ -32,8 +32,10 @@ class Checked:
     broken: set[str]   # tables not fully checkable (file missing or unreadable, column missing)
 
 
-def check_tables(raw: Mapping[str, pd.DataFrame | None]) -> Checked:
-    """Header, cell, duplicate-key and reference checks of every table of the schema."""
+def check_tables(raw: Mapping[str, pd.DataFrame | None], memo=None) -> Checked:
+    """Header, cell, duplicate-key and reference checks of every table of the schema.
+    `memo(func, frame, *args)` may answer a table already checked (see `loading.Reader`)."""
+    memo = memo or (lambda func, *args: func(*args))
     checked = Checked({}, [], set())
     for table in TABLES:
         text = raw.get(table.name)
@@ -45,7 +47,7 @@ def check_tables(raw: Mapping[str, pd.DataFrame | None]) -> Checked:
             if table.required or not absent:
                 checked.broken.add(table.name)
             text = pd.DataFrame(columns=[c.name for c in table.columns], dtype=object)
-        frame, problems = _check_table(table, text)
+        frame, problems = memo(_check_table, text, table)
         if any(c.required and c.name not in text.columns for c in table.columns):
             checked.broken.add(table.name)
         checked.tables[table.name] = frame
@@ -54,7 +56,7 @@ def check_tables(raw: Mapping[str, pd.DataFrame | None]) -> Checked:
     return checked
 
 
-def _check_table(table: Table, text: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+def _check_table(text: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
     problems = _header_problems(table, text)
     columns = {}
     for column in table.columns:

@@ -3,10 +3,12 @@
 Points are split into contiguous chunks, one per worker process or a Dask
 task each. Workers start from a fork server that has imported the model once
 (forking the caller itself could copy a HiGHS thread pool that no longer runs).
-A worker keeps one model for its chunk: neighbouring points that differ only in
-prices, caps or budgets are changed in place and re-solved (see `resolve`);
-other points are rebuilt. A point that fails (infeasible, time
-limit) is stored as a failed run with its reason and the sweep goes on. Each
+A worker parses and checks the dataset once (`loading.Reader`: a point's edits
+are applied to the parsed tables) and keeps one model for its chunk:
+neighbouring points that differ only in prices, caps or budgets are changed in
+place and re-solved (see `resolve`); other points are rebuilt. A MIP point starts
+from the previous point's unit counts where they stay feasible. A point that
+fails (infeasible, time limit) is stored as a failed run with its reason and the sweep goes on. Each
 point's folder is written atomically, and the summary table is rewritten
 atomically after every point, so an interrupted sweep keeps what it finished.
 """
@@ -28,7 +30,7 @@ import pandas as pd
 from model.workflow import levers
 from model.inputs.cases import Case, derive
 from model.errors import InfeasibleError, InputError, SolverError
-from model.inputs.loading import read_dataset
+from model.inputs.loading import Reader, read_dataset
 from model.outputs.report import report_years
 from model.solving.resolve import Session
 from model.workflow.run import run_and_store
@@ -86,22 +88,23 @@ def run_chunk(jobs: list[tuple[int, str, Case]], folder: Path,
               solver_log: bool = False) -> list[dict]:
     """Run points in order with one model (a worker's share of a sweep); `report`
     gets each point's summary row as it finishes."""
-    session = Session(solver_log)
+    session, reader = Session(solver_log), Reader()
     rows = []
     for number, label, case in jobs:
-        row = _run_point(number, label, case, folder, session)
+        row = _run_point(number, label, case, folder, session, reader)
         rows.append(row)
         if report is not None:
             report(row)
     return rows
 
 
-def _run_point(number: int, label: str, case: Case, folder: Path, session: Session) -> dict:
+def _run_point(number: int, label: str, case: Case, folder: Path, session: Session,
+               reader: Reader) -> dict:
     name = f"{number:03d}-{label}"
     t0 = time.perf_counter()
     record = {"run": f"{folder.name}/{name}", "point": number, "levers": label}
     try:
-        ds = read_dataset(case.dataset, case)
+        ds = reader.read(case.dataset, case)
         _, result = run_and_store(ds, folder / name, record["run"], case, case.dataset,
                                   time.perf_counter() - t0, session)
     except (InputError, InfeasibleError, SolverError) as error:
