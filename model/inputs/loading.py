@@ -28,7 +28,7 @@ from model.errors import InputError, Problem
 from model.inputs.graph import check_graph
 from model.inputs.schema import TABLE_BY_NAME, TABLES, Table
 from model.inputs.settings import SETTING_FIELDS, SETTINGS_FILE, Settings
-from model.inputs.validation import check_domain, check_tables, range_text, show
+from model.inputs.validation import call_directly, check_domain, check_tables, range_text, show
 
 DTYPES = {"str": object, "float": "float64", "int": "int64"}
 _ALL = "_all"   # constant group column, so tables keyed by year alone group like the others
@@ -56,11 +56,12 @@ class Reader:
         self._folders: dict[Path, _Parsed] = {}
         self._seen: dict[tuple, tuple] = {}
 
-    def memo(self, func, frame: pd.DataFrame, *args):
-        """func(frame, *args), answered from the last call with this very frame."""
-        key = (func.__name__, id(frame), *args)
-        if key not in self._seen:   # the frame is kept, so its id is not reused
-            self._seen[key] = (frame, func(frame, *args))
+    def memo(self, func, *args):
+        """func(*args), answered from an earlier call with equal arguments and the
+        very same frames (frames are never changed in place once parsed)."""
+        key = (func, *((id(a),) if isinstance(a, pd.DataFrame) else a for a in args))
+        if key not in self._seen:   # the frames are kept, so their ids are not reused
+            self._seen[key] = (args, func(*args))
         return self._seen[key][1]
 
     def read(self, folder: Path, case: Case | None = None) -> Dataset:
@@ -148,31 +149,31 @@ def as_text(frame: pd.DataFrame) -> pd.DataFrame:
 def _build(raw: Mapping[str, pd.DataFrame | None], settings: Settings,
            settings_problems: list[Problem], problems: list[Problem], warnings: list[Problem],
            *, source: str, input_hash: str = "", memo=None) -> Dataset:
-    memo = memo or (lambda func, *args: func(*args))
+    memo = memo or call_directly
     checked = check_tables(raw, memo)
     tables = dict(checked.tables)
     errors = (settings_problems + problems + checked.problems
-              + check_domain(checked.tables, settings, checked.broken))
+              + check_domain(checked.tables, settings, checked.broken, memo))
     if not settings_problems:   # otherwise the model years are not known
         for table in TABLES:
             if table.series and table.name not in checked.broken:
-                tables[table.name], missing = memo(expand_series, tables[table.name], table,
+                tables[table.name], missing = memo(expand_series, table, tables[table.name],
                                                    tuple(settings.years))
                 errors += missing
     if not errors:   # the graph's conclusions rest on every table being right
         t = checked.tables
-        graph_errors, graph_warnings = check_graph(t["commodities"], t["technologies"],
-                                                   t["technology_flows"], t["demand"],
-                                                   t["commodity_prices"])
+        graph_errors, graph_warnings = memo(check_graph, t["commodities"], t["technologies"],
+                                            t["technology_flows"], t["demand"],
+                                            t["commodity_prices"])
         errors, warnings = graph_errors, warnings + graph_warnings
     if errors:
         raise InputError(_located(errors, source))
     return Dataset(settings=settings, input_hash=input_hash,
                    warnings=tuple(_located(warnings, source)),
-                   **{t.name: memo(_typed_output, tables[t.name], t) for t in TABLES})
+                   **{t.name: memo(_typed_output, t, tables[t.name]) for t in TABLES})
 
 
-def expand_series(frame: pd.DataFrame, table: Table, years: tuple[int, ...]
+def expand_series(table: Table, frame: pd.DataFrame, years: tuple[int, ...]
                   ) -> tuple[pd.DataFrame, list[Problem]]:
     """One row per key and model year, interpolated linearly between anchor years.
 
@@ -213,7 +214,7 @@ def _missing_years(table: Table, group: list[str], lost: pd.DataFrame,
                    f"(missing: {', '.join(map(str, lost['year']))})")
 
 
-def _typed_output(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+def _typed_output(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
     # Int columns are required or defaulted in the schema, so valid data has no NaN in them.
     return (frame.astype({c.name: DTYPES[c.dtype] for c in table.columns})
             .reset_index(drop=True))

@@ -101,26 +101,27 @@ class HighsModel:
         if not self.integer.size:
             self.h.setOptionValue("solver", _lp_method(settings.lp_solver, self.form.nonzeros))
         self.h.passModel(lp)
+        self.row_lower = np.array(lp.row_lower_, float)   # as HiGHS holds them
+        self.row_upper = np.array(lp.row_upper_, float)
         self.column = {id(var): i for i, var in enumerate(self.form.columns)}
         self.row = {id(con): i for i, con in enumerate(self.form.rows)}
         self.handover_s = time.perf_counter() - t0
 
-    def set_costs(self, coefs: dict[int, float]) -> None:
-        """Objective coefficient (MJPY per unit) of each column, keyed by id(var);
-        columns not given cost nothing."""
-        cost = np.zeros(len(self.form.columns))
-        for var_id, coef in coefs.items():
-            if var_id in self.column:
-                cost[self.column[var_id]] += coef
-        self.h.changeColsCost(len(cost), np.arange(len(cost)), cost)
+    def set_costs(self, variables: np.ndarray, coefs: np.ndarray) -> None:
+        """The objective: coefficient (MJPY per unit) of each of these variables, summed
+        where one is given more than once; variables not given cost nothing."""
+        at = np.fromiter((self.column.get(id(v), -1) for v in variables), np.int64,
+                         len(variables))
+        kept = at >= 0
+        cost = np.bincount(at[kept], weights=coefs[kept], minlength=len(self.form.columns))
+        self.h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
 
     def shift_row_bounds(self, cons: list, delta: np.ndarray) -> None:
         """Move the bounds of these rows (constraint objects) by `delta` (their rhs change)."""
         rows = np.array([self.row[id(con)] for con in cons], dtype=np.int32)
-        lp = self.h.getLp()
-        lower = np.asarray(lp.row_lower_)[rows] + delta
-        upper = np.asarray(lp.row_upper_)[rows] + delta
-        self.h.changeRowsBounds(len(rows), rows, lower, upper)
+        self.row_lower[rows] += delta
+        self.row_upper[rows] += delta
+        self.h.changeRowsBounds(len(rows), rows, self.row_lower[rows], self.row_upper[rows])
 
     def solve(self) -> Solution:
         times = {"handover": self.handover_s}
