@@ -64,6 +64,7 @@ results_option = click.option("--results", "results_dir", type=click.Path(path_t
                               help="Run store: the folder holding run folders.")
 case_option = click.option("--case", "case_spec", default=None, metavar="NAME|FILE",
                            help="Policy case: a name in <data>/cases/ or a case file (TOML).")
+verbose_option = click.option("--verbose", is_flag=True, help="Show the solver's log.")
 
 
 @main.command()
@@ -74,9 +75,10 @@ case_option = click.option("--case", "case_spec", default=None, metavar="NAME|FI
               "(default: <case or dataset>-<date>-<time>).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Write the run folder here instead (overrides --name and --results).")
+@verbose_option
 @reports_errors
 def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | None,
-        out_dir: Path | None) -> None:
+        out_dir: Path | None, verbose: bool) -> None:
     """Solve a dataset, or a policy case of it, and write its run folder."""
     from model.outputs.report import format_summary, sector_summary
     from model.outputs.runstore import default_run_name
@@ -86,11 +88,13 @@ def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | No
     for warning in loaded.ds.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     destination = out_dir or results_dir / (name or default_run_name(loaded.label))
-    folder, result = run_loaded(loaded, destination)
+    folder, result = run_loaded(loaded, destination, solver_log=verbose)
     click.echo(format_summary(sector_summary(result.tables, loaded.ds.years)))
     solver = result.meta["solver"]
     costs = result.tables["costs"].set_index(["kind", "component"])
-    note = " (MIP; MACs from the LP with integer decisions fixed)" if solver["mip"] else ""
+    note = (f" (MIP within {solver['mip_gap']:.2%} of the optimum, stopping at "
+            f"{solver['mip_gap_limit']:.2%}; MACs from the LP with integer decisions fixed)"
+            if solver["mip"] else "")
     click.echo(f"\nSolved: {solver['status']}{note}. Present-value cost "
                f"{costs.loc[('cost', 'total'), 'private_npv_bjpy']:,.0f} BJPY (private), "
                f"public cost {costs.loc[('public', 'total'), 'public_cost_bjpy']:,.0f} BJPY."
@@ -126,9 +130,11 @@ def cases(data_dir: Path) -> None:
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run on a Dask cluster (e.g. tcp://host:8786) instead of local processes; "
               "its workers must see the run store's folder. Needs `pip install decarb[dask]`.")
+@verbose_option
 @reports_errors
 def sweep(data_dir: Path, case_spec: str | None, lever_specs: tuple[str, ...],
-          results_dir: Path, name: str | None, workers: int, scheduler: str | None) -> None:
+          results_dir: Path, name: str | None, workers: int, scheduler: str | None,
+          verbose: bool) -> None:
     """Vary levers over values from a base case: one stored run per point, and a summary.
 
     Points that differ from the previous one only in carbon price, caps or budgets
@@ -145,7 +151,7 @@ def sweep(data_dir: Path, case_spec: str | None, lever_specs: tuple[str, ...],
     with click.progressbar(length=len(points), label=f"{len(points)} points",
                            file=sys.stderr) as bar:
         summary = run_sweep(base, points, folder, workers, scheduler,
-                            on_point=lambda row: bar.update(1))
+                            on_point=lambda row: bar.update(1), solver_log=verbose)
     shown = [c for c in summary.columns if c not in ("run", "point", "reason", "model")]
     click.echo(summary[shown].to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
     failed = summary.loc[summary["status"] != "optimal"]
@@ -160,9 +166,10 @@ def sweep(data_dir: Path, case_spec: str | None, lever_specs: tuple[str, ...],
 @results_option
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
               help="Also write the comparison as CSV.")
+@verbose_option
 @reports_errors
 def compare(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
-            out_file: Path | None) -> None:
+            out_file: Path | None, verbose: bool) -> None:
     """Compare runs side by side, deltas against the first (the reference).
 
     Each RUN|CASE is a run folder, a run name in the store, or a policy case; a
@@ -172,7 +179,7 @@ def compare(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
     from model.outputs.runstore import staged
     from model.workflow.commands import stored_or_run
 
-    answers = stored_or_run(list(specs), data_dir, results_dir)
+    answers = stored_or_run(list(specs), data_dir, results_dir, solver_log=verbose)
     for spec, (folder, ran) in zip(specs, answers):
         click.echo(f"{spec}: {'ran into' if ran else 'stored run'} {folder}", err=True)
     folders = [folder for folder, _ in answers]
@@ -208,15 +215,17 @@ def export(run_dir: Path, fmt: str, out: Path | None, region: str) -> None:
 @click.option("--html", "html_path", type=click.Path(path_type=Path, dir_okay=False),
               default=None, help="HTML file to write (default: <first run>/report.html); "
               "the charts also go to <name>_charts/ as PNG.")
+@verbose_option
 @reports_errors
 def report(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
-           html_path: Path | None) -> None:
+           html_path: Path | None, verbose: bool) -> None:
     """Write a self-contained HTML report of runs (charts, KPI tables; comparison
     charts for several runs). RUN|CASE as for compare."""
     from model.outputs.html_report import write_report
     from model.workflow.commands import stored_or_run
 
-    folders = [folder for folder, _ in stored_or_run(list(specs), data_dir, results_dir)]
+    folders = [folder for folder, _ in stored_or_run(list(specs), data_dir, results_dir,
+                                                     solver_log=verbose)]
     out = write_report(folders, html_path or folders[0] / "report.html")
     click.echo(f"Report: {out}\nCharts: {out.with_name(out.stem + '_charts')}")
 

@@ -15,7 +15,7 @@ import math
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from model.errors import InputError, Problem
 from model.inputs.graph import check_graph
 from model.inputs.schema import TABLE_BY_NAME, TABLES, Table
 from model.inputs.settings import SETTING_FIELDS, SETTINGS_FILE, Settings
-from model.inputs.validation import check_domain, check_tables, range_text, show
+from model.inputs.validation import call_directly, check_domain, check_tables, range_text, show
 
 DTYPES = {"str": object, "float": "float64", "int": "int64"}
 _ALL = "_all"   # constant group column, so tables keyed by year alone group like the others
@@ -40,19 +40,69 @@ _TYPE_NAMES = {"int": "a whole number", "float": "a number", "str": "a string in
 def read_dataset(folder: Path, case: Case | None = None) -> Dataset:
     """Read `settings.toml` (absent: all defaults) and the schema's CSV files in `folder`,
     with the settings and table edits of a policy `case` applied on top."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise InputError([Problem(str(folder), None, None, "", "a folder holding the dataset")])
+    return Reader().read(folder, case)
+
+
+class Reader:
+    """Reads datasets as `read_dataset` does, keeping what it parsed and checked.
+
+    A folder's files are read and parsed once; a table that a case leaves as it was
+    (the same parsed frame) is not checked or interpolated again. A sweep worker
+    reads each point's case through one Reader, so a point costs its edits and the
+    checks across tables. Files changed on disk after the first read are not seen.
+    """
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, _Parsed] = {}
+        self._seen: dict[tuple, tuple] = {}
+
+    def memo(self, func, *args):
+        """func(*args), answered from an earlier call with equal arguments and the
+        very same frames (frames are never changed in place once parsed)."""
+        key = (func, *((id(a),) if isinstance(a, pd.DataFrame) else a for a in args))
+        if key not in self._seen:   # the frames are kept, so their ids are not reused
+            self._seen[key] = (args, func(*args))
+        return self._seen[key][1]
+
+    def read(self, folder: Path, case: Case | None = None) -> Dataset:
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise InputError([Problem(str(folder), None, None, "",
+                                      "a folder holding the dataset")])
+        if folder not in self._folders:
+            self._folders[folder] = _parse_folder(folder)
+        return _with_case(self._folders[folder], folder, case, self.memo)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """A dataset folder's files as read and parsed, before any case."""
+
+    contents: dict[str, bytes | None]
+    raw_settings: dict[str, Any]
+    settings_problems: list[Problem]
+    raw: dict[str, pd.DataFrame | None]   # text tables
+    problems: list[Problem]
+    warnings: list[Problem]
+
+
+def _parse_folder(folder: Path) -> _Parsed:
     contents, problems = _read_files(folder)
     raw_settings, settings_problems = _parse_toml(contents.get(SETTINGS_FILE))
-    settings, found = _settings_problems(raw_settings, SETTINGS_FILE)
-    settings_problems += found
     raw: dict[str, pd.DataFrame | None] = {}
     for table in TABLES:
         if table.file in contents:   # None: unreadable, already reported
             raw[table.name], found = _parse_csv(table.file, contents[table.file])
             problems += found
     warnings = _unknown_names((p.name for p in folder.glob("*.csv")), suffix=".csv")
+    return _Parsed(contents, raw_settings, settings_problems, raw, problems, warnings)
+
+
+def _with_case(parsed: _Parsed, folder: Path, case: Case | None, memo) -> Dataset:
+    contents, raw_settings, raw = parsed.contents, parsed.raw_settings, dict(parsed.raw)
+    settings, found = _settings_problems(raw_settings, SETTINGS_FILE)
+    settings_problems = parsed.settings_problems + found
+    problems, warnings = list(parsed.problems), list(parsed.warnings)
     input_hash = _digest(contents)
     if case is not None:
         for file, values in case.settings:   # each case file's keys, named in its file
@@ -65,7 +115,7 @@ def read_dataset(folder: Path, case: Case | None = None) -> Dataset:
         input_hash = _digest({**contents, "case": json.dumps(case.resolved(), sort_keys=True,
                                                             default=str).encode()})
     return _build(raw, settings, settings_problems, problems, warnings, source=str(folder),
-                  input_hash=input_hash)
+                  input_hash=input_hash, memo=memo)
 
 
 def dataset_from_frames(frames: Mapping[str, pd.DataFrame], settings: Settings,
@@ -98,31 +148,32 @@ def as_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _build(raw: Mapping[str, pd.DataFrame | None], settings: Settings,
            settings_problems: list[Problem], problems: list[Problem], warnings: list[Problem],
-           *, source: str, input_hash: str = "") -> Dataset:
-    checked = check_tables(raw)
+           *, source: str, input_hash: str = "", memo=None) -> Dataset:
+    memo = memo or call_directly
+    checked = check_tables(raw, memo)
     tables = dict(checked.tables)
     errors = (settings_problems + problems + checked.problems
-              + check_domain(checked.tables, settings, checked.broken))
+              + check_domain(checked.tables, settings, checked.broken, memo))
     if not settings_problems:   # otherwise the model years are not known
         for table in TABLES:
             if table.series and table.name not in checked.broken:
-                tables[table.name], missing = expand_series(table, tables[table.name],
-                                                            settings.years)
+                tables[table.name], missing = memo(expand_series, table, tables[table.name],
+                                                   tuple(settings.years))
                 errors += missing
     if not errors:   # the graph's conclusions rest on every table being right
         t = checked.tables
-        graph_errors, graph_warnings = check_graph(t["commodities"], t["technologies"],
-                                                   t["technology_flows"], t["demand"],
-                                                   t["commodity_prices"])
+        graph_errors, graph_warnings = memo(check_graph, t["commodities"], t["technologies"],
+                                            t["technology_flows"], t["demand"],
+                                            t["commodity_prices"])
         errors, warnings = graph_errors, warnings + graph_warnings
     if errors:
         raise InputError(_located(errors, source))
     return Dataset(settings=settings, input_hash=input_hash,
                    warnings=tuple(_located(warnings, source)),
-                   **{t.name: _typed_output(t, tables[t.name]) for t in TABLES})
+                   **{t.name: memo(_typed_output, t, tables[t.name]) for t in TABLES})
 
 
-def expand_series(table: Table, frame: pd.DataFrame, years: list[int]
+def expand_series(table: Table, frame: pd.DataFrame, years: tuple[int, ...]
                   ) -> tuple[pd.DataFrame, list[Problem]]:
     """One row per key and model year, interpolated linearly between anchor years.
 
@@ -134,7 +185,7 @@ def expand_series(table: Table, frame: pd.DataFrame, years: list[int]
                .astype({"year": "int64"}).sort_values("year"))
     anchors["_anchor"] = anchors["year"]
     targets = (anchors[group].drop_duplicates()
-               .merge(pd.DataFrame({"year": years}, dtype="int64"), how="cross")
+               .merge(pd.DataFrame({"year": list(years)}, dtype="int64"), how="cross")
                .sort_values("year", ignore_index=True))
     before = pd.merge_asof(targets, anchors, on="year", by=group, direction="backward")
     after = pd.merge_asof(targets, anchors, on="year", by=group, direction="forward")

@@ -59,7 +59,10 @@ class Settings:
                               "where it measured about twice as fast (benchmarks/).",
                               choices=("auto", "simplex", "ipm"))
     time_limit_s: float = _setting(600.0, "Solver time limit.", "s", min=0)
-    mip_gap: float = _setting(1.0e-4, "Relative MIP gap at which HiGHS stops.", "fraction",
+    mip_gap: float = _setting(1.0e-3, "Relative MIP gap at which the solve stops: the answer "
+                              "costs at most this fraction more than the optimum. 0.1% is "
+                              "two orders below the precision of the cost data (capex "
+                              "+-10-30% or worse).", "fraction",
                               min=0, max=1)
 
     @property

@@ -32,8 +32,10 @@ class Checked:
     broken: set[str]   # tables not fully checkable (file missing or unreadable, column missing)
 
 
-def check_tables(raw: Mapping[str, pd.DataFrame | None]) -> Checked:
-    """Header, cell, duplicate-key and reference checks of every table of the schema."""
+def check_tables(raw: Mapping[str, pd.DataFrame | None], memo=None) -> Checked:
+    """Header, cell, duplicate-key and reference checks of every table of the schema.
+    `memo(func, frame, *args)` may answer a table already checked (see `loading.Reader`)."""
+    memo = memo or call_directly
     checked = Checked({}, [], set())
     for table in TABLES:
         text = raw.get(table.name)
@@ -45,12 +47,12 @@ def check_tables(raw: Mapping[str, pd.DataFrame | None]) -> Checked:
             if table.required or not absent:
                 checked.broken.add(table.name)
             text = pd.DataFrame(columns=[c.name for c in table.columns], dtype=object)
-        frame, problems = _check_table(table, text)
+        frame, problems = memo(_check_table, table, text)
         if any(c.required and c.name not in text.columns for c in table.columns):
             checked.broken.add(table.name)
         checked.tables[table.name] = frame
         checked.problems += problems
-    checked.problems += _reference_problems(checked)
+    checked.problems += _reference_problems(checked, memo)
     return checked
 
 
@@ -137,33 +139,53 @@ def _duplicate_problems(table: Table, frame: pd.DataFrame, text: pd.DataFrame) -
     return problems
 
 
-def _reference_problems(checked: Checked) -> list[Problem]:
+def _reference_problems(checked: Checked, memo) -> list[Problem]:
     problems = []
     for table in TABLES:
         for column in table.columns:
             if column.references is None:
                 continue
-            target, target_column = column.references.split(".")
+            target = column.references.split(".")[0]
             if target in checked.broken:   # its own problem is reported; avoid a cascade
                 continue
-            allowed = set(checked.tables[target][target_column]) | set(column.extra_values)
-            values = checked.tables[table.name][column.name]
-            unknown = values[values.ne("") & ~values.isin(allowed)]
-            extra = "".join(f" or '{v}'" for v in column.extra_values)
-            problems += _report(table.file, column.name, unknown,
-                                f"a {target_column} of {TABLE_BY_NAME[target].file}{extra}")
+            problems += memo(_column_references, table, column, checked.tables[table.name],
+                             checked.tables[target])
     return problems
+
+
+def _column_references(table: Table, column: Column, frame: pd.DataFrame,
+                       target: pd.DataFrame) -> list[Problem]:
+    target_column = column.references.split(".")[1]
+    allowed = set(target[target_column]) | set(column.extra_values)
+    values = frame[column.name]
+    unknown = values[values.ne("") & ~values.isin(allowed)]
+    extra = "".join(f" or '{v}'" for v in column.extra_values)
+    return _report(table.file, column.name, unknown,
+                   f"a {target_column} of {TABLE_BY_NAME[column.references.split('.')[0]].file}"
+                   f"{extra}")
 
 
 # --- Domain rules: what the schema cannot say about one column -----------------
 
-def check_domain(t: Mapping[str, pd.DataFrame], settings: Settings, broken: set[str]
-                 ) -> list[Problem]:
-    """Rules across columns and tables; a rule reading a broken table is skipped."""
-    problems = [p for rule, needs in _RULES if not broken & set(needs) for p in rule(t)]
+def check_domain(t: Mapping[str, pd.DataFrame], settings: Settings, broken: set[str],
+                 memo=None) -> list[Problem]:
+    """Rules across columns and tables; a rule reading a broken table is skipped.
+    `memo` may answer a rule from the last time it saw these very tables."""
+    memo = memo or call_directly
+    problems = [p for rule, needs in _RULES if not broken & set(needs)
+                for p in memo(_rule_on, rule, needs, *[t[n] for n in needs])]
     if not broken & {"tax_schemes", "tax_tiers"}:
         problems += _scheme_problems(t, settings.tax_scheme)
     return problems
+
+
+def call_directly(func, *args):
+    """The memo of a one-off read: none."""
+    return func(*args)
+
+
+def _rule_on(rule, needs: tuple[str, ...], *frames: pd.DataFrame) -> list[Problem]:
+    return rule(dict(zip(needs, frames)))
 
 
 def _commodity_rules(t: Mapping[str, pd.DataFrame]) -> list[Problem]:

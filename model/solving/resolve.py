@@ -37,6 +37,8 @@ def changes_in_place(built: Dataset, point: Dataset) -> bool:
     for table in TABLES:
         changing = IN_PLACE_COLUMNS.get(table.name, ())
         old, new = getattr(built, table.name), getattr(point, table.name)
+        if old is new:   # a table a sweep worker's Reader kept
+            continue
         fixed = [c.name for c in table.columns if c.name not in changing and c.name != "source"]
         if len(old) != len(new) or not old[fixed].equals(new[fixed]):
             return False
@@ -48,9 +50,10 @@ def changes_in_place(built: Dataset, point: Dataset) -> bool:
 class Session:
     """One model kept across solves: changed in place where it can be, rebuilt otherwise."""
 
-    def __init__(self) -> None:
+    def __init__(self, solver_log: bool = False) -> None:
         self.built: Built | None = None
         self.model: HighsModel | None = None
+        self.solver_log = solver_log   # HiGHS's log on stdout
 
     def solve(self, ds: Dataset) -> tuple[Built, Solution, bool]:
         """Solve `ds`; also say whether it was solved in place (True) or built anew."""
@@ -62,7 +65,7 @@ class Session:
             self.built = build_model(ds)
         build_s = time.perf_counter() - t0
         if not in_place:
-            self.model = HighsModel(self.built)
+            self.model = HighsModel(self.built, self.solver_log)
         solution = self.model.solve()
         solution.times_s = {"build": build_s, **solution.times_s}
         return self.built, solution, in_place
@@ -73,8 +76,7 @@ def _update(b: Built, model: HighsModel, ds: Dataset) -> None:
     b.ds = ds   # result tables read caps and settings from it
     b.reregister("carbon_price", register_carbon_price)
     costs = b.cost_table()
-    model.set_costs(pd.Series(costs[ds.settings.perspective].to_numpy(),
-                              index=costs["var"].map(id)).groupby(level=0).sum().to_dict())
+    model.set_costs(costs["var"].to_numpy(object), costs[ds.settings.perspective].to_numpy(float))
     limits = {**cap_limits(ds, b.p.step), "limit_subsidy_budget": budget_limits_mjpy(
         ds, b.p.step)}
     for name, rhs in limits.items():

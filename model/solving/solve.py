@@ -1,25 +1,36 @@
 """Solve a built model with HiGHS and return a typed result.
 
-Hand-over: Pyomo's standard-form compiler turns the model into sparse
-matrices in one pass, which go to highspy as one `HighsLp`. That path was
-measured at 1.15-1.6x the bare-HiGHS time against 1.7-4.3x through the
-persistent interface (shared/design/performance.md). A mixed-integer run is
+Hand-over: the model's linear rows are read into one `HighsLp` (`handover`),
+passed to highspy in one call, as the standard-form path measured at
+1.15-1.6x the bare-HiGHS time against 1.7-4.3x through the persistent
+interface (shared/design/performance.md). A mixed-integer run is
 re-solved as an LP with its integer decisions fixed, so the cap duals
 (marginal abatement costs) come from that LP.
+
+A MIP starts from its LP relaxation: the relaxation's optimum is a lower bound,
+and its unit counts rounded (to the nearest, else up; or a previous answer's)
+and fixed give feasible answers by an LP each. When the best of them is within
+the settings' MIP gap of the bound it is the answer, proven by that bound, and
+no branch and bound is needed; otherwise HiGHS branches from it as a start.
+Rounding up is always feasible here: surplus units may stand idle and their
+capacity be financed without support.
 """
 from __future__ import annotations
 
 import enum
+import os
+import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import version
 
 import highspy
 import numpy as np
 from pyomo.core.base.constraint import ConstraintData
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from model.formulation.built import Built
+from model.solving.handover import standard_form
 
 
 IPM_FROM_NONZEROS = 100_000
@@ -47,7 +58,9 @@ class Solution:
     status: Status
     objective_mjpy: float | None = None
     is_mip: bool = False
-    mip_gap: float | None = None
+    mip_gap: float | None = None          # relative gap proven at the answer
+    mip_bound_mjpy: float | None = None   # the lower bound that proves it
+    mip_method: str | None = None         # how the integer answer was found
     duals: dict[ConstraintData, float] = field(default_factory=dict)
     times_s: dict[str, float] = field(default_factory=dict)
     solver: str = f"HiGHS (highspy {version('highspy')})"
@@ -57,9 +70,9 @@ class Solution:
         return self.status is Status.OPTIMAL
 
 
-def solve(built: Built) -> Solution:
+def solve(built: Built, solver_log: bool = False) -> Solution:
     """Solve once; on optimality load variable values into the model and collect duals."""
-    return HighsModel(built).solve()
+    return HighsModel(built, solver_log).solve()
 
 
 class HighsModel:
@@ -67,77 +80,170 @@ class HighsModel:
 
     Sweeps change only objective coefficients and row bounds (carbon prices, caps,
     budgets), so HiGHS keeps its matrix and, for an LP, starts from the last basis.
+    HiGHS prints nothing unless `solver_log` asks for its log.
     """
 
-    def __init__(self, built: Built):
+    def __init__(self, built: Built, solver_log: bool = False):
         self.built = built
         settings = built.ds.settings
         t0 = time.perf_counter()
-        self.form = LinearStandardFormCompiler().write(built.m, mixed_form=True)
-        lp, self.integer = _highs_lp(self.form)
+        self.form = standard_form(built.m)
+        lp, self.integer = self.form.lp, self.form.integer
         self._integer_bounds = (np.asarray(lp.col_lower_)[self.integer],
                                 np.asarray(lp.col_upper_)[self.integer])
-        self._integers_fixed = False
-        self.h = highspy.Highs()
-        self.h.setOptionValue("output_flag", False)
+        self.incumbent: np.ndarray | None = None   # unit counts of the last MIP answer
+        with _quiet_stdout(not solver_log):   # the banner is printed on construction
+            self.h = highspy.Highs()
+        self.h.setOptionValue("output_flag", solver_log)
         self.h.setOptionValue("time_limit", float(settings.time_limit_s))
-        self.h.setOptionValue("mip_rel_gap", float(settings.mip_gap))
+        self.mip_gap = float(settings.mip_gap)
+        self.h.setOptionValue("mip_rel_gap", self.mip_gap)
         if not self.integer.size:
-            self.h.setOptionValue("solver", _lp_method(settings.lp_solver, self.form.A.nnz))
+            self.h.setOptionValue("solver", _lp_method(settings.lp_solver, self.form.nonzeros))
         self.h.passModel(lp)
+        self.row_lower = np.array(lp.row_lower_, float)   # as HiGHS holds them
+        self.row_upper = np.array(lp.row_upper_, float)
         self.column = {id(var): i for i, var in enumerate(self.form.columns)}
-        self.row = {id(con): i for i, (con, _) in enumerate(self.form.rows)}
+        self.row = {id(con): i for i, con in enumerate(self.form.rows)}
         self.handover_s = time.perf_counter() - t0
 
-    def set_costs(self, coefs: dict[int, float]) -> None:
-        """Objective coefficient (MJPY per unit) of each column, keyed by id(var);
-        columns not given cost nothing."""
-        cost = np.zeros(len(self.form.columns))
-        for var_id, coef in coefs.items():
-            if var_id in self.column:
-                cost[self.column[var_id]] += coef
-        self.h.changeColsCost(len(cost), np.arange(len(cost)), cost)
+    def set_costs(self, variables: np.ndarray, coefs: np.ndarray) -> None:
+        """The objective: coefficient (MJPY per unit) of each of these variables, summed
+        where one is given more than once; variables not given cost nothing."""
+        at = np.fromiter((self.column.get(id(v), -1) for v in variables), np.int64,
+                         len(variables))
+        kept = at >= 0
+        cost = np.bincount(at[kept], weights=coefs[kept], minlength=len(self.form.columns))
+        self.h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
 
     def shift_row_bounds(self, cons: list, delta: np.ndarray) -> None:
         """Move the bounds of these rows (constraint objects) by `delta` (their rhs change)."""
         rows = np.array([self.row[id(con)] for con in cons], dtype=np.int32)
-        lp = self.h.getLp()
-        lower = np.asarray(lp.row_lower_)[rows] + delta
-        upper = np.asarray(lp.row_upper_)[rows] + delta
-        self.h.changeRowsBounds(len(rows), rows, lower, upper)
+        self.row_lower[rows] += delta
+        self.row_upper[rows] += delta
+        self.h.changeRowsBounds(len(rows), rows, self.row_lower[rows], self.row_upper[rows])
 
     def solve(self) -> Solution:
-        h, integer = self.h, self.integer
-        if self._integers_fixed:   # undo the last solve's fixing before branching again
-            h.changeColsIntegrality(len(integer), integer,
-                                    np.full(len(integer), highspy.HighsVarType.kInteger))
-            h.changeColsBounds(len(integer), integer, *self._integer_bounds)
-            self._integers_fixed = False
         times = {"handover": self.handover_s}
         self.handover_s = 0.0   # paid once
         t1 = time.perf_counter()
-        h.run()
-        times["solve"] = time.perf_counter() - t1
-        status = _STATUS.get(h.getModelStatus(), Status.ERROR)
-        solution = Solution(status=status, is_mip=bool(integer.size), times_s=times)
-        if status is not Status.OPTIMAL:
+        if self.integer.size:
+            solution = self._solve_mip(times)
+        else:
+            self.h.run()
+            solution = Solution(status=_STATUS.get(self.h.getModelStatus(), Status.ERROR))
+        solution.times_s = {**times, "solve": time.perf_counter() - t1 - times.get(
+            "fixed_lp", 0.0), **({"fixed_lp": times["fixed_lp"]} if "fixed_lp" in times
+                                 else {})}
+        if solution.status is not Status.OPTIMAL:
             return solution
-        if integer.size:
-            solution.mip_gap = float(h.getInfo().mip_gap)
-            _fix_integers_and_resolve(h, integer, times)
-            self._integers_fixed = True
-            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                solution.status = Status.ERROR
-                return solution
-
+        h = self.h
         result = h.getSolution()
         solution.objective_mjpy = float(h.getInfo().objective_function_value)
         for var, x in zip(self.form.columns, result.col_value):
             var.set_value(x, skip_validation=True)
-        for var, expr in self.form.eliminated_vars:
-            var.set_value(float(expr) if np.isscalar(expr) else expr(), skip_validation=True)
-        solution.duals = {con: y for (con, _), y in zip(self.form.rows, result.row_dual)}
+        solution.duals = dict(zip(self.form.rows, result.row_dual))
         return solution
+
+    def _solve_mip(self, times: dict[str, float]) -> Solution:
+        """The integer answer, left in HiGHS as the LP with its unit counts fixed
+        (whose duals are the cap duals)."""
+        h, integer = self.h, self.integer
+        h.changeColsIntegrality(len(integer), integer,
+                                np.full(len(integer), highspy.HighsVarType.kContinuous))
+        h.changeColsBounds(len(integer), integer, *self._integer_bounds)
+        h.run()
+        status = _STATUS.get(h.getModelStatus(), Status.ERROR)
+        solution = Solution(status=status, is_mip=True)
+        if status is not Status.OPTIMAL:
+            return solution
+        bound = float(h.getInfo().objective_function_value)
+        relaxed = np.asarray(h.getSolution().col_value)[integer]
+        best = self._best_start(relaxed)
+        if best is not None and _gap(best[0], bound) <= self.mip_gap:
+            objective, units, method = best
+            solution.mip_method = f"LP relaxation, unit counts {method}: within the gap"
+        else:
+            objective, units = self._branch_and_bound(best, solution)
+            if units is None:
+                return solution
+            bound = float(h.getInfo().mip_dual_bound)
+            solution.mip_method = ("branch and bound from the rounded LP relaxation"
+                                   if best is not None else "branch and bound")
+        solution.mip_gap, solution.mip_bound_mjpy = _gap(objective, bound), bound
+        t = time.perf_counter()
+        if not self._fix(units):
+            solution.status = Status.ERROR
+            return solution
+        times["fixed_lp"] = time.perf_counter() - t
+        self.incumbent = units
+        return solution
+
+    def _best_start(self, relaxed: np.ndarray) -> tuple[float, np.ndarray, str] | None:
+        """(objective, unit counts, how) of the best feasible rounding, or None."""
+        candidates = {"of the last answer": self.incumbent,
+                      "rounded": np.round(relaxed),
+                      "rounded up": np.ceil(relaxed - 1e-6)}
+        best = None
+        for method, units in candidates.items():
+            if units is not None and self._fix(units):
+                objective = float(self.h.getInfo().objective_function_value)
+                if best is None or objective < best[0]:
+                    best = (objective, units, method)
+        return best
+
+    def _branch_and_bound(self, start: tuple | None, solution: Solution
+                          ) -> tuple[float | None, np.ndarray | None]:
+        h, integer = self.h, self.integer
+        if start is not None:
+            self._fix(start[1])
+            x = np.asarray(h.getSolution().col_value)
+        h.changeColsIntegrality(len(integer), integer,
+                                np.full(len(integer), highspy.HighsVarType.kInteger))
+        h.changeColsBounds(len(integer), integer, *self._integer_bounds)
+        if start is not None:
+            given = highspy.HighsSolution()
+            given.col_value = x.tolist()
+            given.value_valid = True
+            h.setSolution(given)
+        h.run()
+        solution.status = _STATUS.get(h.getModelStatus(), Status.ERROR)
+        if solution.status is not Status.OPTIMAL:
+            return None, None
+        units = np.round(np.asarray(h.getSolution().col_value)[integer])
+        return float(h.getInfo().objective_function_value), units
+
+    def _fix(self, units: np.ndarray) -> bool:
+        """Solve the LP with the integer columns continuous and fixed at `units`;
+        True when it is optimal (feasible)."""
+        h, integer = self.h, self.integer
+        h.changeColsIntegrality(len(integer), integer,
+                                np.full(len(integer), highspy.HighsVarType.kContinuous))
+        h.changeColsBounds(len(integer), integer, units, units)
+        h.run()
+        return h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+
+
+def _gap(objective: float, bound: float) -> float:
+    """Relative MIP gap as HiGHS defines it."""
+    return abs(objective - bound) / max(abs(objective), 1e-12)
+
+
+@contextmanager
+def _quiet_stdout(quiet: bool = True):
+    """Send what C code writes to stdout (HiGHS's banner) to /dev/null meanwhile."""
+    if not quiet:
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _lp_method(choice: str, nonzeros: int) -> str:
@@ -147,42 +253,3 @@ def _lp_method(choice: str, nonzeros: int) -> str:
     if choice != "auto":
         return choice
     return "ipm" if nonzeros >= IPM_FROM_NONZEROS else "simplex"
-
-
-def _highs_lp(form) -> tuple[highspy.HighsLp, np.ndarray]:
-    """The standard form as one HighsLp; also the positions of integer columns."""
-    lp = highspy.HighsLp()
-    a = form.A.tocsc()
-    lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
-    lp.col_cost_ = np.asarray(form.c.toarray()).ravel() if form.c.shape[0] else \
-        np.zeros(a.shape[1])
-    lp.offset_ = float(form.c_offset[0]) if len(form.c_offset) else 0.0
-    inf = highspy.kHighsInf
-    lp.col_lower_ = np.array([-inf if v.lb is None else v.lb for v in form.columns], float)
-    lp.col_upper_ = np.array([inf if v.ub is None else v.ub for v in form.columns], float)
-    multiplier = np.array([mult for _, mult in form.rows])
-    rhs = np.asarray(form.rhs, dtype=float)
-    # mixed form: multiplier 1 is `<= rhs`, -1 is `>= rhs`, 0 is `== rhs`
-    lp.row_lower_ = np.where(multiplier == 1, -inf, rhs)
-    lp.row_upper_ = np.where(multiplier == -1, inf, rhs)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = a.indptr
-    lp.a_matrix_.index_ = a.indices
-    lp.a_matrix_.value_ = a.data
-    integer = np.flatnonzero([v.is_integer() for v in form.columns])
-    if integer.size:
-        kinds = np.full(a.shape[1], highspy.HighsVarType.kContinuous)
-        kinds[integer] = highspy.HighsVarType.kInteger
-        lp.integrality_ = kinds.tolist()
-    return lp, integer
-
-
-def _fix_integers_and_resolve(h: highspy.Highs, integer: np.ndarray,
-                              times: dict[str, float]) -> None:
-    values = np.round(np.asarray(h.getSolution().col_value)[integer])
-    t = time.perf_counter()
-    h.changeColsIntegrality(len(integer), integer,
-                            np.full(len(integer), highspy.HighsVarType.kContinuous))
-    h.changeColsBounds(len(integer), integer, values, values)
-    h.run()
-    times["fixed_lp"] = time.perf_counter() - t

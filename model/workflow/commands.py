@@ -10,6 +10,7 @@ from model.inputs.cases import Case, dataset_case, find_case, load_case
 from model.inputs.dataset import Dataset
 from model.errors import InputError, Problem
 from model.inputs.loading import read_dataset
+from model.solving.resolve import Session
 from model.workflow.run import RunResult, run_and_store
 from model.outputs.runstore import RUN_FILE, default_run_name, find_runs, read_meta
 
@@ -42,12 +43,13 @@ def load(data_dir: Path, case_spec: str | None = None) -> Loaded:
     return Loaded(ds, case, case.dataset, case.name, time.perf_counter() - t0)
 
 
-def run_loaded(loaded: Loaded, destination: Path) -> tuple[Path, RunResult]:
+def run_loaded(loaded: Loaded, destination: Path, solver_log: bool = False
+               ) -> tuple[Path, RunResult]:
     return run_and_store(loaded.ds, destination, destination.name, loaded.case, loaded.data,
-                         loaded.load_s)
+                         loaded.load_s, Session(solver_log))
 
 
-def stored_or_run(specs: list[str], data_dir: Path, results: Path
+def stored_or_run(specs: list[str], data_dir: Path, results: Path, solver_log: bool = False
                   ) -> list[tuple[Path, bool]]:
     """A run folder for each spec: a run folder path, a run name under `results`, or a case.
 
@@ -73,7 +75,8 @@ def stored_or_run(specs: list[str], data_dir: Path, results: Path
         if key in stored:
             answers.append((stored[key], False))
             continue
-        stored[key], _ = run_loaded(loaded, Path(results) / default_run_name(loaded.label))
+        stored[key], _ = run_loaded(loaded, Path(results) / default_run_name(loaded.label),
+                                    solver_log)
         answers.append((stored[key], True))
     return answers
 

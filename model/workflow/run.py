@@ -84,7 +84,10 @@ def run_meta(ds: Dataset, solution: Solution, times: dict[str, float]) -> dict:
                      "python": platform.python_version()},
         "solver": {"name": solution.solver, "status": solution.status.value,
                    "objective_mjpy": solution.objective_mjpy, "mip": solution.is_mip,
-                   "mip_gap": solution.mip_gap,
+                   "mip_gap": solution.mip_gap, "mip_gap_limit": (
+                       ds.settings.mip_gap if solution.is_mip else None),
+                   "mip_bound_mjpy": solution.mip_bound_mjpy,
+                   "mip_method": solution.mip_method,
                    "duals": ("from the LP with the integer decisions fixed"
                              if solution.is_mip else "from the LP")},
         "times_s": {k: round(float(v), 4) for k, v in times.items()},

@@ -3,10 +3,12 @@
 Points are split into contiguous chunks, one per worker process or a Dask
 task each. Workers start from a fork server that has imported the model once
 (forking the caller itself could copy a HiGHS thread pool that no longer runs).
-A worker keeps one model for its chunk: neighbouring points that differ only in
-prices, caps or budgets are changed in place and re-solved (see `resolve`);
-other points are rebuilt. A point that fails (infeasible, time
-limit) is stored as a failed run with its reason and the sweep goes on. Each
+A worker parses and checks the dataset once (`loading.Reader`: a point's edits
+are applied to the parsed tables) and keeps one model for its chunk:
+neighbouring points that differ only in prices, caps or budgets are changed in
+place and re-solved (see `resolve`); other points are rebuilt. A MIP point starts
+from the previous point's unit counts where they stay feasible. A point that
+fails (infeasible, time limit) is stored as a failed run with its reason and the sweep goes on. Each
 point's folder is written atomically, and the summary table is rewritten
 atomically after every point, so an interrupted sweep keeps what it finished.
 """
@@ -28,7 +30,7 @@ import pandas as pd
 from model.workflow import levers
 from model.inputs.cases import Case, derive
 from model.errors import InfeasibleError, InputError, SolverError
-from model.inputs.loading import read_dataset
+from model.inputs.loading import Reader, read_dataset
 from model.outputs.report import report_years
 from model.solving.resolve import Session
 from model.workflow.run import run_and_store
@@ -54,8 +56,10 @@ def point_cases(base: Case, points: list[dict[str, Any]]) -> list[Case]:
 
 def run_sweep(base: Case, points: list[dict[str, Any]], folder: Path, workers: int = 0,
               scheduler: str | None = None,
-              on_point: Callable[[dict], None] = lambda row: None) -> pd.DataFrame:
-    """Run every point into `folder`; return the summary (also `folder/sweep.csv`)."""
+              on_point: Callable[[dict], None] = lambda row: None,
+              solver_log: bool = False) -> pd.DataFrame:
+    """Run every point into `folder`; return the summary (also `folder/sweep.csv`).
+    `solver_log` shows HiGHS's log."""
     folder = Path(folder).resolve()
     cases = point_cases(base, points)
     jobs = [(i, levers.label(p), case) for i, (p, case) in enumerate(zip(points, cases), 1)]
@@ -71,34 +75,36 @@ def run_sweep(base: Case, points: list[dict[str, Any]], folder: Path, workers: i
 
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     if scheduler:
-        _on_dask(scheduler, jobs, folder, collect)
+        _on_dask(scheduler, jobs, folder, collect, solver_log)
     elif workers <= 1:
-        run_chunk(jobs, folder, collect)
+        run_chunk(jobs, folder, collect, solver_log)
     else:
-        _on_processes(workers, jobs, folder, collect)
+        _on_processes(workers, jobs, folder, collect, solver_log)
     return _write_summary(folder, rows)
 
 
 def run_chunk(jobs: list[tuple[int, str, Case]], folder: Path,
-              report: Callable[[dict], None] | None = None) -> list[dict]:
+              report: Callable[[dict], None] | None = None,
+              solver_log: bool = False) -> list[dict]:
     """Run points in order with one model (a worker's share of a sweep); `report`
     gets each point's summary row as it finishes."""
-    session = Session()
+    session, reader = Session(solver_log), Reader()
     rows = []
     for number, label, case in jobs:
-        row = _run_point(number, label, case, folder, session)
+        row = _run_point(number, label, case, folder, session, reader)
         rows.append(row)
         if report is not None:
             report(row)
     return rows
 
 
-def _run_point(number: int, label: str, case: Case, folder: Path, session: Session) -> dict:
+def _run_point(number: int, label: str, case: Case, folder: Path, session: Session,
+               reader: Reader) -> dict:
     name = f"{number:03d}-{label}"
     t0 = time.perf_counter()
     record = {"run": f"{folder.name}/{name}", "point": number, "levers": label}
     try:
-        ds = read_dataset(case.dataset, case)
+        ds = reader.read(case.dataset, case)
         _, result = run_and_store(ds, folder / name, record["run"], case, case.dataset,
                                   time.perf_counter() - t0, session)
     except (InputError, InfeasibleError, SolverError) as error:
@@ -136,7 +142,8 @@ def _write_summary(folder: Path, rows: list[dict]) -> pd.DataFrame:
     return table
 
 
-def _on_processes(workers: int, jobs: list, folder: Path, collect: Callable) -> None:
+def _on_processes(workers: int, jobs: list, folder: Path, collect: Callable,
+                  solver_log: bool) -> None:
     """Contiguous chunks, one per process; rows arrive through a queue as points finish."""
     chunks = [[jobs[i] for i in part] for part in np.array_split(range(len(jobs)), workers)
               if len(part)]
@@ -144,7 +151,8 @@ def _on_processes(workers: int, jobs: list, folder: Path, collect: Callable) -> 
     context.set_forkserver_preload(["model.workflow.run"])
     with Manager() as manager, ProcessPoolExecutor(len(chunks), mp_context=context) as pool:
         rows = manager.Queue()
-        futures = [pool.submit(run_chunk, chunk, folder, rows.put) for chunk in chunks]
+        futures = [pool.submit(run_chunk, chunk, folder, rows.put, solver_log)
+                   for chunk in chunks]
         done = 0
         while done < len(jobs):
             try:
@@ -157,14 +165,16 @@ def _on_processes(workers: int, jobs: list, folder: Path, collect: Callable) -> 
             future.result()   # a worker that died raises here
 
 
-def _on_dask(address: str, jobs: list, folder: Path, collect: Callable) -> None:
+def _on_dask(address: str, jobs: list, folder: Path, collect: Callable,
+             solver_log: bool) -> None:
     """Chunks of a few points as Dask tasks; workers must see the run store's folder."""
     from dask.distributed import Client, as_completed
 
     chunks = [jobs[i:i + POINTS_PER_DASK_TASK] for i in range(0, len(jobs),
                                                                POINTS_PER_DASK_TASK)]
     with Client(address) as client:
-        futures = [client.submit(run_chunk, chunk, folder, pure=False) for chunk in chunks]
+        futures = [client.submit(run_chunk, chunk, folder, None, solver_log, pure=False)
+                   for chunk in chunks]
         for future in as_completed(futures):
             for row in future.result():
                 collect(row)

@@ -4,6 +4,8 @@ Formulation section 2 and the growth limits of section 3:
   cap[k,y] <= residual[k,y] + sum(new[k,v] for v <= y < v + life[k])
   act[k,y] <= availability[k] * cap[k,y]
   new[k,y] = unit_size[k] * units[k,y]        (units integer, where a size is given)
+  units[k,y] <= ceil(max demand[output, y..y+life) / (availability * unit_size))
+             (where the output is a product only demand uses: see `most_units`)
   cap[k,y] <= (1 + g[k]) ** (y - y_prev) * cap[k,y_prev] + seed[k]
              (first year: existing capacity + seed)
 `cap` is operating capacity: capacity standing but not operated is idle
@@ -12,6 +14,7 @@ stranded.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
@@ -64,6 +67,10 @@ def _whole_units(b: Built, new: pd.DataFrame) -> None:
     domain = pyo.NonNegativeIntegers if b.ds.settings.integer_units else pyo.NonNegativeReals
     units = add_var(b.m, "units", lumpy[["technology", "year"]],
                     "Whole units built in the year (count)", domain=domain)
+    most = units.merge(most_units(b), on=["technology", "year"], how="left")["most"]
+    for var, bound in zip(units["var"], most):
+        if bound == bound:   # not NaN
+            var.setub(bound)
     b.vars["units"] = units
     b.cons["build_whole_units"] = add_constraints(
         b.m, "build_whole_units",
@@ -72,6 +79,27 @@ def _whole_units(b: Built, new: pd.DataFrame) -> None:
                             year="year")]),
         ["technology", "year"], "==", 0.0,
         "New capacity = unit size x whole units (M unit/yr)")
+
+
+def most_units(b: Built) -> pd.DataFrame:
+    """The most whole units of a build that can be of use (technology, year, most):
+    enough to meet alone the largest demand for its output while it stands,
+    ceil(max demand / (availability x unit size)). Only for a technology whose
+    output is a product no technology uses and which makes nothing else: more
+    units than that would stand idle and, capex being >= 0, cost without use."""
+    p, ds = b.p, b.ds
+    tech = p.tech.loc[p.tech["unit_size_m_per_yr"].notna() & (p.tech["availability"] > 0)]
+    flows = ds.technology_flows
+    used = set(flows.loc[flows["direction"] == "in", "commodity"])
+    makes_more = set(flows.loc[flows["direction"] == "out", "technology"])
+    tech = tech.loc[~tech["output"].isin(used) & ~tech.index.isin(makes_more)]
+    alive = p.vintages.loc[p.vintages["technology"].isin(tech.index)]
+    demand = alive.assign(commodity=alive["technology"].map(tech["output"])).merge(
+        ds.demand[["commodity", "year", "demand_m_per_yr"]], on=["commodity", "year"])
+    peak = demand.groupby(["technology", "vintage"], as_index=False)["demand_m_per_yr"].max()
+    size = peak["technology"].map(tech["unit_size_m_per_yr"] * tech["availability"])
+    return peak.assign(most=np.ceil(peak["demand_m_per_yr"] / size - 1e-9)).rename(
+        columns={"vintage": "year"})[["technology", "year", "most"]]
 
 
 def _growth(b: Built, cap: pd.DataFrame) -> None:

@@ -1,0 +1,76 @@
+"""The MIP path: LP relaxation bound, rounded starts, branch and bound only where needed.
+
+A tiny one-year case (tests/tiny.py) where `new` is built in units of 0.6 Mt/yr
+at 10,000 JPY/(t/yr). Its yearly capital charge is
+  a = 10,000 x CRF(8%, 30) / 1.08 = 822.476 JPY/(t/yr);
+it runs at 100 JPY/t against `old`'s 1,000 JPY/t. Demand is 1 Mt/yr (MJPY below):
+  LP relaxation: all on `new` (922.48 < 1,000 per t), 1.667 units: 1 x 922.476 = 922.476
+  2 units (rounded, nearest and up): 1.2 x 822.476 + 1 x 100          = 1,086.971
+  1 unit (the optimum): 0.6 x 822.476 + 0.6 x 100 + 0.4 x 1,000      = 953.486
+  0 units: 1,000
+"""
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model.formulation.build import build_model
+from model.inputs.loading import dataset_from_frames
+from model.solving.solve import HighsModel
+from tests.tiny import capital_per_year, costs, frame, one_year, tiny_frames, write_case
+
+ROOT = Path(__file__).resolve().parents[1]
+A = capital_per_year(10_000.0)            # 822.476 JPY/(t/yr) a year
+LP_BOUND = A + 100.0                       # 922.476 MJPY
+TWO_UNITS = 1.2 * A + 100.0                # 1,086.971 MJPY
+ONE_UNIT = 0.6 * A + 0.6 * 100.0 + 400.0   # 953.486 MJPY
+
+
+def lumpy(**settings):
+    frames = tiny_frames(technology_costs=frame(costs("old", 50_000.0)
+                                                + costs("new", 10_000.0)))
+    frames["technologies"]["unit_size_m_per_yr"] = [None, 0.6]
+    return build_model(dataset_from_frames(frames, one_year(**settings)))
+
+
+def test_a_rounded_relaxation_within_the_gap_is_the_answer_without_branching():
+    solution = HighsModel(lumpy(mip_gap=0.2)).solve()
+    assert solution.objective_mjpy == pytest.approx(TWO_UNITS, rel=1e-6)
+    # proven by the LP bound: (1,086.971 - 922.476) / 1,086.971 = 0.1513
+    assert solution.mip_bound_mjpy == pytest.approx(LP_BOUND, rel=1e-6)
+    assert solution.mip_gap == pytest.approx((TWO_UNITS - LP_BOUND) / TWO_UNITS, rel=1e-6)
+    assert "within the gap" in solution.mip_method
+
+
+def test_a_tight_gap_branches_to_the_optimum():
+    solution = HighsModel(lumpy(mip_gap=1e-4)).solve()
+    assert solution.objective_mjpy == pytest.approx(ONE_UNIT, rel=1e-6)
+    assert solution.mip_method.startswith("branch and bound")
+    assert solution.mip_gap <= 1e-4
+
+
+def test_the_previous_answer_is_reused_where_it_is_better_than_rounding():
+    model = HighsModel(lumpy(mip_gap=0.2))
+    model.incumbent = np.array([1.0])      # e.g. the last sweep point's one unit
+    solution = model.solve()
+    # 953.486 beats the rounded 1,086.971 and is within (953.486 - 922.476) / 953.486
+    assert solution.objective_mjpy == pytest.approx(ONE_UNIT, rel=1e-6)
+    assert "of the last answer" in solution.mip_method
+
+
+@pytest.mark.parametrize("flag, banner", [((), False), (("--verbose",), True)])
+def test_the_solver_log_shows_only_when_asked(tmp_path, flag, banner):
+    data = write_case(tmp_path / "case", tiny_frames(), one_year())
+    out = subprocess.run([sys.executable, str(ROOT / "cli.py"), "run", "--data", str(data),
+                          "--out", str(tmp_path / "run"), *flag], capture_output=True,
+                         text=True, env={"PYTHONPATH": str(ROOT), "PATH": ""}, check=True)
+    assert ("Running HiGHS" in out.stdout) is banner
+    assert "Solved: optimal" in out.stdout
+
+
+def test_whole_units_are_bounded_by_the_demand_they_can_serve():
+    # ceil(1 Mt/yr of demand / (availability 1 x 0.6 Mt/yr per unit)) = 2 units
+    units = lumpy().vars["units"]
+    assert [v.ub for v in units["var"]] == [2]
