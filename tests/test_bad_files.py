@@ -95,3 +95,11 @@ def test_a_programme_year_is_a_calendar_year(data):
                                         "gx,0.5,-2025,2030\n")
     (data / "subsidy_eligibility.csv").write_text("programme,technology\ngx,new\n")
     only(problems(data), "subsidies.csv, row 1, column 'first_year':")
+
+
+def test_bad_toml_at_the_end_of_a_file_names_the_last_line(data):
+    settings = data / "settings.toml"
+    text = settings.read_text()
+    settings.write_text(text + "mip_gap = 0.001")   # a repeated key, no newline after it
+    lines = text.count("\n") + 1
+    assert "end of document" in only(problems(data), f"settings.toml, row {lines}:")

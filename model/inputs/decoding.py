@@ -44,7 +44,10 @@ def parse_toml(file: str, data: bytes, expected: str = "valid TOML"
     try:
         return tomllib.loads(text), []
     except tomllib.TOMLDecodeError as exc:
-        return {}, [Problem(file, line_of(exc), None, str(exc), expected)]
+        # "at end of document": the last line, where an unclosed string or table ends
+        line = line_of(exc) or (len(text.splitlines()) or 1 if "end of document" in str(exc)
+                                else None)
+        return {}, [Problem(file, line, None, str(exc), expected)]
 
 
 def line_of(exc: Exception) -> int | None:
