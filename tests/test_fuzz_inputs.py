@@ -21,7 +21,7 @@ def pristine(tmp_path_factory):
 
 # a fixed sample (derandomised, no database) keeps the suite deterministic; no shrinking,
 # as a failure already prints the corruption and the output
-@settings(max_examples=30, deadline=None, derandomize=True, database=None,
+@settings(max_examples=20, deadline=None, derandomize=True, database=None,
           phases=(Phase.explicit, Phase.generate))
 @given(kind=st.sampled_from(sorted(KINDS)), seed=st.integers(0, 2**32 - 1))
 def test_a_corruption_is_a_clear_error(pristine, kind, seed):
