@@ -2,7 +2,7 @@
 
 Exit codes: 0 solved, 1 a file that cannot be written, 2 bad input, 3 infeasible
 (with the caps that cannot be met), 4 solver failure or time limit without a
-solution.
+solution. A sweep with failed points exits 3, else 4, else 2 (see `sweep.exit_code`).
 """
 from __future__ import annotations
 
