@@ -2,7 +2,7 @@
 
 Exit codes: 0 solved, 1 a file that cannot be written, 2 bad input, 3 infeasible
 (with the caps that cannot be met), 4 solver failure or time limit without a
-solution.
+solution. A sweep with failed points exits 3, else 4, else 2 (see `sweep.exit_code`).
 """
 from __future__ import annotations
 
@@ -142,7 +142,7 @@ def sweep(data_dir: Path, case_spec: str | None, lever_specs: tuple[str, ...],
     """
     from model.workflow.levers import grid, parse_lever
     from model.outputs.runstore import default_run_name
-    from model.workflow.sweep import SUMMARY_FILE, run_sweep
+    from model.workflow.sweep import SUMMARY_FILE, exit_code, run_sweep
     from model.workflow.commands import base_case
 
     base = base_case(data_dir, case_spec)
@@ -158,6 +158,8 @@ def sweep(data_dir: Path, case_spec: str | None, lever_specs: tuple[str, ...],
     for row in failed.itertuples():
         click.secho(f"point {row.point} ({row.levers}) failed: {row.reason}", fg="red", err=True)
     click.echo(f"\nSweep folder: {folder} (summary: {SUMMARY_FILE})")
+    if exit_code(summary):   # scripts can tell a sweep with failed points
+        sys.exit(exit_code(summary))
 
 
 @main.command()
@@ -176,9 +178,11 @@ def compare(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
     case without a stored run of the same inputs is run first.
     """
     from model.outputs.compare import compare_runs, format_comparison
-    from model.outputs.runstore import staged
+    from model.outputs.runstore import check_writable, staged
     from model.workflow.commands import stored_or_run
 
+    if out_file:
+        check_writable(out_file)
     answers = stored_or_run(list(specs), data_dir, results_dir, solver_log=verbose)
     for spec, (folder, ran) in zip(specs, answers):
         click.echo(f"{spec}: {'ran into' if ran else 'stored run'} {folder}", err=True)
@@ -212,7 +216,7 @@ def export(run_dir: Path, fmt: str, out: Path | None, region: str) -> None:
 @click.argument("specs", nargs=-1, required=True, metavar="RUN|CASE...")
 @data_option
 @results_option
-@click.option("--html", "html_path", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--html", "html_path", type=click.Path(path_type=Path),
               default=None, help="HTML file to write (default: <first run>/report.html); "
               "the charts also go to <name>_charts/ as PNG.")
 @verbose_option
@@ -222,8 +226,11 @@ def report(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
     """Write a self-contained HTML report of runs (charts, KPI tables; comparison
     charts for several runs). RUN|CASE as for compare."""
     from model.outputs.html_report import write_report
+    from model.outputs.runstore import check_writable
     from model.workflow.commands import stored_or_run
 
+    if html_path:
+        check_writable(html_path)
     folders = [folder for folder, _ in stored_or_run(list(specs), data_dir, results_dir,
                                                      solver_log=verbose)]
     out = write_report(folders, html_path or folders[0] / "report.html")

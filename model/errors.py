@@ -42,6 +42,16 @@ class InputError(DecarbError):
                          + "\n".join(f"  - {p}" for p in problems))
 
 
+class OutputError(DecarbError):
+    """A result cannot be written where it was asked to go."""
+
+    exit_code = 1
+
+    def __init__(self, path: object, reason: str):
+        self.path = path
+        super().__init__(f"Cannot write {path}: {reason}")
+
+
 class SolverError(DecarbError):
     """The solver stopped without an optimal answer (time limit, numerical trouble)."""
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from model.errors import InputError
+from model.errors import InputError, OutputError
 from model.outputs.export import FORMATS, column_header, export_run, iamc_table, split_unit
 from model.outputs.runstore import write_run
 from tests.test_formulation import CAP_04, EXPENSIVE, MAC
@@ -324,7 +324,7 @@ def test_a_failed_write_leaves_the_earlier_export_whole(capped, tmp_path, monkey
         raise OSError("disk full")
 
     monkeypatch.setattr("model.outputs.export.Workbook.save", half_write)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match="Cannot write .*plan.xlsx: disk full"):
         export_run(capped, "xlsx", target)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["plan.xlsx"]
@@ -342,7 +342,7 @@ def test_a_csv_export_replaces_only_an_earlier_export(capped, tmp_path, monkeypa
         raise OSError("disk full")
 
     monkeypatch.setattr("model.outputs.export.shutil.copyfile", fail)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="disk full"):
         export_run(capped, "csv", out)
     assert len(list(out.iterdir())) == len(SHEETS)
     assert [p.name for p in tmp_path.iterdir()] == ["tables"]

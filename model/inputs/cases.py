@@ -36,6 +36,7 @@ from typing import Any
 import pandas as pd
 
 from model.errors import InputError, Problem
+from model.inputs.decoding import parse_toml
 from model.inputs.schema import PATHWAYS, TABLE_BY_NAME, Table
 from model.inputs.validation import show, typed_column
 
@@ -160,13 +161,13 @@ def load_case(path: Path) -> Case:
 
 
 def _read(path: Path) -> tuple[dict, list[Problem]]:
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        return {}, [Problem(str(path), None, None, str(exc.strerror), "a readable case file")]
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        return {}, [Problem(str(path), None, None, str(exc), "valid TOML")]
     file = str(path)
+    try:
+        raw, problems = parse_toml(file, path.read_bytes())
+    except OSError as exc:
+        return {}, [Problem(file, None, None, str(exc.strerror), "a readable case file")]
+    if problems:
+        return {}, problems
     problems = [Problem(file, None, key, "", _known("a case key", key, CASE_KEYS))
                 for key in raw if key not in CASE_KEYS]
     if not isinstance(raw.get("purpose"), str) or not raw.get("purpose", "").strip():

@@ -13,7 +13,6 @@ import io
 import json
 import math
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -23,6 +22,7 @@ import pandas as pd
 
 from model.inputs.cases import Case
 from model.inputs.dataset import Dataset
+from model.inputs.decoding import decode, line_of, parse_toml
 from model.inputs.edits import apply_case
 from model.errors import InputError, Problem
 from model.inputs.graph import check_graph
@@ -282,30 +282,45 @@ def _read_files(folder: Path) -> tuple[dict[str, bytes | None], list[Problem]]:
 def _parse_toml(data: bytes | None) -> tuple[dict[str, Any], list[Problem]]:
     if data is None:
         return {}, []
-    try:
-        return tomllib.loads(data.decode("utf-8-sig")), []
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        # Problem.row holds the TOML line here: a settings file has no header row
-        return {}, [Problem(SETTINGS_FILE, _line_of(exc), None, str(exc),
-                            "valid TOML (lines of key = value)")]
+    return parse_toml(SETTINGS_FILE, data, "valid TOML (lines of key = value)")
 
 
 def _parse_csv(file: str, data: bytes | None) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """The table as text, or None and why it cannot be read as one.
+
+    Read without a header so that a row with more cells than the header is an error
+    (pandas would otherwise take the first cells as an index), and checked for a header
+    naming each column once."""
     if data is None:
         return None, []
+    text, problems = decode(file, data, table=True)
+    if text is None:
+        return None, problems
     try:
-        frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False,
-                            encoding="utf-8-sig")
-    except ValueError as exc:   # pandas' parser and decoding errors are ValueErrors
-        line = _line_of(exc)   # a line of the file: the header is line 1, data row 0
-        return None, [Problem(file, None if line is None else line - 1, None, str(exc).strip(),
-                              "a CSV file: UTF-8, a header row, as many fields in each row "
-                              "as in the header")]
-    return as_text(frame), []
+        cells = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        return None, [Problem(file, None, None, "", "a CSV file with a header row (it is empty)")]
+    except ValueError as exc:   # pandas' parser errors are ValueErrors
+        return None, [Problem(file, _row_of(exc), None, str(exc).strip(),
+                              "a CSV file: a header row, as many fields in each row as in "
+                              "the header, quotes closed")]
+    header = [str(name).strip() for name in cells.iloc[0].fillna("")]
+    problems = [Problem(file, 0, name, name, f"each column once (column "
+                        f"{header.index(name) + 1} has this name too)") if name else
+                Problem(file, 0, None, "", f"a name in the header for column {i + 1}")
+                for i, name in enumerate(header) if not name or name in header[:i]]
+    if problems:
+        return None, problems
+    return as_text(cells.iloc[1:].set_axis(header, axis=1)), []
 
 
-def _line_of(exc: Exception) -> int | None:
-    match = re.search(r"line (\d+)", str(exc))
+def _row_of(exc: Exception) -> int | None:
+    """The data row of a parser error: pandas says 'line N' (1-based, the header is line 1)
+    or 'row N' (0-based: the header is row 0)."""
+    line = line_of(exc)
+    if line is not None:
+        return line - 1
+    match = re.search(r"row (\d+)", str(exc))
     return int(match.group(1)) if match else None
 
 

@@ -209,8 +209,10 @@ TABLES: tuple[Table, ...] = (
         Column("rate_sme", "float", "Share of capex paid for the SME part of a sector's "
                "investment (split by `sme_share`); blank: `rate`.", "fraction", required=False,
                min=0, max=1),
-        Column("first_year", "int", "First year investments may receive it.", "year"),
-        Column("last_year", "int", "Last year investments may receive it.", "year"),
+        Column("first_year", "int", "First year investments may receive it.", "year",
+               min=1900, max=2100),
+        Column("last_year", "int", "Last year investments may receive it.", "year",
+               min=1900, max=2100),
         Column("budget_bjpy_per_yr", "float", "Annual budget; blank means unlimited.",
                "BJPY/yr", required=False, min=0),
         SOURCE), required=False),
@@ -223,8 +225,10 @@ TABLES: tuple[Table, ...] = (
     Table("tax_schemes", "Carbon-neutral investment promotion tax schemes (choose one in "
           "the run settings).", ("scheme",), (
         Column("scheme", "str", "Scheme identifier."),
-        Column("first_year", "int", "First year investments qualify.", "year"),
-        Column("last_year", "int", "Last year investments qualify.", "year"),
+        Column("first_year", "int", "First year investments qualify.", "year",
+               min=1900, max=2100),
+        Column("last_year", "int", "Last year investments qualify.", "year",
+               min=1900, max=2100),
         Column("tax_rate", "float", "Corporate tax rate used to value special depreciation.",
                "fraction", min=0, max=1),
         Column("credit_cap_share", "float", "Credits are capped at this share of corporate "

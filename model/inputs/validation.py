@@ -47,6 +47,10 @@ def check_tables(raw: Mapping[str, pd.DataFrame | None], memo=None) -> Checked:
             if table.required or not absent:
                 checked.broken.add(table.name)
             text = pd.DataFrame(columns=[c.name for c in table.columns], dtype=object)
+        elif table.required and text.empty:   # a model without sectors, demand... is no model
+            checked.problems.append(Problem(table.file, None, None, "",
+                                            "at least one data row (a required table)"))
+            checked.broken.add(table.name)
         frame, problems = memo(_check_table, table, text)
         if any(c.required and c.name not in text.columns for c in table.columns):
             checked.broken.add(table.name)

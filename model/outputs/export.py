@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from model.errors import InputError, Problem
 from model.outputs.iamc import iamc_frame
-from model.outputs.runstore import Run, read_run, staged
+from model.outputs.runstore import Run, check_writable, read_run, staged
 
 FORMATS = ("csv", "xlsx", "iamc")
 # run-folder table -> exported table, in the order they are written (schedule first)
@@ -106,6 +106,7 @@ def run_rows(run: Run) -> pd.DataFrame:
 
 
 def _write_csv(run: Run, target: Path) -> Path:
+    check_writable(target, folder=True)
     if target.exists() and not _is_csv_export(target):
         raise FileExistsError(errno.EEXIST, "exists and is not an earlier csv export; "
                               "give a new folder", str(target))

@@ -40,10 +40,13 @@ def _figures(folders: list[Path], labels: list[str]) -> pd.DataFrame:
     em = read_tables(folders, "emissions", labels)
     em = em.loc[em["sector"] == "all"]
     last = em.loc[em.groupby("run")["year"].idxmax(), ["run", "counted_mtco2"]]
-    costs = read_tables(folders, "costs", labels).set_index(["kind", "component"])
+    costs = read_tables(folders, "costs", labels)
+    total = costs.loc[costs["component"] == "total"].set_index("run")
+    # masks, not .loc on a (kind, component) index: one run would give a Series there
     totals = pd.DataFrame({
-        "private_npv_bjpy": costs.loc[("cost", "total")].set_index("run")["private_npv_bjpy"],
-        "public_cost_bjpy": costs.loc[("public", "total")].set_index("run")["public_cost_bjpy"]})
+        "private_npv_bjpy": total.loc[total["kind"] == "cost", "private_npv_bjpy"],
+        "public_cost_bjpy": total.loc[total["kind"] == "public", "public_cost_bjpy"]})
+    totals.index.name = "run"
     return last.rename(columns={"counted_mtco2": "last_year_mtco2"}) \
         .merge(totals.reset_index(), on="run")
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.errors import InputError, Problem
+from model.errors import InputError, OutputError, Problem
 
 
 RUN_FILE = "run.json"
@@ -133,15 +133,42 @@ def read_run(folder: Path, label: str = "", failed_too: bool = False,
     return run
 
 
+def check_writable(target: Path, folder: bool = False) -> None:
+    """Raise OutputError unless a file (with `folder`: a folder) can be written at `target`:
+    nothing but folders on the way to it, none of the other kind in its place, and a
+    parent that may be written. Commands check before they work, not after."""
+    try:
+        target = Path(target)
+        for parent in target.parents:   # the nearest that exists decides
+            if parent.exists():
+                if not parent.is_dir():
+                    raise OutputError(target, f"{parent} is a file, not a folder")
+                if not os.access(parent, os.W_OK | os.X_OK):
+                    raise OutputError(target, f"no permission to write in {parent}")
+                break
+        if target.exists() and target.is_dir() != folder:
+            raise OutputError(target, "a folder is there, not a file" if target.is_dir()
+                              else "a file is there, not a folder")
+    except OSError as error:   # e.g. a name too long for the file system
+        raise OutputError(target, error.strerror or str(error)) from None
+
+
 @contextmanager
 def staged(target: Path, folder: bool = False) -> Iterator[Path]:
-    """A temporary file or folder beside `target`, moved onto it if the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """A temporary file or folder beside `target`, moved onto it if the block succeeds.
+
+    Staging names start with a dot, so a staging folder left by a killed process is
+    never listed or read as a run (`find_runs`); it may be deleted."""
+    check_writable(target, folder)
     # a fresh name rather than mkstemp/mkdtemp, whose private (0600/0700) modes
     # would stick to the export; this one gets the user's usual permissions
     staging = target.with_name(f".{target.name}.{uuid.uuid4().hex}{target.suffix}")
-    if folder:
-        staging.mkdir()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if folder:
+            staging.mkdir()
+    except OSError as error:
+        raise OutputError(target, error.strerror or str(error)) from None
     try:
         yield staging
         if folder and target.exists():       # os.replace cannot replace a full folder
@@ -151,9 +178,11 @@ def staged(target: Path, folder: bool = False) -> Iterator[Path]:
             shutil.rmtree(retired)
         else:
             os.replace(staging, target)
-    except BaseException:
+    except BaseException as error:
         if staging.is_dir():
             shutil.rmtree(staging, ignore_errors=True)
         else:
             staging.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputError(target, error.strerror or str(error)) from error
         raise

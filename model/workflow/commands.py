@@ -12,7 +12,8 @@ from model.errors import InputError, Problem
 from model.inputs.loading import read_dataset
 from model.solving.resolve import Session
 from model.workflow.run import RunResult, run_and_store
-from model.outputs.runstore import RUN_FILE, default_run_name, find_runs, read_meta
+from model.outputs.runstore import (RUN_FILE, check_writable, default_run_name, find_runs,
+                                    read_meta)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ def load(data_dir: Path, case_spec: str | None = None) -> Loaded:
 
 def run_loaded(loaded: Loaded, destination: Path, solver_log: bool = False
                ) -> tuple[Path, RunResult]:
+    check_writable(destination, folder=True)   # before the solve, not after it
     return run_and_store(loaded.ds, destination, destination.name, loaded.case, loaded.data,
                          loaded.load_s, Session(solver_log))
 

@@ -39,6 +39,10 @@ from model.outputs.runstore import run_record, staged, write_run
 SUMMARY_FILE = "sweep.csv"
 POINTS_PER_DASK_TASK = 4
 FAILURES = {InputError: "bad_input", InfeasibleError: "infeasible", SolverError: "solver_failed"}
+# the CLI's exit code when some point failed: infeasible first, as a sweep that probes
+# caps expects it; then a solver failure; a point's bad input last (rare: checked up front)
+FAILURE_EXITS = {status: error.exit_code for error, status in FAILURES.items()}
+FAILURE_ORDER = ("infeasible", "solver_failed", "bad_input")
 
 
 def point_cases(base: Case, points: list[dict[str, Any]]) -> list[Case]:
@@ -117,6 +121,13 @@ def _run_point(number: int, label: str, case: Case, folder: Path, session: Sessi
     return {**record, "status": "optimal", "reason": "", "model": result.meta["solver"]["model"],
             **headline(result.tables, ds.settings.year_step, ds.years),
             "seconds": time.perf_counter() - t0}
+
+
+def exit_code(summary: pd.DataFrame) -> int:
+    """0 when every point solved, else the exit code of the first failure kind present in
+    FAILURE_ORDER (3 infeasible, 4 solver failure, 2 bad input)."""
+    failed = set(summary["status"]) if len(summary) else set()
+    return next((FAILURE_EXITS[s] for s in FAILURE_ORDER if s in failed), 0)
 
 
 def headline(tables: dict[str, pd.DataFrame], step: int, years: list[int]) -> dict[str, float]:
