@@ -231,5 +231,36 @@ def runs(results_dir: Path) -> None:
     click.echo(format_runs(list_runs(results_dir)))
 
 
+@main.command()
+@data_option
+@case_option
+@results_option
+@click.option("--port", default=8050, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (the page binds to this machine only).")
+@click.option("--no-browser", is_flag=True, help="Do not open the page in a browser.")
+@reports_errors
+def serve(data_dir: Path, case_spec: str | None, results_dir: Path, port: int,
+          no_browser: bool) -> None:
+    """A local page of one case with levers and charts; each change re-solves the
+    kept model (the LP relaxation) in place where it can."""
+    import webbrowser
+
+    from model.serve.app import Page, server
+    from model.workflow.commands import base_case
+
+    click.echo("Solving the case for the page...", err=True)
+    httpd = server(Page(base_case(data_dir, case_spec), results_dir), port)
+    url = f"http://127.0.0.1:{httpd.server_port}/"
+    click.echo(f"decarb serve: {url} (Ctrl-C stops)")
+    if not no_browser:
+        webbrowser.open(url)
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.server_close()
+
+
 if __name__ == "__main__":
     main()
