@@ -117,7 +117,8 @@ def cases(data_dir: Path) -> None:
 @click.option("--lever", "lever_specs", multiple=True, required=True, metavar="NAME=VALUES",
               help="A lever and its values: v1,v2,... or start:stop:count. Repeat for a "
               "grid. Levers: carbon_price, carbon_price_scale, cap_scale, budget_scale, "
-              "subsidy_rate[:PROGRAMME], budget:PROGRAMME, or any run setting.")
+              "subsidy_rate[:PROGRAMME], budget:PROGRAMME, incentive_last_year[:SCHEME], "
+              "ccus_first_year, or any run setting.")
 @results_option
 @click.option("--name", default=None, help="Sweep name: its folder under the run store "
               "(default: <case>-sweep-<date>-<time>).")

@@ -120,6 +120,30 @@ def test_a_lever_state_makes_the_sweep_levers_edits_and_nothing_at_its_defaults(
         "subsidy_rate:green", "budget:green", "tax_scheme"}
 
 
+def test_the_incentive_and_ccus_levers_edit_the_scheme_window_and_availability():
+    from model.inputs.cases import derive
+    from model.inputs.loading import read_dataset
+
+    base = dataset_case(ROOT / "data" / "japan")
+    ds = read_dataset(base.dataset)
+    ccus = ds.technologies["pathway"] == "ccus"
+    assert ds.settings.tax_scheme == "fy2024" and ccus.any()
+
+    def edited(name, value):
+        case = derive(base, name, levers.fragment(name, value, ds))
+        return read_dataset(case.dataset, case)
+    schemes = edited("incentive_last_year", 2030).tax_schemes.set_index("scheme")
+    assert schemes.loc["fy2024", "last_year"] == 2030          # the scheme in force
+    assert schemes.loc["seed2021", "last_year"] == 2023        # the other one untouched
+    # the three CCUS technologies may be built from 2030 in the data: now from 2035
+    first = edited("ccus_first_year", 2035).technologies.loc[ccus, "first_year"]
+    assert first.tolist() == [2035, 2035, 2035]
+    never = edited("ccus_first_year", 2051).technologies.loc[ccus, "first_year"]
+    assert (never > ds.settings.end_year).all()               # none within the horizon
+    with pytest.raises(InputError, match="a scheme of tax_schemes.csv"):
+        levers.fragment("incentive_last_year:fy2099", 2030, ds)
+
+
 @pytest.mark.parametrize("state, lever, expected", [
     ({"carbon_price_scale": "abc"}, "carbon_price_scale", "a number"),
     ({"cap_scale": 7}, "cap_scale", "a number from 0 to 3"),
@@ -217,6 +241,8 @@ def test_store_run_puts_the_state_in_the_run_store(served):
     em = run.tables["emissions"].set_index("sector")
     assert em.loc["steel", "counted_mtco2"] == pytest.approx(FLAT_800["emissions"])
     assert run.meta["case"]["settings"]["integer_units"] is False
+    status, answer = post(f"{url}/api/store", {"levers": {}, "name": "flat800"})
+    assert status == 400 and "this run folder exists" in answer["error"]
 
 
 # ---- in a real browser ------------------------------------------------------------------

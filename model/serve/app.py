@@ -88,6 +88,9 @@ class Page:
         if not isinstance(name, str) or not CASE_NAME.fullmatch(name):
             raise InputError([Problem("store run", None, "name", show(name),
                                       "a run name: letters, digits, _ or -, up to 64")])
+        if (self.results / name).exists():
+            raise InputError([Problem(str(self.results / name), None, "name", name,
+                                      "a new run name (this run folder exists)")])
         t0 = time.perf_counter()
         case, _ = self.case_of(state)
         with self.lock:

@@ -97,9 +97,10 @@ def page_levers(ds: Dataset) -> list[Lever]:
     found.append(Lever("tax_scheme", "scheme", "tax incentive", s.tax_scheme,
                        choices=("none", *schemes)))
     if schemes:
+        last = scheme_last_years(ds)    # a scheme may end before the horizon (seed2021)
         found.append(Lever("incentive_last_year", "last investment year", "tax incentive",
-                           scheme_last_years(ds).get(s.tax_scheme, s.end_year), "year",
-                           s.start_year, s.end_year, 1))
+                           last.get(s.tax_scheme, s.end_year), "year",
+                           min(s.start_year, *last.values()), s.end_year, 1))
     if ds.technologies["pathway"].eq("ccus").any():
         years = range(s.start_year + CCUS_STEP_YR - s.start_year % CCUS_STEP_YR, s.end_year + 1,
                       CCUS_STEP_YR)

@@ -118,7 +118,9 @@ async function solve() {
   try {
     const answer = await post("/api/solve", {levers: leverValues()});
     if (request !== latest) return;
+    const drawing = performance.now();
     draw(answer);
+    document.body.dataset.drawMs = (performance.now() - drawing).toFixed(1);
     showError("");
     const ms = performance.now() - started;
     document.body.dataset.redrawMs = ms.toFixed(1);
