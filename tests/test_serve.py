@@ -142,6 +142,9 @@ def test_the_incentive_and_ccus_levers_edit_the_scheme_window_and_availability()
     assert (never > ds.settings.end_year).all()               # none within the horizon
     with pytest.raises(InputError, match="a scheme of tax_schemes.csv"):
         levers.fragment("incentive_last_year:fy2099", 2030, ds)
+    [year] = [lever for lever in page_levers(ds) if lever.name == "incentive_last_year"]
+    assert year.min == 2023                                    # seed2021 ends in 2023
+    assert "a whole number from 2023 to 2050" in year.check(2030.5).expected
 
 
 @pytest.mark.parametrize("state, lever, expected", [

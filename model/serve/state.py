@@ -45,6 +45,7 @@ class Lever:
     step: float | None = None
     choices: tuple = ()
     nullable: bool = False     # blank means "as in the case" (an unlimited budget)
+    whole: bool = False        # a year: whole numbers only
 
     def check(self, value: Any) -> Problem | None:
         """A problem naming the lever, the value and what was expected, or None."""
@@ -58,8 +59,9 @@ class Lever:
                 or not math.isfinite(value):
             return _problem(self.name, value, "a number" + (" (or blank)" if self.nullable
                                                             else ""))
-        if not self.min <= value <= self.max:
-            return _problem(self.name, value, f"a number from {self.min:g} to {self.max:g}"
+        if not self.min <= value <= self.max or self.whole and value != int(value):
+            return _problem(self.name, value, f"{'a whole' if self.whole else 'a'} number "
+                            f"from {self.min:g} to {self.max:g}"
                             + (f" {self.unit}" if self.unit else ""))
         return None
 
@@ -100,7 +102,7 @@ def page_levers(ds: Dataset) -> list[Lever]:
         last = scheme_last_years(ds)    # a scheme may end before the horizon (seed2021)
         found.append(Lever("incentive_last_year", "last investment year", "tax incentive",
                            last.get(s.tax_scheme, s.end_year), "year",
-                           min(s.start_year, *last.values()), s.end_year, 1))
+                           min(s.start_year, *last.values()), s.end_year, 1, whole=True))
     if ds.technologies["pathway"].eq("ccus").any():
         years = range(s.start_year + CCUS_STEP_YR - s.start_year % CCUS_STEP_YR, s.end_year + 1,
                       CCUS_STEP_YR)
