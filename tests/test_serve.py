@@ -18,6 +18,7 @@ Programme `green` pays 10% of new's capex up to 0.5 BJPY (0.25 Mt); the cap is 0
 import json
 import os
 import select
+import shlex
 import subprocess
 import sys
 import threading
@@ -27,6 +28,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from cli import main
 
 from model.errors import InputError
 from model.inputs.cases import dataset_case
@@ -246,6 +250,13 @@ def test_store_run_puts_the_state_in_the_run_store(served):
     assert run.meta["case"]["settings"]["integer_units"] is False
     status, answer = post(f"{url}/api/store", {"levers": {}, "name": "flat800"})
     assert status == 400 and "this run folder exists" in answer["error"]
+    # the comparison the page suggests runs the reference into the same store
+    compare = CliRunner().invoke(main, shlex.split(stored["commands"][0])[1:])
+    assert compare.exit_code == 0, compare.output
+    lines = compare.output.splitlines()
+    heading = next(i for i, line in enumerate(lines) if line.startswith("public cost per t"))
+    # sector, reference, this run, delta: the reference abates nothing against itself
+    assert lines[heading + 1].split() == ["all", "-", f"{FLAT_800['per_t']:.0f}", "-"]
 
 
 # ---- in a real browser ------------------------------------------------------------------

@@ -10,6 +10,7 @@ server stays up.
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 import threading
 import time
@@ -97,15 +98,19 @@ class Page:
             ds = read_dataset(case.dataset, case)
             folder, _ = run_and_store(ds, self.results / name, name, case, case.dataset,
                                       time.perf_counter() - t0, self.session)
+        run = shlex.quote(str(folder))
+        compare = (f"decarb compare {REFERENCE_CASE} {run} --data "
+                   f"{shlex.quote(str(self.base.dataset))} --results "
+                   f"{shlex.quote(str(self.results))}" if self.reference
+                   else f"decarb compare {run}")
         return {"folder": str(folder), "name": name,
-                "commands": [f"decarb compare {REFERENCE_CASE} {name}",
-                             f"decarb report {name}"]}
+                "commands": [compare, f"decarb report {run}"]}
 
     def save(self, state: Any, name: Any, purpose: Any) -> dict:
         _, fragment = self.case_of(state)
         path = save_case(self.base, fragment, name, purpose if isinstance(purpose, str)
                          else "")
-        return {"path": str(path), "commands": [f"decarb run --case {path}"]}
+        return {"path": str(path), "commands": [f"decarb run --case {shlex.quote(str(path))}"]}
 
     def describe(self) -> dict:
         return {"case": self.base.name, "purpose": self.base.purpose,
