@@ -335,3 +335,10 @@ def test_headless_chromium_moves_a_lever_and_redraws_the_new_solution(cli_server
         assert browser.evaluate("document.getElementById('error').hidden") is True
         assert browser.evaluate(js_value(steel_kpi.format("emissions 2025"))) \
             == pytest.approx(START["emissions"])
+
+
+def test_serve_with_an_unknown_case_stops_with_exit_2_before_serving(tmp_path):
+    data = tiny_data(tmp_path / "data")
+    result = CliRunner().invoke(main, ["serve", "--data", str(data), "--case", "referenze",
+                                       "--no-browser"])
+    assert result.exit_code == 2 and "did you mean 'reference'" in result.output
