@@ -121,7 +121,8 @@ def cases(data_dir: Path) -> None:
 @click.option("--lever", "lever_specs", multiple=True, required=True, metavar="NAME=VALUES",
               help="A lever and its values: v1,v2,... or start:stop:count. Repeat for a "
               "grid. Levers: carbon_price, carbon_price_scale, cap_scale, budget_scale, "
-              "subsidy_rate[:PROGRAMME], budget:PROGRAMME, or any run setting.")
+              "subsidy_rate[:PROGRAMME], budget:PROGRAMME, incentive_last_year[:SCHEME], "
+              "ccus_first_year, or any run setting.")
 @results_option
 @click.option("--name", default=None, help="Sweep name: its folder under the run store "
               "(default: <case>-sweep-<date>-<time>).")
@@ -245,6 +246,37 @@ def runs(results_dir: Path) -> None:
     from model.outputs.runlist import format_runs, list_runs
 
     click.echo(format_runs(list_runs(results_dir)))
+
+
+@main.command()
+@data_option
+@case_option
+@results_option
+@click.option("--port", default=8050, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (the page binds to this machine only).")
+@click.option("--no-browser", is_flag=True, help="Do not open the page in a browser.")
+@reports_errors
+def serve(data_dir: Path, case_spec: str | None, results_dir: Path, port: int,
+          no_browser: bool) -> None:
+    """A local page of one case with levers and charts; each change re-solves the
+    kept model (the LP relaxation) in place where it can."""
+    import webbrowser
+
+    from model.serve.app import Page, server
+    from model.workflow.commands import base_case
+
+    click.echo("Solving the case for the page...", err=True)
+    httpd = server(Page(base_case(data_dir, case_spec), results_dir), port)
+    url = f"http://127.0.0.1:{httpd.server_port}/"
+    click.echo(f"decarb serve: {url} (Ctrl-C stops)")
+    if not no_browser:
+        webbrowser.open(url)
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.server_close()
 
 
 if __name__ == "__main__":

@@ -72,7 +72,7 @@ def compare_runs(run_dirs: Sequence[Path]) -> pd.DataFrame:
                      "public_cost_bjpy")
                for c, rows in public.groupby("component", sort=False)]
     all_sectors = cumulative.loc[cumulative["sector"] == SECTOR_ALL].set_index("run")
-    per_t = _public_cost_per_t_abated(
+    per_t = public_cost_per_t_abated(
         public.loc[public["component"] == "total"].set_index("run")["public_cost_bjpy"]
         .reindex(labels), all_sectors["cumulative"].reindex(labels))
     blocks.append(block("public cost per t abated", PER_T, per_t, "jpy_per_tco2"))
@@ -135,7 +135,7 @@ def _investment_money(inv: pd.DataFrame, em: pd.DataFrame) -> pd.DataFrame:
                              how="left").fillna({c: 0.0 for c in columns})
 
 
-def _public_cost_per_t_abated(public_cost: pd.Series,
+def public_cost_per_t_abated(public_cost: pd.Series,
                               cumulative: pd.Series) -> pd.DataFrame:
     """Extra public cash per tonne of cumulative emissions avoided against the
     reference (the first run), JPY/t-CO2 = 1000 x BJPY / Mt-CO2; both series by run.

@@ -10,6 +10,9 @@ is an ordinary case (stored resolved with its run) and is validated like one.
     subsidy_rate=0.33,0.5         the rate of every subsidy programme
     subsidy_rate:gx_steel=0.5     the rate of one programme
     budget:gx_steel=100,400       one programme's annual budget (BJPY/yr)
+    incentive_last_year=2030      last investment year of the tax scheme in force
+                                  (incentive_last_year:SCHEME for another scheme)
+    ccus_first_year=2035          no CCUS built before this year (after end_year: never)
     discount_rate_private=0.05    any run setting (settings.toml key)
 """
 from __future__ import annotations
@@ -50,6 +53,22 @@ def _programme_rows(column: str) -> Callable[[float, Dataset, str], Fragment]:
     return fragment
 
 
+def _incentive_last_year(value: float, ds: Dataset, scheme: str) -> Fragment:
+    scheme = scheme or ds.settings.tax_scheme
+    known = ds.tax_schemes["scheme"].tolist()
+    if scheme not in known:
+        raise _bad(f"incentive_last_year:{scheme}", "name",
+                   "a scheme of tax_schemes.csv: " + ", ".join(known))
+    return {"tables": {"tax_schemes": {"set": [{"scheme": scheme, "last_year": int(value)}]}}}
+
+
+def _ccus_first_year(value: float, ds: Dataset, _: str) -> Fragment:
+    # an availability entry without first_year keeps the pathway out of the horizon
+    never = value > ds.settings.end_year
+    return {"availability": [{"pathway": "ccus"} if never else
+                             {"pathway": "ccus", "first_year": int(value)}]}
+
+
 LEVERS: dict[str, Callable[[float, Dataset, str], Fragment]] = {
     "carbon_price": _carbon_price,
     "carbon_price_scale": _scale("carbon_price", "price_jpy_per_tco2"),
@@ -57,6 +76,8 @@ LEVERS: dict[str, Callable[[float, Dataset, str], Fragment]] = {
     "budget_scale": _scale("subsidies", "budget_bjpy_per_yr"),
     "subsidy_rate": _programme_rows("rate"),
     "budget": _programme_rows("budget_bjpy_per_yr"),
+    "incentive_last_year": _incentive_last_year,
+    "ccus_first_year": _ccus_first_year,
 }
 
 

@@ -1,0 +1,206 @@
+"""`decarb serve`: one case, its levers and charts on a local page, each change
+re-solved in the model kept by a `Session` (in place where it can be).
+
+The server is Bottle (one module, no dependencies) on the standard library's WSGI
+server with a thread per request; solves take a lock, so one runs at a time.
+It binds to 127.0.0.1 only. Bad lever values, names that cannot be saved and
+infeasible states are answered with a JSON error (4xx) the page shows; the
+server stays up.
+"""
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import bottle
+
+from model.errors import InfeasibleError, InputError, Problem, SolverError
+from model.inputs.cases import CASES_FOLDER, Case, derive, load_case
+from model.inputs.loading import read_dataset
+from model.inputs.validation import show
+from model.outputs.runstore import default_run_name
+from model.serve.state import (CASE_NAME, LABEL, SERVE_SETTINGS, check_state, describe,
+                               page_levers, save_case, state_case, state_fragment)
+from model.serve.views import Reference, reference_of, view
+from model.solving.resolve import Session
+from model.workflow.run import run_and_store, run_case
+
+HOST = "127.0.0.1"
+STATIC = Path(__file__).resolve().parent / "static"
+REFERENCE_CASE = "reference"    # the shipped counterfactual, if the dataset has one
+REQUEST_TIMEOUT_S = 30          # an idle connection is closed after this
+LP_NOTE = ("The page solves the LP relaxation (integer_units = false): unit-sized plants "
+           "may be built in fractions, so each change re-solves in place in well under a "
+           "second. Saved cases and stored runs say so too.")
+
+
+class Page:
+    """The state behind the page: the base case, its levers, the kept model."""
+
+    def __init__(self, base: Case, results: Path) -> None:
+        self.base = base
+        self.results = Path(results)
+        self.base_ds = read_dataset(base.dataset, base)   # levers are edits of this
+        self.levers = page_levers(self.base_ds)
+        self.session = Session()
+        self.lock = threading.Lock()
+        self.reference = self._reference()
+        self.first = self.solve({})
+
+    def _reference(self) -> Reference | None:
+        path = Path(self.base.dataset) / CASES_FOLDER / f"{REFERENCE_CASE}.toml"
+        if not path.is_file():
+            return None
+        case = derive(load_case(path), LABEL, {"settings": dict(SERVE_SETTINGS)})
+        ds = read_dataset(case.dataset, case)
+        return reference_of(case.name, run_case(ds).tables, ds.settings.year_step)
+
+    def case_of(self, state: Any) -> tuple[Case, dict]:
+        """The case of a lever state (InputError naming each bad lever)."""
+        values = check_state(self.levers, state)
+        fragment = state_fragment(self.levers, values, self.base_ds)
+        return state_case(self.base, fragment), fragment
+
+    def solve(self, state: Any) -> dict:
+        t0 = time.perf_counter()
+        case, _ = self.case_of(state)
+        with self.lock:
+            ds = read_dataset(case.dataset, case)
+            result = run_case(ds, self.session)
+        answer = {"view": view(result.tables, ds.years, ds.settings.year_step,
+                               self.reference),
+                  "solve": {"seconds": round(time.perf_counter() - t0, 4),
+                            "model": result.meta["solver"]["model"],
+                            "objective_mjpy": result.solution.objective_mjpy,
+                            "status": result.meta["solver"]["status"]}}
+        return answer
+
+    def store(self, state: Any, name: Any) -> dict:
+        name = name or default_run_name(f"{self.base.name}-serve")
+        if not isinstance(name, str) or not CASE_NAME.fullmatch(name):
+            raise InputError([Problem("store run", None, "name", show(name),
+                                      "a run name: letters, digits, _ or -, up to 64")])
+        if (self.results / name).exists():
+            raise InputError([Problem(str(self.results / name), None, "name", name,
+                                      "a new run name (this run folder exists)")])
+        t0 = time.perf_counter()
+        case, _ = self.case_of(state)
+        with self.lock:
+            ds = read_dataset(case.dataset, case)
+            folder, _ = run_and_store(ds, self.results / name, name, case, case.dataset,
+                                      time.perf_counter() - t0, self.session)
+        run = shlex.quote(str(folder))
+        compare = (f"decarb compare {REFERENCE_CASE} {run} --data "
+                   f"{shlex.quote(str(self.base.dataset))} --results "
+                   f"{shlex.quote(str(self.results))}" if self.reference
+                   else f"decarb compare {run}")
+        return {"folder": str(folder), "name": name,
+                "commands": [compare, f"decarb report {run}"]}
+
+    def save(self, state: Any, name: Any, purpose: Any) -> dict:
+        _, fragment = self.case_of(state)
+        path = save_case(self.base, fragment, name, purpose if isinstance(purpose, str)
+                         else "")
+        return {"path": str(path), "commands": [f"decarb run --case {shlex.quote(str(path))}"]}
+
+    def describe(self) -> dict:
+        return {"case": self.base.name, "purpose": self.base.purpose,
+                "dataset": str(self.base.dataset), "note": LP_NOTE,
+                "reference": self.reference.name if self.reference else None,
+                **describe(self.base_ds), "first": self.first}
+
+
+def make_app(page: Page) -> bottle.Bottle:
+    app = bottle.Bottle()
+
+    @app.get("/")
+    def index():
+        return bottle.static_file("index.html", root=str(STATIC))
+
+    @app.get("/favicon.ico")
+    def favicon():
+        bottle.response.status = 204
+
+    @app.get("/static/<name>")
+    def static(name: str):
+        return bottle.static_file(name, root=str(STATIC))
+
+    @app.get("/api/state")
+    def state():
+        return _json(page.describe())
+
+    @app.post("/api/solve")
+    def solve():
+        return _answer(lambda body: page.solve(body.get("levers", {})))
+
+    @app.post("/api/store")
+    def store():
+        return _answer(lambda body: page.store(body.get("levers", {}), body.get("name")))
+
+    @app.post("/api/save")
+    def save():
+        return _answer(lambda body: page.save(body.get("levers", {}), body.get("name"),
+                                              body.get("purpose", "")))
+
+    return app
+
+
+def _json(payload: dict, status: int = 200) -> str:
+    bottle.response.status = status
+    bottle.response.content_type = "application/json"
+    return json.dumps(payload, allow_nan=False)
+
+
+def _answer(handler: Callable[[dict], dict]) -> str:
+    """Run `handler` on the request's JSON object; errors become JSON the page shows."""
+    try:
+        body = json.loads(bottle.request.body.read() or b"{}")
+    except (ValueError, UnicodeDecodeError) as error:
+        return _json({"error": f"the request is not JSON: {error}"}, 400)
+    if not isinstance(body, dict):
+        return _json({"error": "the request must be a JSON object"}, 400)
+    try:
+        return _json(handler(body))
+    except InputError as error:
+        return _json({"error": "Not solved: " + str(error),
+                      "problems": [str(p) for p in error.problems]}, 400)
+    except InfeasibleError as error:
+        return _json({"error": str(error)}, 422)
+    except SolverError as error:
+        return _json({"error": str(error)}, 503)
+    except OSError as error:
+        return _json({"error": f"{error.strerror or error}: {error.filename or ''}"}, 500)
+    except Exception as error:     # a bug must not take the page down: say it and go on
+        traceback.print_exc()
+        return _json({"error": f"internal error: {type(error).__name__}: {error}"}, 500)
+
+
+class _Server(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], TimeoutError):   # an idle connection closed
+            super().handle_error(request, client_address)
+
+
+class _Handler(WSGIRequestHandler):
+    timeout = REQUEST_TIMEOUT_S
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if str(code)[:1] in ("4", "5"):      # only refusals and failures
+            super().log_request(code, size)
+
+
+def server(page: Page, port: int) -> WSGIServer:
+    """The page's HTTP server on 127.0.0.1:`port` (0: any free port), not yet serving."""
+    return make_server(HOST, port, make_app(page), server_class=_Server,
+                       handler_class=_Handler)

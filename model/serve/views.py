@@ -1,0 +1,120 @@
+"""What the page draws, as JSON: chart series and the KPI table of one solution.
+
+Chart data is shaped by the report's functions (`model.outputs.charts`), so the
+page and `decarb report` sum the same way; units as in the run tables (Mt-CO2/yr,
+BJPY, JPY/t-CO2, millions of each product's unit per year).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from model.inputs.schema import SECTOR_ALL
+from model.outputs.charts import (capex_by_sector, mac_table, production_mix,
+                                  sectors, support_by_instrument)
+from model.outputs.compare import KPI_YEARS, public_cost_per_t_abated
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The counterfactual of public cost per tonne abated (as `compare`'s first run)."""
+
+    name: str
+    cumulative_mtco2: float
+    public_cost_bjpy: float
+
+
+def cumulative_mtco2(tables: dict[str, pd.DataFrame], year_step: int) -> float:
+    em = tables["emissions"]
+    return float(em.loc[em["sector"] == SECTOR_ALL, "total_mtco2"].sum() * year_step)
+
+
+def public_cost_bjpy(tables: dict[str, pd.DataFrame]) -> float:
+    costs = tables["costs"].set_index(["kind", "component"])
+    return float(costs.loc[("public", "total"), "public_cost_bjpy"])
+
+
+def reference_of(name: str, tables: dict[str, pd.DataFrame], year_step: int) -> Reference:
+    return Reference(name, cumulative_mtco2(tables, year_step), public_cost_bjpy(tables))
+
+
+def _number(value: float) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def _series(table: pd.DataFrame, years: list[int]) -> dict:
+    """A year-by-column table as {years, series: [{name, values}]} (blank: null)."""
+    table = table.reindex(years)
+    return {"years": years, "series": [
+        {"name": str(c), "values": [_number(v) for v in table[c].tolist()]}
+        for c in table.columns]}
+
+
+def view(tables: dict[str, pd.DataFrame], years: list[int], year_step: int,
+         reference: Reference | None) -> dict:
+    """Charts and KPIs of a solution, JSON-ready."""
+    em = tables["emissions"]
+    names = sectors(em)
+    emissions = [{"sector": sector, **_series(
+        em.loc[em["sector"] == sector].set_index("year")[["counted_mtco2", "cap_mtco2"]]
+        .rename(columns={"counted_mtco2": "emissions", "cap_mtco2": "cap"}), years)}
+        for sector in [SECTOR_ALL, *names]]
+    mix = [{"sector": sector, "panels": [
+        {"unit": f"{unit}/yr", "products": table.columns.name, **_series(table, years)}
+        for unit, table in production_mix(tables["production"], sector).items()]}
+        for sector in names]
+    investments = tables["investments"]
+    return {
+        "emissions": emissions,
+        "mix": mix,
+        "investment": _series(capex_by_sector(investments, names), years),
+        "support": _series(support_by_instrument(investments), years),
+        "mac": _series(mac_table(em), years),
+        "kpis": kpis(tables, years, year_step, reference),
+    }
+
+
+def kpis(tables: dict[str, pd.DataFrame], years: list[int], year_step: int,
+         reference: Reference | None) -> dict:
+    """The KPI table (a row per sector and for all) and the headline figures."""
+    shown = [y for y in KPI_YEARS if y in years] or sorted({years[0], years[-1]})
+    em = tables["emissions"]
+    inv = tables["investments"]
+    support = [c for c in inv.columns if c.startswith("subsidy_")] + ["tax_benefit_bjpy"]
+    order = [*sectors(em), SECTOR_ALL]
+    money = inv.assign(support_bjpy=inv[support].sum(axis=1)).groupby("sector")[
+        ["capex_bjpy", "support_bjpy"]].sum()
+    money = pd.concat([money, money.sum().to_frame(SECTOR_ALL).T]).reindex(order).fillna(0.0)
+    columns = ([(f"emissions {y}", "Mt-CO2/yr") for y in shown]
+               + [(f"cap {y}", "Mt-CO2/yr") for y in shown]
+               + [("cumulative", "Mt-CO2"), ("capex", "BJPY"), ("support", "BJPY")]
+               + [(f"MAC {y}", "JPY/t-CO2") for y in shown])
+    rows = []
+    for sector in order:
+        e = em.loc[em["sector"] == sector].set_index("year")
+        cells = ([e.loc[y, "counted_mtco2"] for y in shown]
+                 + [e.loc[y, "cap_mtco2"] for y in shown]
+                 + [e["total_mtco2"].sum() * year_step, money.loc[sector, "capex_bjpy"],
+                    money.loc[sector, "support_bjpy"]]
+                 + [e.loc[y, "mac_jpy_per_tco2"] for y in shown])
+        rows.append({"sector": sector, "values": [_number(float(v)) for v in cells]})
+    costs = tables["costs"].set_index(["kind", "component"])
+    public = costs.loc["public", "public_cost_bjpy"]
+    headline = [
+        {"kpi": "private NPV", "unit": "BJPY",
+         "value": _number(costs.loc[("cost", "total"), "private_npv_bjpy"])},
+        {"kpi": "social NPV", "unit": "BJPY",
+         "value": _number(costs.loc[("cost", "total"), "social_npv_bjpy"])},
+        *({"kpi": "public cost" + ("" if c == "total" else f": {c}"), "unit": "BJPY",
+           "value": _number(v)} for c, v in public.items()),
+    ]
+    if reference is not None:
+        per_t = public_cost_per_t_abated(
+            pd.Series([reference.public_cost_bjpy, public_cost_bjpy(tables)]),
+            pd.Series([reference.cumulative_mtco2, cumulative_mtco2(tables, year_step)]))
+        headline.append({"kpi": f"public cost per t abated (vs {reference.name})",
+                         "unit": "JPY/t-CO2", "value": _number(per_t["jpy_per_tco2"].iloc[1])})
+    return {"columns": [{"name": n, "unit": u} for n, u in columns], "rows": rows,
+            "headline": headline}
