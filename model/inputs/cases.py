@@ -41,7 +41,9 @@ from model.inputs.schema import PATHWAYS, TABLE_BY_NAME, Table
 from model.inputs.validation import show, typed_column
 
 CASES_FOLDER = "cases"
-CASE_KEYS = ("purpose", "inherits", "dataset", "settings", "tables", "availability")
+# `uncertain`: ranges for `decarb uncertainty` (model/workflow/ranges.py); a run ignores them
+CASE_KEYS = ("purpose", "inherits", "dataset", "settings", "tables", "availability",
+             "uncertain")
 EDIT_OPS = ("drop", "set", "scale")
 AVAILABILITY_KEYS = ("pathway", "technologies", "first_year")
 
