@@ -164,6 +164,48 @@ def sweep(data_dir: Path, case_spec: str | None, lever_specs: tuple[str, ...],
 
 
 @main.command()
+@data_option
+@click.option("--case", "case_spec", default="uncertainty", show_default=True,
+              metavar="NAME|FILE", help="A case file with [[uncertain]] ranges.")
+@click.option("--samples", default=50, show_default=True, type=click.IntRange(min=2),
+              help="Latin hypercube samples.")
+@click.option("--seed", default=1, show_default=True, type=int,
+              help="Seed of the draw: the same seed draws the same samples.")
+@click.option("--tornado/--no-tornado", default=True, show_default=True,
+              help="Also run each range at its P10 and P90, the others at their medians.")
+@results_option
+@click.option("--name", default=None, help="Set name: its folder under the run store "
+              "(default: <case>-uncertainty-<date>-<time>).")
+@click.option("--workers", default=0, show_default="all cores", type=click.IntRange(min=0),
+              help="Worker processes.")
+@reports_errors
+def uncertainty(data_dir: Path, case_spec: str, samples: int, seed: int, tornado: bool,
+                results_dir: Path, name: str | None, workers: int) -> None:
+    """Sample a case's [[uncertain]] ranges: one stored run per sample, P10/P50/P90 of
+    the key figures, and a tornado of what moves the cost most.
+
+    `decarb compare`, `report` and `export` take the set folder it writes.
+    """
+    from model.inputs.cases import find_case
+    from model.outputs.percentiles import format_percentiles, kpi_percentiles, read_set
+    from model.outputs.runstore import default_run_name
+    from model.workflow.ranges import read_ranges
+    from model.workflow.uncertainty import run_uncertainty
+
+    case_file = find_case(case_spec, data_dir)
+    points = samples + (1 + 2 * len(read_ranges(case_file)) if tornado else 0)
+    folder = results_dir / (name or default_run_name(f"{case_file.stem}-uncertainty"))
+    with click.progressbar(length=points, label=f"{points} points", file=sys.stderr) as bar:
+        run_uncertainty(case_file, folder, samples, seed, workers, tornado,
+                        on_point=lambda row: bar.update(1))
+    summary = read_set(folder)
+    click.echo(format_percentiles(summary, kpi_percentiles(summary)))
+    for row in summary.samples.loc[summary.samples["status"] != "optimal"].itertuples():
+        click.secho(f"sample {row.point} failed: {row.reason}", fg="red", err=True)
+    click.echo(f"\nSet folder: {folder} (samples.csv, tornado.csv; `decarb report {folder}`)")
+
+
+@main.command()
 @click.argument("specs", nargs=-1, required=True, metavar="RUN|CASE...")
 @data_option
 @results_option
@@ -179,11 +221,22 @@ def compare(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
     case without a stored run of the same inputs is run first.
     """
     from model.outputs.compare import compare_runs, format_comparison
+    from model.outputs.percentiles import find_set, format_percentiles, kpi_percentiles, read_set
     from model.outputs.runstore import check_writable, staged
     from model.workflow.commands import stored_or_run
 
     if out_file:
         check_writable(out_file)
+    sample_set = find_set(specs[0], results_dir) if len(specs) == 1 else None
+    if sample_set is not None:       # an uncertainty set: percentiles over its samples
+        found = read_set(sample_set)
+        table = kpi_percentiles(found)
+        click.echo(format_percentiles(found, table))
+        if out_file:
+            with staged(out_file) as path:
+                table.to_csv(path, index=False, float_format="%.10g")
+            click.echo(f"\nPercentiles: {out_file}")
+        return
     answers = stored_or_run(list(specs), data_dir, results_dir, solver_log=verbose)
     for spec, (folder, ran) in zip(specs, answers):
         click.echo(f"{spec}: {'ran into' if ran else 'stored run'} {folder}", err=True)
@@ -226,12 +279,18 @@ def report(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
            html_path: Path | None, verbose: bool) -> None:
     """Write a self-contained HTML report of runs (charts, KPI tables; comparison
     charts for several runs). RUN|CASE as for compare."""
-    from model.outputs.html_report import write_report
+    from model.outputs.html_report import write_report, write_set_report
+    from model.outputs.percentiles import find_set
     from model.outputs.runstore import check_writable
     from model.workflow.commands import stored_or_run
 
     if html_path:
         check_writable(html_path)
+    sample_set = find_set(specs[0], results_dir) if len(specs) == 1 else None
+    if sample_set is not None:       # an uncertainty set: fans, tornado, percentiles
+        out = write_set_report(sample_set, html_path or sample_set / "report.html")
+        click.echo(f"Report: {out}\nCharts: {out.with_name(out.stem + '_charts')}")
+        return
     folders = [folder for folder, _ in stored_or_run(list(specs), data_dir, results_dir,
                                                      solver_log=verbose)]
     out = write_report(folders, html_path or folders[0] / "report.html")

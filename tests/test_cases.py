@@ -99,6 +99,19 @@ scale = { budget_bjpy_per_yr = 3 }
     assert (row["rate"], row["budget_bjpy_per_yr"], row["last_year"]) == (0.75, 30.0, 2030)
 
 
+def test_a_scale_row_multiplies_only_the_rows_it_matches(data):
+    case_file(data, "c", """
+purpose = "dearer coal"
+[tables.commodity_prices]
+scale = [{ commodity = "coal", price_jpy_per_unit = 1.5 }]
+""")
+    case = load_case(data / "cases" / "c.toml")
+    ds = read_dataset(case.dataset, case)
+    # coal 100 x 1.5 = 150 in both model years; electricity keeps its 100
+    assert price(ds, "coal", 2030) == pytest.approx(150.0)
+    assert price(ds, "electricity", 2030) == pytest.approx(100.0)
+
+
 def test_an_unavailable_technology_cannot_be_built_in_the_horizon(data):
     case_file(data, "c", 'purpose = "no electrification"\n[[availability]]\n'
                          'pathway = "electrification"\n')
@@ -126,6 +139,10 @@ def test_an_unavailable_technology_cannot_be_built_in_the_horizon(data):
      "none matches"),
     ('purpose = "x"\n[tables.demand]\nscale = { commodity = 2 }\n',
      "tables.demand.scale.commodity", "a numeric column"),
+    ('purpose = "x"\n[tables.demand]\nscale = [{ commodity = "steel" }]\n',
+     "tables.demand.scale[0]", "at least one numeric column"),
+    ('purpose = "x"\n[tables.demand]\nscale = [{ commodity = "gold", demand_m_per_yr = 2 }]\n',
+     "tables.demand.scale[0]", "none matches"),
     ('purpose = "x"\n[[availability]]\ntechnologies = ["newer"]\n', "availability[0]",
      "technologies of technologies.csv"),
     ('purpose = "x"\n[[availability]]\npathway = "fusion"\n', "availability[0].pathway",

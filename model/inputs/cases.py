@@ -12,7 +12,8 @@
     set = [{programme = "gi_fund_h2", rate = 0.75}]
                                # rows matched on the table's key take the given columns;
                                # a key not in the table adds a row (all required columns)
-    scale = {budget_bjpy_per_yr = 2.0}  # multiply a numeric column (blank stays blank)
+    scale = {budget_bjpy_per_yr = 2.0}  # multiply a numeric column (blank stays blank);
+                               # or rows: [{programme = "gx_steel", budget_bjpy_per_yr = 2.0}]
 
     [[availability]]           # when technologies may be built
     pathway = "ccus"           # or technologies = ["steel_bf_bof_ccus", ...]
@@ -41,7 +42,9 @@ from model.inputs.schema import PATHWAYS, TABLE_BY_NAME, Table
 from model.inputs.validation import show, typed_column
 
 CASES_FOLDER = "cases"
-CASE_KEYS = ("purpose", "inherits", "dataset", "settings", "tables", "availability")
+# `uncertain`: ranges for `decarb uncertainty` (model/workflow/ranges.py); a run ignores them
+CASE_KEYS = ("purpose", "inherits", "dataset", "settings", "tables", "availability",
+             "uncertain")
 EDIT_OPS = ("drop", "set", "scale")
 AVAILABILITY_KEYS = ("pathway", "technologies", "first_year")
 
@@ -222,6 +225,12 @@ def _edits(file: str, raw: dict, problems: list[Problem]) -> list[Edit]:
                     problems += found
                     if not found:
                         edits.append(Edit(file, f"{key}[{i}]", name, op, row))
+            elif isinstance(value, list):     # scale = [{match..., column = factor}]
+                for i, row in enumerate(value):
+                    found = _scale_row_problems(file, f"{key}[{i}]", table, row)
+                    problems += found
+                    if not found:
+                        edits.append(Edit(file, f"{key}[{i}]", name, op, row))
             else:
                 found = _scale_problems(file, key, table, value)
                 problems += found
@@ -266,7 +275,7 @@ def _cell_problems(file: str, key: str, table: Table, column: str, value: Any) -
 def _scale_problems(file: str, key: str, table: Table, value: Any) -> list[Problem]:
     if not isinstance(value, dict) or not value:
         return [Problem(file, None, key, show(value), "a table of column = factor")]
-    numeric = [c.name for c in table.columns if c.dtype == "float" and c.name not in table.key]
+    numeric = scalable_columns(table)
     problems = []
     for column, factor in value.items():
         if column not in numeric:
@@ -277,6 +286,25 @@ def _scale_problems(file: str, key: str, table: Table, value: Any) -> list[Probl
             problems.append(Problem(file, None, f"{key}.{column}", show(factor),
                                     "a factor >= 0"))
     return problems
+
+
+def _scale_row_problems(file: str, key: str, table: Table, row: Any) -> list[Problem]:
+    """A row of a list-form scale: its numeric columns are factors, the others (keys and
+    text columns) select the rows to scale, as in `drop`."""
+    if not isinstance(row, dict) or not row:
+        return [Problem(file, None, key, show(row), "a table of column = value")]
+    factors = {c: v for c, v in row.items() if c in scalable_columns(table)}
+    match = {c: v for c, v in row.items() if c not in factors}
+    if not factors:
+        return [Problem(file, None, key, show(row), "at least one numeric column of "
+                        f"{table.file} to scale: " + ", ".join(scalable_columns(table)))]
+    return (_scale_problems(file, key, table, factors)
+            + (_row_problems(file, key, table, match, "drop") if match else []))
+
+
+def scalable_columns(table: Table) -> list[str]:
+    """The columns a `scale` edit may multiply: numeric and not part of the key."""
+    return [c.name for c in table.columns if c.dtype == "float" and c.name not in table.key]
 
 
 def _availability_problems(file: str, key: str, entry: Any) -> list[Problem]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from model.inputs.cases import Case, Edit, cell_text
+from model.inputs.cases import Case, Edit, cell_text, scalable_columns
 from model.errors import Problem
 from model.inputs.schema import TABLE_BY_NAME, Table
 from model.inputs.validation import show
@@ -78,13 +78,20 @@ def _set(table: Table, frame: pd.DataFrame, edit: Edit, _: int):
 
 
 def _scale(table: Table, frame: pd.DataFrame, edit: Edit, _: int):
+    """Multiply numeric columns; a row of a list-form scale names the rows it applies to
+    with its other columns (every row when it names none)."""
+    factors = {c: v for c, v in edit.value.items() if c in scalable_columns(table)}
+    match = {c: v for c, v in edit.value.items() if c not in factors}
+    hit = _matches(table, frame, match)
+    if match and not hit.any():
+        return frame, [(show(match), f"a row of {table.file} to scale; none matches")]
     frame = frame.copy()
-    for column, factor in edit.value.items():
+    for column, factor in factors.items():
         if column not in frame:
             continue
         numbers = pd.to_numeric(frame[column], errors="coerce")
         scaled = (numbers * factor).map(lambda v: f"{v:.15g}")
-        frame[column] = scaled.where(numbers.notna(), frame[column])
+        frame[column] = scaled.where(numbers.notna() & hit, frame[column])
     return frame, []
 
 

@@ -349,3 +349,12 @@ def _unknown_names(names: Iterable[str], suffix: str = "") -> list[Problem]:
 def _located(problems: list[Problem], source: str) -> list[Problem]:
     """Problems naming their file within `source` (the dataset folder, or <memory>)."""
     return [replace(p, file=str(Path(source) / p.file)) for p in problems]
+
+
+def case_tables(folder: Path, case: Case, end_year: int) -> dict[str, pd.DataFrame | None]:
+    """The text tables of a valid dataset with `case`'s edits applied, before checks and
+    interpolation: the anchor rows that further edits of the case work on."""
+    contents, _ = _read_files(Path(folder))
+    raw = {t.name: _parse_csv(t.file, contents[t.file])[0] for t in TABLES
+           if contents.get(t.file) is not None}
+    return apply_case(raw, case, end_year)[0]

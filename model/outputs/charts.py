@@ -291,3 +291,67 @@ def headline_chart(headline: pd.DataFrame) -> Figure:
         _thousands(ax)
     axes[0, 0].set_ylabel("BJPY")
     return fig
+
+
+# ---- uncertainty -----------------------------------------------------------
+
+def _band(ax, band: pd.DataFrame, colour, label: str | None = None) -> None:
+    """P10-P90 shaded, P50 as a line (band: rows years, columns P10, P50, P90)."""
+    ax.fill_between(band.index, band["P10"], band["P90"], color=colour, alpha=0.25,
+                    linewidth=0, label=f"P10-P90{f' ({label})' if label else ''}")
+    ax.plot(band.index, band["P50"], color=colour, linewidth=2,
+            marker="o" if len(band) == 1 else None, label=f"P50{f' ({label})' if label else ''}")
+
+
+def fan_chart(band: pd.DataFrame, ylabel: str, cap: pd.Series | None = None) -> Figure:
+    """One quantity's P10-P90 band and P50 line over years, with a cap where given."""
+    fig, ax = _figure(figsize=WIDE)
+    _band(ax, band, colours(["x"])["x"])
+    if cap is not None and cap.notna().any():
+        ax.plot(cap.index, cap.values, label="cap", **CAP_STYLE)
+    ax.set_ylim(0, None)
+    _axes(ax, ylabel)
+    _legend_right(ax)
+    return fig
+
+
+def sector_fan_chart(bands: dict[str, pd.DataFrame], ylabel: str) -> Figure:
+    """One small panel per sector: its P10-P90 band and P50 line."""
+    names = list(bands)
+    columns = min(3, len(names))
+    rows = -(-len(names) // columns)
+    fig, axes = _figure(rows, columns, figsize=(WIDE[0], 2.4 * rows + 0.5), squeeze=False,
+                        sharex=True)
+    palette = colours(names)
+    for ax, name in zip(axes.flat, names):
+        _band(ax, bands[name], palette[name])
+        ax.set_title(name, fontsize="medium")
+        ax.set_ylim(0, None)
+        _axes(ax, ylabel if ax.get_subplotspec().is_first_col() else "",
+              "year" if ax.get_subplotspec().is_last_row() else None)
+    for ax in axes.flat[len(names):]:
+        ax.set_visible(False)
+    fig.legend([Rectangle((0, 0), 1, 1, color="0.6", alpha=0.4),
+                Line2D([], [], color="0.3", linewidth=2)], ["P10-P90", "P50"],
+               loc="outside lower center", ncol=2, frameon=False)
+    return fig
+
+
+def tornado_chart(bars: pd.DataFrame, xlabel: str) -> Figure:
+    """Horizontal bars of each range's effect at its low and high multiplier against the
+    median point (bars: range, low/high_multiplier, low/high_bjpy), widest on top."""
+    fig, ax = _figure(figsize=(WIDE[0], 0.45 * len(bars) + 1.4))
+    palette = colours(["low", "high"])
+    rows = list(range(len(bars)))[::-1]
+    for kind in ("low", "high"):
+        ax.barh(rows, bars[f"{kind}_bjpy"], color=palette[kind], height=0.6,
+                label=f"{kind} multiplier (P{10 if kind == 'low' else 90})")
+    labels = [f"{r.range} (x{r.low_multiplier:.2f} / x{r.high_multiplier:.2f})"
+              for r in bars.itertuples()]
+    ax.set_yticks(rows, labels, fontsize="small")
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel(xlabel)
+    if ax.get_xlim()[1] >= 1000 or ax.get_xlim()[0] <= -1000:
+        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    _legend_right(ax)
+    return fig

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from model.errors import InputError, Problem
+from model.outputs import percentiles
 from model.outputs.iamc import iamc_frame
 from model.outputs.runstore import Run, check_writable, read_run, staged
 
@@ -66,6 +67,8 @@ def export_run(run_dir: Path, fmt: str, out: Path | None = None,
     if fmt not in FORMATS:
         raise InputError([Problem(str(run_dir), None, None, fmt,
                                   f"an export format: {', '.join(FORMATS)}")])
+    if (run_dir / percentiles.SET_FILE).is_file():
+        return export_set(run_dir, fmt, out, region)
     run = read_run(run_dir)
     target = Path(out) if out is not None else run_dir / DEFAULT_NAMES[fmt]
     if fmt == "csv":
@@ -121,6 +124,53 @@ def _is_csv_export(folder: Path) -> bool:
     """An earlier export may be replaced; any other folder is left alone."""
     names = {f"{t}.csv" for t in [*TABLES.values(), RUN_SHEET]}
     return folder.is_dir() and all(p.name in names for p in folder.iterdir())
+
+
+def set_tables(s: percentiles.SampleSet) -> dict[str, pd.DataFrame]:
+    """An uncertainty set's percentile tables and its samples and tornado, by export name."""
+    fan = percentiles.emissions_fan(s).reset_index()
+    tables = {"percentiles": percentiles.kpi_percentiles(s),
+              "emissions_percentiles": fan.rename(columns={
+                  q: f"{q}_counted_mtco2" for q in percentiles.QUANTILES}),
+              "investment_percentiles": percentiles.investment_fan(s).reset_index().rename(
+                  columns={q: f"{q}_capex_bjpy" for q in percentiles.QUANTILES}),
+              "samples": s.samples}
+    if not s.tornado.empty:
+        tables["tornado"] = s.tornado
+    return tables
+
+
+def export_set(folder: Path, fmt: str, out: Path | None = None,
+               region: str = "Japan") -> Path:
+    """An uncertainty set as CSV tables (a folder), one workbook, or IAMC rows with one
+    scenario per percentile (`<case>|P10`, `<case>|P50`, `<case>|P90`)."""
+    s = percentiles.read_set(folder)
+    target = Path(out) if out is not None else s.folder / DEFAULT_NAMES[fmt]
+    if fmt != "csv" and target.is_dir():
+        target = target / DEFAULT_NAMES[fmt]
+    if fmt == "iamc":
+        table = percentiles.iamc_percentiles(s, f"decarb {version('decarb')}", region)
+        with staged(target) as staging:
+            table.to_csv(staging, index=False, float_format="%.10g")
+        return target
+    tables = set_tables(s)
+    if fmt == "csv":
+        if target.exists() and not (target.is_dir() and all(
+                p.name in {f"{n}.csv" for n in tables} for p in target.iterdir())):
+            raise FileExistsError(errno.EEXIST, "exists and is not an earlier csv export; "
+                                  "give a new folder", str(target))
+        with staged(target, folder=True) as staging:
+            for name, table in tables.items():
+                table.to_csv(staging / f"{name}.csv", index=False, float_format="%.10g")
+        return target
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, table in tables.items():
+        _fill_sheet(workbook.create_sheet(), name, table,
+                    [column_header(str(c)) for c in table.columns])
+    with staged(target) as staging:
+        workbook.save(staging)
+    return target
 
 
 def _write_xlsx(run: Run, target: Path) -> Path:

@@ -20,6 +20,8 @@ from model.outputs import charts
 from model.outputs.compare import compare_runs, formatted, run_labels
 from model.errors import InputError, Problem
 from model.outputs.report import sector_summary
+from model.outputs import percentiles
+from model.outputs.percentiles import SampleSet
 from model.outputs.runstore import Run, read_run, staged
 from model.inputs.schema import SECTOR_ALL
 
@@ -229,15 +231,18 @@ def render(runs: list[Run]) -> tuple[str, dict[str, bytes]]:
         key_figures = _kpi_table(kpis) if len(solved) == 1 and run.ok else \
             "<p>See the comparison above.</p>"
         sections.append(_run_section(run, figures, key_figures))
+    return _page(f"{len(runs)} run(s)", _runs_table(runs) + "\n" + "\n".join(sections),
+                 len(pngs)), pngs
+
+
+def _page(what: str, body: str, charts_expected: int) -> str:
     created = datetime.now().isoformat(timespec="seconds")
-    page = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>decarb report</title><style>{STYLE}</style></head>\n"
-            f'<body data-charts-expected="{len(pngs)}" data-charts-drawn="0">\n'
-            f"<h1>decarb report</h1><p>{len(runs)} run(s); written {created}. Money in "
+            f'<body data-charts-expected="{charts_expected}" data-charts-drawn="0">\n'
+            f"<h1>decarb report</h1><p>{html.escape(what)}; written {created}. Money in "
             f"BJPY, emissions in Mt-CO2/yr, marginal abatement cost in JPY/t-CO2.</p>"
-            f"{_runs_table(runs)}\n" + "\n".join(sections)
-            + f"\n<script>{SCRIPT}</script>\n</body></html>\n")
-    return page, pngs
+            f"{body}\n<script>{SCRIPT}</script>\n</body></html>\n")
 
 
 def _slug(label: str) -> str:
@@ -248,12 +253,73 @@ def write_report(run_dirs: Sequence[Path], html_path: Path) -> Path:
     """Write the HTML report of `run_dirs` (the first is the reference) to
     `html_path`, and every chart as PNG into `<html stem>_charts/` beside it (replacing
     an earlier report's charts); each written whole or not at all."""
-    runs = load_runs(run_dirs)
-    page, pngs = render(runs)
-    html_path = Path(html_path)
+    return _write(*render(load_runs(run_dirs)), Path(html_path))
+
+
+def _write(page: str, pngs: dict[str, bytes], html_path: Path) -> Path:
     with staged(html_path.with_name(f"{html_path.stem}_charts"), folder=True) as folder:
         for name, data in pngs.items():
             (folder / name).write_bytes(data)
     with staged(html_path) as path:
         path.write_text(page, encoding="utf-8")
     return html_path
+
+
+def set_charts(s: SampleSet) -> list[Chart]:
+    """Fans of emissions (all sectors, per sector) and investment, and the cost tornado."""
+    fan = percentiles.emissions_fan(s)
+    first = read_run(s.solved[0]).tables["emissions"]
+    cap = first.loc[first["sector"] == SECTOR_ALL].set_index("year")["cap_mtco2"]
+    band = "P10-P90 band shaded, P50 line"
+    found = [
+        Chart("fan_emissions", "Emissions, all sectors: range over the samples",
+              f"Counted emissions, Mt-CO2/yr: {band}; dashed: economy-wide cap where set.",
+              charts.png(charts.fan_chart(fan.loc[SECTOR_ALL], "Mt-CO2/yr", cap))),
+        Chart("fan_sector_emissions", "Emissions per sector: range over the samples",
+              f"Counted emissions per sector, Mt-CO2/yr: {band}.",
+              charts.png(charts.sector_fan_chart(
+                  {name: fan.loc[name] for name in percentiles.sectors_of(fan)}, "Mt-CO2/yr"))),
+        Chart("fan_investment", "Investment per year: range over the samples",
+              f"Capex of all sectors by year of build, BJPY: {band} (0 in a sample's year "
+              "without builds).",
+              charts.png(charts.fan_chart(percentiles.investment_fan(s), "BJPY"))),
+    ]
+    bars = percentiles.tornado_bars(s)
+    if not bars.empty:
+        found.append(Chart(
+            "tornado", "What moves the cost most",
+            "Present value of private cost at each range's 10th and 90th percentile, the "
+            "other ranges at their medians, minus the median point's, BJPY; widest first.",
+            charts.png(charts.tornado_chart(bars, "change in private cost NPV, BJPY"))))
+    return found
+
+
+def render_set(s: SampleSet) -> tuple[str, dict[str, bytes]]:
+    """The page of an uncertainty set: its ranges, key-figure percentiles, fans, tornado
+    and the samples."""
+    pngs: dict[str, bytes] = {}
+    figures = []
+    for chart in set_charts(s):
+        name = f"{len(pngs) + 1:02d}_{chart.key}.png"
+        pngs[name] = chart.png
+        figures.append(_figure(chart, name))
+    base = s.meta["base"]
+    ranges = pd.DataFrame(s.meta["ranges"]).assign(
+        match=lambda t: t["match"].map(lambda m: ", ".join(f"{k}={v}" for k, v in m.items())
+                                       or "every row"))
+    failed = (f' <span class="failed">{s.failed} failed sample(s) left out (see '
+              f"samples.csv).</span>") if s.failed else ""
+    body = (f"<h2>Uncertainty: {html.escape(base['name'])}</h2>"
+            f"<p>{html.escape(base.get('purpose', ''))}</p>"
+            f"<p>{len(s.solved)} solved samples (centred Latin hypercube, seed "
+            f"{s.meta.get('seed')}); percentiles by linear interpolation.{failed}</p>"
+            "<h3>Ranges (multipliers)</h3>" + _table(ranges)
+            + "<h3>Key figures: P10 / P50 / P90 over the samples</h3>"
+            + _kpi_table(percentiles.kpi_percentiles(s)) + "".join(figures)
+            + "<h3>Samples</h3>" + _table(s.samples.drop(columns=["label"], errors="ignore")))
+    return _page(f"uncertainty set {s.folder.name}", body, len(pngs)), pngs
+
+
+def write_set_report(folder: Path, html_path: Path) -> Path:
+    """The HTML report of an uncertainty set folder, charts as PNG beside it."""
+    return _write(*render_set(percentiles.read_set(folder)), Path(html_path))

@@ -66,10 +66,21 @@ def run_sweep(base: Case, points: list[dict[str, Any]], folder: Path, workers: i
     `solver_log` shows HiGHS's log."""
     folder = Path(folder).resolve()
     cases = point_cases(base, points)
-    jobs = [(i, levers.label(p), case) for i, (p, case) in enumerate(zip(points, cases), 1)]
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "sweep.json").write_text(json.dumps(
         {"base": base.resolved(), "points": points}, indent=2, default=str) + "\n")
+    return run_cases([(levers.label(p), case) for p, case in zip(points, cases)], folder,
+                     workers, scheduler, on_point)
+
+
+def run_cases(labelled: list[tuple[str, Case]], folder: Path, workers: int = 0,
+              scheduler: str | None = None,
+              on_point: Callable[[dict], None] = lambda row: None) -> pd.DataFrame:
+    """Run validated cases as the points `NNN-<label>` of `folder`, in parallel as a sweep
+    does; return the summary (also `folder/sweep.csv`)."""
+    folder = Path(folder).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    jobs = [(i, label, case) for i, (label, case) in enumerate(labelled, 1)]
     rows: list[dict] = []
 
     def collect(row: dict) -> None:
