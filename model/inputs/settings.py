@@ -56,6 +56,14 @@ class Settings:
     time_limit_s: float = _setting(600.0, "Solver time limit.", "s", min=0)
     mip_gap: float = _setting(1.0e-4, "Relative MIP gap at which HiGHS stops.", "fraction",
                               min=0, max=1)
+    # Plant mode (formulation section 7)
+    mode: str = _setting("aggregate", "aggregate: capacity per technology (an LP, or a small "
+                         "MIP with unit sizes); plant: the plants of plants.csv switch along "
+                         "transitions.csv, one binary per plant, technology and year.",
+                         choices=("aggregate", "plant"))
+    relining_windows: bool = _setting(True, "Plant mode: relining is paid at each window and a "
+                                      "switch outside one pays the stranded-asset charge; "
+                                      "false makes every year a window at no charge.")
 
     @property
     def years(self) -> list[int]:
