@@ -54,6 +54,8 @@ def prepare(ds: Dataset) -> Parameters:
                             & (vintages["year"] < vintages["vintage"] + life)]
     residual = ds.existing_capacity.loc[ds.existing_capacity["capacity_m_per_yr"] > 0,
                                         ["technology", "year", "capacity_m_per_yr"]]
+    if s.mode == "plant":   # the plants stand for the existing capacity of what they run
+        residual = residual.loc[~residual["technology"].isin(ds.plants["technology"])]
     return Parameters(years=years, step=step, horizon_end=years[-1] + step, weights=weights,
                       rates=rates, tech=tech, flows=flows,
                       builds=builds.reset_index(drop=True),
