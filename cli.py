@@ -88,6 +88,9 @@ def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | No
     destination = out_dir or results_dir / (name or default_run_name(loaded.label))
     folder, result = run_loaded(loaded, destination)
     click.echo(format_summary(sector_summary(result.tables, loaded.ds.years)))
+    if "plant_investments" in result.tables:   # plant mode
+        from model.outputs.plants import format_next_switches
+        click.echo(format_next_switches(result.tables))
     solver = result.meta["solver"]
     costs = result.tables["costs"].set_index(["kind", "component"])
     note = " (MIP; MACs from the LP with integer decisions fixed)" if solver["mip"] else ""

@@ -15,10 +15,44 @@ CLOSED = "closed"
 ON = 0.5   # a binary at 1 (relaxed runs: any share above a half)
 
 
-def plant_tables(b: Built, production: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The plant tables; `production` is the run's production table (output and
-    standing capacity per technology and year)."""
-    return {"plant_investments": plant_investments(b), "plants": plant_years(b, production)}
+def plant_tables(b: Built, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The plant tables, and the run's investment schedule with the plants' switches
+    added (so per-sector tables, compare and reports count them)."""
+    schedule = plant_investments(b)
+    return {"plant_investments": schedule, "plants": plant_years(b, tables["production"]),
+            "investments": with_switches(tables["investments"], schedule, b)}
+
+
+def with_switches(investments: pd.DataFrame, schedule: pd.DataFrame, b: Built
+                  ) -> pd.DataFrame:
+    """The aggregate schedule (year, sector, technology) plus the switches into each
+    technology: their capacity, capex, subsidy by programme, incentive, tax benefit."""
+    if schedule.empty:
+        return investments
+    size = b.fleet.plants.set_index("plant")["size"]
+    rows = schedule.assign(technology=schedule["to_technology"],
+                           sector=schedule["to_technology"].map(b.p.tech["sector"]),
+                           new_capacity_m_per_yr=schedule["plant"].map(size))
+    for programme in rows.loc[rows["programme"] != "", "programme"].unique():
+        rows[f"subsidy_{programme}_bjpy"] = rows["subsidy_bjpy"].where(
+            rows["programme"] == programme, 0.0)
+    rows["tax_incentive"] = rows["incentive"]
+    table = pd.concat([investments, rows[[c for c in rows.columns
+                                          if c in investments.columns or
+                                          c.startswith("subsidy_") and c != "subsidy_bjpy"]]],
+                      ignore_index=True)
+    keys = ["year", "sector", "technology"]
+    numbers = [c for c in table.columns if c not in keys + ["tax_incentive"]]
+    table[numbers] = table[numbers].fillna(0.0)
+    incentive = table.loc[table["tax_incentive"] != "none"].groupby(keys)["tax_incentive"] \
+        .agg(lambda v: "+".join(sorted(set("+".join(v).split("+")))))
+    summed = table.groupby(keys, as_index=False)[numbers].sum()
+    summed["tax_incentive"] = pd.Series(summed.set_index(keys).index.map(incentive),
+                                        dtype=object).fillna("none").to_numpy()
+    columns = keys + ["new_capacity_m_per_yr", "capex_bjpy",
+                      *sorted(c for c in numbers if c.startswith("subsidy_")),
+                      "tax_incentive", "tax_benefit_bjpy", "net_capex_bjpy"]
+    return summed[columns].sort_values(keys).reset_index(drop=True)
 
 
 def plant_investments(b: Built) -> pd.DataFrame:
@@ -86,3 +120,17 @@ def next_switches(investments: pd.DataFrame, plants: pd.DataFrame) -> pd.DataFra
     closed = closed.loc[~closed["plant"].isin(rows["plant"])]
     rows = pd.concat([rows, closed[["plant", "year"]].assign(change=CLOSED)])
     return rows.sort_values(["year", "plant"]).reset_index(drop=True)
+
+
+def format_next_switches(tables: dict[str, pd.DataFrame], shown: int = 40) -> str:
+    """The terminal lines of each plant's next switch or closure (the first `shown`)."""
+    rows = next_switches(tables["plant_investments"], tables["plants"])
+    if rows.empty:
+        return "\nNo plant switches or closes."
+    lines = [f"\nNext switch per plant ({len(rows)} of "
+             f"{tables['plants']['plant'].nunique()} plants)"]
+    lines += [f"  {r.year:>4}  {r.plant:<32}  {r.change}"
+              for r in rows.head(shown).itertuples(index=False)]
+    if len(rows) > shown:
+        lines.append(f"  ... {len(rows) - shown} more in plant_investments.csv")
+    return "\n".join(lines)

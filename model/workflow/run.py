@@ -48,7 +48,7 @@ def run_case(ds: Dataset, session: Session | None = None) -> RunResult:
     t1 = time.perf_counter()
     tables = result_tables(built, solution)
     if built.fleet is not None:
-        tables.update(plant_tables(built, tables["production"]))
+        tables.update(plant_tables(built, tables))
     times = {**solution.times_s, "results": time.perf_counter() - t1}
     meta = run_meta(ds, solution, times)
     meta["solver"]["model"] = "changed in place and re-solved" if in_place else "built"
