@@ -202,3 +202,96 @@ def test_plant_and_aggregate_runs_agree_with_windows_and_units_relaxed():
     plant = run_case(dataset_from_frames(frames, tiny_settings(mode="plant", **settings)))
     assert plant.solution.objective_mjpy == pytest.approx(aggregate.solution.objective_mjpy,
                                                           rel=0.01)
+
+
+# --- the plant tables' checks ----------------------------------------------------
+
+def _problems(fleet, edges, settings=None, **changes) -> list[str]:
+    from model.errors import InputError
+    from model.inputs.loading import dataset_from_frames
+    from tests.tiny_plants import plant_frames
+
+    drop = [k for k, v in changes.items() if v is None]
+    frames = plant_frames(fleet, edges, **{k: v for k, v in changes.items() if v is not None})
+    frames = {k: v for k, v in frames.items() if k not in drop}
+    with pytest.raises(InputError) as error:
+        dataset_from_frames(frames, settings or one_year(mode="plant"))
+    return [str(p) for p in error.value.problems]
+
+
+def test_plant_mode_needs_both_tables():
+    problems = _problems(plants(("a", 1.0, 2030)), [], transitions=None)
+    assert problems == ["<memory>/transitions.csv: expected this file with at least one row: "
+                        "settings.toml sets mode = 'plant'"]
+
+
+def test_a_cycle_of_switches_is_named_with_its_edge():
+    problems = _problems(plants(("a", 1.0, 2030)), [edge(), edge(a="new", b="old")])
+    assert problems == ["<memory>/transitions.csv, row 2, column 'to_technology': found "
+                        "'old'; expected no cycle of switches (a plant could return and "
+                        "collect support twice): old -> new -> old"]
+
+
+def test_an_edge_naming_an_unknown_technology_is_an_error():
+    problems = _problems(plants(("a", 1.0, 2030)), [edge(b="nwe")])
+    assert problems == ["<memory>/transitions.csv, row 1, column 'to_technology': found "
+                        "'nwe'; expected a technology of technologies.csv"]
+
+
+def test_a_plant_without_a_path_to_low_carbon_is_flagged():
+    # old -> mid only, and mid (efficiency) is no low-carbon end state: a warning
+    from model.inputs.loading import dataset_from_frames
+    from tests.tiny import costs, tiny_frames
+    from tests.tiny_plants import plant_frames
+
+    base = tiny_frames()
+    mid = frame([dict(technology="mid", sector="steel", pathway="efficiency",
+                      output="steel", life_yr=40, first_year=2025)])
+    extra = dict(technologies=pd.concat([base["technologies"], mid]),
+                 technology_flows=pd.concat([base["technology_flows"], frame([dict(
+                     technology="mid", commodity="coal", direction="in",
+                     amount_per_unit=9.0)])]),
+                 technology_costs=frame(costs("old", 4000.0) + costs("new", 1e6)
+                                        + costs("mid", 1e6)))
+    flagged = dataset_from_frames(plant_frames(plants(("a", 1.0, 2030)), [edge(b="mid")],
+                                               **extra), one_year(mode="plant"))
+    assert [str(w) for w in flagged.warnings if "plants.csv" in str(w)] == [
+        "<memory>/plants.csv, row 1, column 'technology': found 'old'; expected a "
+        "technology with a path in transitions.csv to a low-carbon one (pathway "
+        "electrification, hydrogen, ccus, recycling, fuel_switch); its plants can only "
+        "stay or close"]
+    fine = dataset_from_frames(plant_frames(plants(("a", 1.0, 2030)),
+                                            [edge(b="mid"), edge(a="mid")], **extra),
+                               one_year(mode="plant"))
+    assert not [w for w in fine.warnings if "plants.csv" in str(w)]
+
+
+# --- the command line ------------------------------------------------------------
+
+def test_run_of_a_plant_case_writes_the_schedule_and_prints_next_switches(tmp_path):
+    # The window-only case of the first test, as a dataset folder run by the CLI,
+    # then exported: every switch written is an edge of transitions.csv.
+    from click.testing import CliRunner
+
+    from cli import main
+    from tests.tiny import write_case
+    from tests.tiny_plants import plant_frames
+
+    frames = plant_frames(plants(("a", 1.0, 2028)), [edge(window_only=True)])
+    data = write_case(tmp_path / "case", frames, tiny_settings(end_year=2030, **ANNUAL))
+    result = CliRunner().invoke(main, ["run", "--data", str(data), "--out",
+                                       str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    assert "2028  a" in result.output and "old -> new (none)" in result.output
+    schedule = pd.read_csv(tmp_path / "run" / "plant_investments.csv")
+    edges = pd.read_csv(data / "transitions.csv")
+    taken = set(zip(schedule["from_technology"], schedule["to_technology"]))
+    assert taken == {("old", "new")} <= set(zip(edges["from_technology"],
+                                                 edges["to_technology"]))
+    investments = pd.read_csv(tmp_path / "run" / "investments.csv")
+    assert investments.set_index("technology").loc["new", "capex_bjpy"] == 1.0
+    result = CliRunner().invoke(main, ["export", str(tmp_path / "run"), "--format", "csv",
+                                       "--out", str(tmp_path / "export")])
+    assert result.exit_code == 0, result.output
+    assert {"plant_investments.csv", "plants.csv"} <= {p.name for p in
+                                                       (tmp_path / "export").iterdir()}
