@@ -295,3 +295,20 @@ def test_run_of_a_plant_case_writes_the_schedule_and_prints_next_switches(tmp_pa
     assert result.exit_code == 0, result.output
     assert {"plant_investments.csv", "plants.csv"} <= {p.name for p in
                                                        (tmp_path / "export").iterdir()}
+    result = CliRunner().invoke(main, ["report", str(tmp_path / "run"), "--html",
+                                       str(tmp_path / "report.html")])
+    assert result.exit_code == 0, result.output
+    assert "Plant timeline" in (tmp_path / "report.html").read_text()
+
+
+def test_plant_timeline_segments_are_runs_of_one_technology():
+    # a: old 2025-2026, new 2027-2028 (two segments of 2 years); b: old in 2025, then
+    # closed (one segment of 1 year, closed years not drawn)
+    from model.outputs.charts import plant_segments
+
+    years = [2025, 2026, 2027, 2028]
+    table = pd.DataFrame(dict(plant=["a"] * 4 + ["b"] * 4, year=years * 2,
+                              technology=["old", "old", "new", "new", "old"]
+                              + ["closed"] * 3))
+    assert plant_segments(table).values.tolist() == [
+        ["a", "old", 2025, 2], ["a", "new", 2027, 2], ["b", "old", 2025, 1]]
