@@ -20,6 +20,7 @@ from pyomo.core.base.constraint import ConstraintData
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from model.formulation.built import Built
+from model.solving.lp_start import start_from_lp
 
 
 IPM_FROM_NONZEROS = 100_000
@@ -78,6 +79,7 @@ class HighsModel:
         self._integer_bounds = (np.asarray(lp.col_lower_)[self.integer],
                                 np.asarray(lp.col_upper_)[self.integer])
         self._integers_fixed = False
+        self.lp_start = settings.mode == "plant"   # tight relaxation: start from it
         self.h = highspy.Highs()
         self.h.setOptionValue("output_flag", False)
         self.h.setOptionValue("time_limit", float(settings.time_limit_s))
@@ -116,6 +118,9 @@ class HighsModel:
         times = {"handover": self.handover_s}
         self.handover_s = 0.0   # paid once
         t1 = time.perf_counter()
+        if self.lp_start and integer.size:
+            start_from_lp(h, integer, self._integer_bounds)
+            times["lp_start"] = time.perf_counter() - t1
         h.run()
         times["solve"] = time.perf_counter() - t1
         status = _STATUS.get(h.getModelStatus(), Status.ERROR)
