@@ -6,8 +6,9 @@ The fleet is drawn from the Japan plant case (data/japan, case `plants`): each
 plant of plants.csv is repeated in proportion so the fleet has N plants, each
 sector keeps its total capacity (sizes varied +-30% around the mean, then
 rescaled), and relining years are spread over the relining cycle. Prints, per
-N: plants x years, binaries, rows, build, hand-over and HiGHS time (the MIP and
-the fixed-integer LP for the duals) and the MIP gap reached. The case's gap
+N: plants x years, binaries, rows, build, hand-over and HiGHS time (the start
+from the LP relaxation, the MIP and the fixed-integer LP for the duals) and the
+MIP gap reached. The case's gap
 (0.1%) and time limit apply; `--time-limit` overrides the limit.
 """
 from __future__ import annotations

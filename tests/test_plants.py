@@ -183,6 +183,23 @@ def test_a_small_switch_takes_the_credit_up_to_its_cap():
     assert inv["tax_benefit_bjpy"] == pytest.approx(SD_VALUE * 10.0, rel=1e-6)
 
 
+@pytest.mark.parametrize("budget_bjpy, subsidy_bjpy", [(1.0, 0.5), (0.4, 0.0)])
+def test_a_switch_is_subsidised_whole_or_not_within_the_programme_budget(budget_bjpy,
+                                                                         subsidy_bjpy):
+    # The cap of 0 forces the switch, I = 1,000 JPY/t x 1 Mt = 1 BJPY; programme g
+    # pays half of it, 0.5 BJPY, if its budget has room: with 1 BJPY it does, with
+    # 0.4 BJPY the switch is made unsubsidised (one investment, one grant).
+    r = solve_plants(
+        plants(("a", 1.0, 2030)), [edge()],
+        subsidies=frame([dict(programme="g", rate=0.5, first_year=2020, last_year=2030,
+                              budget_bjpy_per_yr=budget_bjpy)]),
+        subsidy_eligibility=frame([dict(programme="g", technology="new")]),
+        caps=frame([dict(sector="steel", year=y, cap_mtco2=0.0) for y in (2025, 2050)]))
+    inv = r.tables["plant_investments"].iloc[0]
+    assert inv["subsidy_bjpy"] == pytest.approx(subsidy_bjpy)
+    assert inv["net_capex_bjpy"] == pytest.approx(1.0 - subsidy_bjpy)
+
+
 # --- consistency with aggregate mode ---------------------------------------------
 
 def test_plant_and_aggregate_runs_agree_with_windows_and_units_relaxed():

@@ -61,9 +61,13 @@ def check_plants(t: Mapping[str, pd.DataFrame], settings: Settings, broken: set[
 
 
 def _cycles(graph: nx.DiGraph) -> list[Problem]:
-    """One problem per cycle (its last edge), at most one cycle through each edge set."""
+    """One problem per cycle, named from its edge first in the file to the edge
+    that closes it (the order networkx finds cycles in is not stable)."""
     problems = []
     for cycle in nx.simple_cycles(graph):
+        rows = [graph.edges[a, b]["row"] for a, b in zip(cycle, cycle[1:] + cycle[:1])]
+        first = rows.index(min(rows))
+        cycle = cycle[first:] + cycle[:first]
         path = cycle + [cycle[0]]
         last = graph.edges[path[-2], path[-1]]["row"]
         problems.append(Problem(_EDGES, last, "to_technology", path[-1],
