@@ -134,6 +134,20 @@ def test_identical_plants_keep_their_technology_in_name_order():
     assert (technology_of(r, "a"), technology_of(r, "b")) == ("old", "new")
 
 
+def test_only_identical_plants_are_ordered():
+    # a and b match in sector, technology, size and relining year; c is larger and
+    # d is relined another year, so the one ordering constraint is a before b.
+    from model.formulation.build import build_model
+    from model.inputs.loading import dataset_from_frames
+    from tests.tiny_plants import plant_frames
+
+    fleet = plants(("b", 1.0, 2030), ("a", 1.0, 2030), ("c", 2.0, 2030), ("d", 1.0, 2031))
+    built = build_model(dataset_from_frames(plant_frames(fleet, [edge()]),
+                                            one_year(mode="plant")))
+    rows = built.cons["plant_symmetry"]
+    assert list(zip(rows["plant"], rows["plant_next"])) == [("a", "b")]
+
+
 # --- the tax incentive per switch ------------------------------------------------
 
 def _tax(corporate_tax_bjpy: float, plan_cap_bjpy: float = 50.0) -> dict:
