@@ -118,17 +118,20 @@ class HighsModel:
         times = {"handover": self.handover_s}
         self.handover_s = 0.0   # paid once
         t1 = time.perf_counter()
+        proven = None
         if self.lp_start and integer.size:
-            start_from_lp(h, integer, self._integer_bounds)
+            proven = start_from_lp(h, integer, self._integer_bounds,
+                                   self.built.ds.settings.mip_gap)
             times["lp_start"] = time.perf_counter() - t1
-        h.run()
+        if proven is None:
+            h.run()
         times["solve"] = time.perf_counter() - t1
         status = _STATUS.get(h.getModelStatus(), Status.ERROR)
         solution = Solution(status=status, is_mip=bool(integer.size), times_s=times)
         if status is not Status.OPTIMAL:
             return solution
         if integer.size:
-            solution.mip_gap = float(h.getInfo().mip_gap)
+            solution.mip_gap = float(h.getInfo().mip_gap) if proven is None else proven
             _fix_integers_and_resolve(h, integer, times)
             self._integers_fixed = True
             if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
