@@ -90,6 +90,9 @@ def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | No
     destination = out_dir or results_dir / (name or default_run_name(loaded.label))
     folder, result = run_loaded(loaded, destination, solver_log=verbose)
     click.echo(format_summary(sector_summary(result.tables, loaded.ds.years)))
+    if "plant_investments" in result.tables:   # plant mode
+        from model.outputs.plants import format_next_switches
+        click.echo(format_next_switches(result.tables))
     solver = result.meta["solver"]
     costs = result.tables["costs"].set_index(["kind", "component"])
     note = (f" (MIP within {solver['mip_gap']:.2%} of the optimum, stopping at "

@@ -7,11 +7,13 @@ from pyomo.core.expr.numeric_expr import LinearExpression
 
 from model.formulation.built import Built
 from model.formulation.components import capacity, emissions, investment, operation
+from model.formulation.plant import switching
 from model.inputs.dataset import Dataset
 from model.formulation.parameters import prepare
 
 # Later components use the variables of earlier ones.
 ORDER = (capacity, operation, emissions, investment)
+PLANT_ORDER = (switching, *ORDER)   # the plants' capacity enters the capacity limits
 
 
 def build_model(ds: Dataset, with_slack: bool = False) -> Built:
@@ -19,7 +21,7 @@ def build_model(ds: Dataset, with_slack: bool = False) -> Built:
     (used to diagnose an infeasible case)."""
     b = Built(ds=ds, p=prepare(ds), m=pyo.ConcreteModel(name="decarb"), with_slack=with_slack)
     with PauseGC():
-        for component in ORDER:
+        for component in PLANT_ORDER if ds.settings.mode == "plant" else ORDER:
             component.add(b)
         _add_objective(b)
     return b

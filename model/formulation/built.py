@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import pyomo.environ as pyo
@@ -33,6 +34,10 @@ class Built:
     cons: dict[str, pd.DataFrame] = field(default_factory=dict)
     costs: list[pd.DataFrame] = field(default_factory=list)
     transfers: list[pd.DataFrame] = field(default_factory=list)
+    # Operating capacity from other sources than builds and existing capacity (plant
+    # mode: the plants): technology, year, var, coef (M unit/yr per unit of var).
+    capacity_sources: list[pd.DataFrame] = field(default_factory=list)
+    fleet: Any = None   # plant mode: the plants' parameters (plant/fleet.py)
 
     def add_cost(self, component: str, terms: pd.DataFrame) -> None:
         """Register cost terms (columns sector, year, var, private, social)."""

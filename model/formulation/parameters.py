@@ -54,6 +54,8 @@ def prepare(ds: Dataset) -> Parameters:
                             & (vintages["year"] < vintages["vintage"] + life)]
     residual = ds.existing_capacity.loc[ds.existing_capacity["capacity_m_per_yr"] > 0,
                                         ["technology", "year", "capacity_m_per_yr"]]
+    if s.mode == "plant":   # the plants stand for the existing capacity of what they run
+        residual = residual.loc[~residual["technology"].isin(ds.plants["technology"])]
     return Parameters(years=years, step=step, horizon_end=years[-1] + step, weights=weights,
                       rates=rates, tech=tech, flows=flows,
                       builds=builds.reset_index(drop=True),
@@ -114,14 +116,17 @@ def splits_by_firm_size(ds: Dataset) -> bool:
                 or ds.subsidies["rate_sme"].notna().any())
 
 
-def subsidy_offers(ds: Dataset, groups: pd.DataFrame) -> pd.DataFrame:
+def subsidy_offers(ds: Dataset, groups: pd.DataFrame,
+                   keys: list[str] | None = None) -> pd.DataFrame:
     """Each programme open to a build of a firm group, at that group's rate (fraction):
     SMEs get `rate_sme` where the programme gives one. The budget stays the
-    programme's, shared by both sizes. Columns: technology, year, group, programme, rate."""
-    offers = groups[["technology", "year", "group"]] \
+    programme's, shared by both sizes. Columns: the build's `keys` (default technology,
+    year), group, programme, rate."""
+    keys = (keys or ["technology", "year"]) + ["group"]
+    offers = groups[keys] \
         .merge(ds.subsidy_eligibility[["programme", "technology"]]) \
         .merge(ds.subsidies[["programme", "rate", "rate_sme", "first_year", "last_year"]])
     offers = offers.loc[offers["year"].between(offers["first_year"], offers["last_year"])]
     sme_rate = (offers["group"] == "sme") & offers["rate_sme"].notna()
     return offers.assign(rate=offers["rate_sme"].where(sme_rate, offers["rate"]))[
-        ["technology", "year", "group", "programme", "rate"]]
+        keys + ["programme", "rate"]]

@@ -31,6 +31,8 @@ class Dataset:
     subsidy_eligibility: pd.DataFrame
     tax_schemes: pd.DataFrame
     tax_tiers: pd.DataFrame
+    plants: pd.DataFrame
+    transitions: pd.DataFrame
     input_hash: str = ""
     warnings: tuple = ()     # Problems that do not stop a run (e.g. orphan commodities)
 

@@ -28,6 +28,7 @@ from model.errors import InputError, Problem
 from model.inputs.graph import check_graph
 from model.inputs.schema import TABLE_BY_NAME, TABLES, Table
 from model.inputs.settings import SETTING_FIELDS, SETTINGS_FILE, Settings
+from model.inputs.transitions import check_plants
 from model.inputs.validation import call_directly, check_domain, check_tables, range_text, show
 
 DTYPES = {"str": object, "float": "float64", "int": "int64"}
@@ -152,8 +153,10 @@ def _build(raw: Mapping[str, pd.DataFrame | None], settings: Settings,
     memo = memo or call_directly
     checked = check_tables(raw, memo)
     tables = dict(checked.tables)
+    plant_errors, plant_warnings = check_plants(checked.tables, settings, checked.broken)
     errors = (settings_problems + problems + checked.problems
-              + check_domain(checked.tables, settings, checked.broken, memo))
+              + check_domain(checked.tables, settings, checked.broken, memo) + plant_errors)
+    warnings = warnings + plant_warnings
     if not settings_problems:   # otherwise the model years are not known
         for table in TABLES:
             if table.series and table.name not in checked.broken:

@@ -29,6 +29,8 @@ PATHWAYS = ("incumbent", "efficiency", "electrification", "hydrogen", "ccus",
 COMMODITY_KINDS = ("product", "energy", "material", "heat", "co2")
 COMMODITY_UNITS = ("t", "GJ", "t-CO2")
 FIRM_SIZES = ("all", "large", "sme")
+TRANSITION_KINDS = ("retrofit", "rebuild")
+BOOLEANS = ("true", "false")
 
 
 @dataclass(frozen=True)
@@ -247,6 +249,38 @@ TABLES: tuple[Table, ...] = (
                min=0, max=1),
         Column("sd_rate", "float", "Extra first-year depreciation as share of the investment.",
                "fraction", min=0, max=1),
+        SOURCE), required=False),
+    # Plant mode (settings `mode = "plant"`): the fleet and the switches it may make.
+    Table("plants", "Existing plants (plant mode): each runs one technology and is relined "
+          "or overhauled every `life_yr` of it from its next relining year.", ("plant",), (
+        Column("plant", "str", "Plant identifier."),
+        Column("sector", "str", "Sector of the plant (that of its technology).",
+               references="sectors.sector"),
+        Column("technology", "str", "Technology the plant runs now.",
+               references="technologies.technology"),
+        Column("capacity_m_per_yr", "float", "Capacity, in millions of the technology's "
+               "output unit per year.", "M unit/yr", min=0),
+        Column("next_reline_year", "int", "Calendar year of the next relining or major "
+               "refurbishment: the plant's first relining window.", "year", min=1900,
+               max=2200),
+        Column("company", "str", "Owning company.", required=False, default=""),
+        Column("site", "str", "Site (works, town).", required=False, default=""),
+        SOURCE), required=False),
+    Table("transitions", "Allowed switches of a plant's technology (plant mode): the edges "
+          "of the transition graph.", ("from_technology", "to_technology"), (
+        Column("from_technology", "str", "Technology a plant leaves.",
+               references="technologies.technology"),
+        Column("to_technology", "str", "Technology it switches to (same sector).",
+               references="technologies.technology"),
+        Column("kind", "str", "retrofit (the plant is converted) or rebuild (replaced on "
+               "its site).", choices=TRANSITION_KINDS),
+        Column("conversion_capex_jpy_per_unit_yr", "float", "Investment of the switch per "
+               "unit of the plant's annual capacity.", "JPY/(unit/yr)", min=0),
+        Column("lead_time_yr", "int", "Years from decision to operation: the first switch "
+               "year is the first model year plus this.", "yr", min=0, max=50),
+        Column("window_only", "str", "true: only in a relining window of the plant; false: "
+               "any year, outside a window with the stranded-asset charge.",
+               choices=BOOLEANS),
         SOURCE), required=False),
 )
 

@@ -64,6 +64,14 @@ class Settings:
                               "two orders below the precision of the cost data (capex "
                               "+-10-30% or worse).", "fraction",
                               min=0, max=1)
+    # Plant mode (formulation section 7)
+    mode: str = _setting("aggregate", "aggregate: capacity per technology (an LP, or a small "
+                         "MIP with unit sizes); plant: the plants of plants.csv switch along "
+                         "transitions.csv, one binary per plant, technology and year.",
+                         choices=("aggregate", "plant"))
+    relining_windows: bool = _setting(True, "Plant mode: relining is paid at each window and a "
+                                      "switch outside one pays the stranded-asset charge; "
+                                      "false makes every year a window at no charge.")
 
     @property
     def years(self) -> list[int]:

@@ -355,3 +355,43 @@ def tornado_chart(bars: pd.DataFrame, xlabel: str) -> Figure:
         ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     _legend_right(ax)
     return fig
+
+
+# ---- plant mode ------------------------------------------------------------
+
+def plant_segments(plants: pd.DataFrame) -> pd.DataFrame:
+    """Per plant, each run of consecutive years on one technology (closed years
+    left out): plant, technology, first, years (count)."""
+    years = sorted(plants["year"].unique())
+    step = int(years[1] - years[0]) if len(years) > 1 else 1
+    p = plants.loc[plants["technology"] != "closed"].sort_values(["plant", "year"])
+    same_plant = p["plant"].eq(p["plant"].shift())
+    new_run = ~same_plant | p["technology"].ne(p["technology"].shift()) \
+        | p["year"].diff().ne(step)
+    run_id = new_run.cumsum()
+    segments = p.groupby(run_id).agg(plant=("plant", "first"), technology=("technology", "first"),
+                                     first=("year", "min"), last=("year", "max"))
+    segments["years"] = segments["last"] - segments["first"] + step
+    return segments[["plant", "technology", "first", "years"]].reset_index(drop=True)
+
+
+def plant_timeline_chart(plants: pd.DataFrame, investments: pd.DataFrame) -> Figure:
+    """One row per plant, coloured by the technology it runs; x marks a switch,
+    a blank row end a closure."""
+    segments = plant_segments(plants)
+    order = list(dict.fromkeys(plants.sort_values(["sector", "plant"])["plant"]))
+    row = {plant: i for i, plant in enumerate(order)}
+    palette = colours(sorted(segments["technology"].unique()))
+    fig, ax = _figure(figsize=(10.0, max(3.0, 0.12 * len(order) + 1.0)))
+    for technology, group in segments.groupby("technology"):
+        for i, s in enumerate(group.itertuples(index=False)):
+            ax.broken_barh([(s.first, s.years)], (row[s.plant] - 0.4, 0.8),
+                           color=palette[technology], label=technology if i == 0 else None)
+    if not investments.empty:
+        ax.scatter(investments["year"], investments["plant"].map(row), marker="x",
+                   color="black", s=12, label="switch")
+    ax.set_yticks(range(len(order)), order, fontsize=4 if len(order) > 60 else "small")
+    ax.set_ylim(len(order) - 0.5, -0.5)
+    _axes(ax, "plant")
+    _legend_right(ax, "technology")
+    return fig

@@ -28,6 +28,7 @@ FORMATS = ("csv", "xlsx", "iamc")
 # run-folder table -> exported table, in the order they are written (schedule first)
 TABLES = {"investments": "investment_schedule", "emissions": "emissions",
           "production": "production", "energy": "energy", "costs": "costs"}
+PLANT_TABLES = {"plant_investments": "plant_investments", "plants": "plants"}  # plant mode
 RUN_SHEET = "run"
 DEFAULT_NAMES = {"csv": "export-csv", "xlsx": "export.xlsx", "iamc": "export-iamc.csv"}
 # column-name suffix -> unit; the most specific suffix first
@@ -114,15 +115,20 @@ def _write_csv(run: Run, target: Path) -> Path:
         raise FileExistsError(errno.EEXIST, "exists and is not an earlier csv export; "
                               "give a new folder", str(target))
     with staged(target, folder=True) as staging:
-        for table, exported in TABLES.items():
+        for table, exported in _exported(run).items():
             shutil.copyfile(run.folder / f"{table}.csv", staging / f"{exported}.csv")
         run_rows(run).to_csv(staging / f"{RUN_SHEET}.csv", index=False)
     return target
 
 
+def _exported(run: Run) -> dict[str, str]:
+    """The run's tables to export: every run has TABLES; a plant run PLANT_TABLES too."""
+    return {**TABLES, **{t: e for t, e in PLANT_TABLES.items() if t in run.tables}}
+
+
 def _is_csv_export(folder: Path) -> bool:
     """An earlier export may be replaced; any other folder is left alone."""
-    names = {f"{t}.csv" for t in [*TABLES.values(), RUN_SHEET]}
+    names = {f"{t}.csv" for t in [*TABLES.values(), *PLANT_TABLES.values(), RUN_SHEET]}
     return folder.is_dir() and all(p.name in names for p in folder.iterdir())
 
 
@@ -176,7 +182,7 @@ def export_set(folder: Path, fmt: str, out: Path | None = None,
 def _write_xlsx(run: Run, target: Path) -> Path:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for table, exported in TABLES.items():
+    for table, exported in _exported(run).items():
         frame = run.tables[table]
         _fill_sheet(workbook.create_sheet(), exported, frame,
                     [column_header(c) for c in frame.columns])

@@ -106,6 +106,12 @@ def run_charts(run: Run) -> list[Chart]:
               charts.png(charts.stacked_bar_chart(
                   charts.support_by_instrument(t["investments"]), "BJPY", step))),
     ]
+    if "plants" in t:   # plant mode
+        found.append(Chart("plant_timeline", "Plant timeline",
+                           "One row per plant, coloured by the technology it runs; x: a "
+                           "switch (plant_investments.csv); a row that ends: a closure.",
+                           charts.png(charts.plant_timeline_chart(
+                               t["plants"], t["plant_investments"]))))
     mac = charts.mac_chart(t["emissions"])
     if mac is not None:
         found.append(Chart("mac", "Marginal abatement cost",

@@ -85,9 +85,12 @@ def production(b: Built) -> pd.DataFrame:
                                   on=["technology", "vintage"])
     built = standing[keys].assign(built_m_per_yr=values(standing)) \
         .groupby(keys, as_index=False)["built_m_per_yr"].sum()
-    table = table.merge(built, on=keys, how="left").merge(
-        b.p.residual.rename(columns={"capacity_m_per_yr": "existing_m_per_yr"}),
-        on=keys, how="left").fillna(0.0)
+    existing = pd.concat([b.p.residual.rename(columns={"capacity_m_per_yr": "existing_m_per_yr"})]
+                         + [s[keys].assign(existing_m_per_yr=s["coef"] * values(s))
+                            for s in b.capacity_sources])   # plant mode: the plants
+    existing = existing.groupby(keys, as_index=False)["existing_m_per_yr"].sum()
+    table = table.merge(built, on=keys, how="left").merge(existing, on=keys, how="left") \
+        .fillna(0.0)
     table["stranded_capacity_m_per_yr"] = (table["built_m_per_yr"] + table["existing_m_per_yr"]
                                            - table["operating_capacity_m_per_yr"]).clip(0)
     commodities = b.ds.commodities.set_index("commodity")

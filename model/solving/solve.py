@@ -31,6 +31,7 @@ from pyomo.core.base.constraint import ConstraintData
 
 from model.formulation.built import Built
 from model.solving.handover import standard_form
+from model.solving.lp_start import start_from_lp
 
 
 IPM_FROM_NONZEROS = 100_000
@@ -92,6 +93,7 @@ class HighsModel:
         self._integer_bounds = (np.asarray(lp.col_lower_)[self.integer],
                                 np.asarray(lp.col_upper_)[self.integer])
         self.incumbent: np.ndarray | None = None   # unit counts of the last MIP answer
+        self.lp_start = settings.mode == "plant"   # tight relaxation, many binaries
         with _quiet_stdout(not solver_log):   # the banner is printed on construction
             self.h = highspy.Highs()
         self.h.setOptionValue("output_flag", solver_log)
@@ -149,6 +151,8 @@ class HighsModel:
         """The integer answer, left in HiGHS as the LP with its unit counts fixed
         (whose duals are the cap duals)."""
         h, integer = self.h, self.integer
+        if self.lp_start:
+            return self._solve_from_lp_start(times)
         h.changeColsIntegrality(len(integer), integer,
                                 np.full(len(integer), highspy.HighsVarType.kContinuous))
         h.changeColsBounds(len(integer), integer, *self._integer_bounds)
@@ -171,6 +175,32 @@ class HighsModel:
             solution.mip_method = ("branch and bound from the rounded LP relaxation"
                                    if best is not None else "branch and bound")
         solution.mip_gap, solution.mip_bound_mjpy = _gap(objective, bound), bound
+        t = time.perf_counter()
+        if not self._fix(units):
+            solution.status = Status.ERROR
+            return solution
+        times["fixed_lp"] = time.perf_counter() - t
+        self.incumbent = units
+        return solution
+
+    def _solve_from_lp_start(self, times: dict[str, float]) -> Solution:
+        """Plant mode: binaries the LP leaves integral are fixed for a first, small MIP
+        (`lp_start`), which is the answer when the LP bound proves the gap for it and
+        the start of the full MIP otherwise; then, as above, the LP with them fixed."""
+        h, integer = self.h, self.integer
+        h.changeColsBounds(len(integer), integer, *self._integer_bounds)
+        proven = start_from_lp(h, integer, self._integer_bounds, self.mip_gap)
+        if proven is None:
+            h.run()
+        solution = Solution(status=_STATUS.get(h.getModelStatus(), Status.ERROR), is_mip=True)
+        if solution.status is not Status.OPTIMAL:
+            return solution
+        objective = float(h.getInfo().objective_function_value)
+        solution.mip_gap = proven if proven is not None else float(h.getInfo().mip_gap)
+        solution.mip_bound_mjpy = objective * (1 - solution.mip_gap)
+        solution.mip_method = ("LP relaxation's integral binaries fixed: within the gap"
+                               if proven is not None else "branch and bound from the LP start")
+        units = np.round(np.asarray(h.getSolution().col_value)[integer])
         t = time.perf_counter()
         if not self._fix(units):
             solution.status = Status.ERROR

@@ -15,6 +15,7 @@ from model.inputs.cases import Case
 from model.formulation.built import Built
 from model.inputs.dataset import Dataset
 from model.errors import InfeasibleError, Shortfall, SolverError
+from model.outputs.plants import plant_tables
 from model.outputs.results import result_tables, values
 from model.outputs.runstore import run_record, write_run
 from model.solving.resolve import Session
@@ -46,6 +47,8 @@ def run_case(ds: Dataset, session: Session | None = None) -> RunResult:
                           f"{ds.settings.time_limit_s:g} s)")
     t1 = time.perf_counter()
     tables = result_tables(built, solution)
+    if built.fleet is not None:
+        tables.update(plant_tables(built, tables))
     times = {**solution.times_s, "results": time.perf_counter() - t1}
     meta = run_meta(ds, solution, times)
     meta["solver"]["model"] = "changed in place and re-solved" if in_place else "built"

@@ -2,6 +2,7 @@
 
 Formulation section 2 and the growth limits of section 3:
   cap[k,y] <= residual[k,y] + sum(new[k,v] for v <= y < v + life[k])
+              (+ sum_p size[p] * run[p,k,y] in plant mode: plant/switching.py)
   act[k,y] <= availability[k] * cap[k,y]
   new[k,y] = unit_size[k] * units[k,y]        (units integer, where a size is given)
   units[k,y] <= ceil(max demand[output, y..y+life) / (availability * unit_size))
@@ -26,8 +27,11 @@ def add(b: Built) -> None:
     p, m = b.p, b.m
     tech = p.tech
     new = add_var(m, "new", p.builds, "New capacity built in the year (M unit/yr)")
+    sources = pd.concat(b.capacity_sources) if b.capacity_sources else \
+        pd.DataFrame(columns=["technology", "year", "var", "coef"])
     standing = pd.concat([p.vintages[["technology", "year"]],
-                          p.residual[["technology", "year"]]]).drop_duplicates()
+                          p.residual[["technology", "year"]],
+                          sources[["technology", "year"]]]).drop_duplicates()
     cap = add_var(m, "cap", standing, "Operating capacity (M unit/yr)")
     act = add_var(m, "act", standing, "Activity: output of the main product (M unit/yr)")
     b.vars.update(new=new, cap=cap, act=act)
@@ -37,10 +41,13 @@ def add(b: Built) -> None:
     b.cons["limit_operating_capacity"] = add_constraints(
         m, "limit_operating_capacity",
         pd.concat([terms_of(cap, 1.0, technology="technology", year="year"),
-                   terms_of(built_alive, -1.0, technology="technology", year="year")]),
+                   terms_of(built_alive, -1.0, technology="technology", year="year"),
+                   terms_of(sources, -sources["coef"], technology="technology",
+                            year="year")]),
         ["technology", "year"], "<=",
         p.residual.rename(columns={"capacity_m_per_yr": "rhs"}),
-        "Operating capacity <= existing capacity left + builds within life (M unit/yr)")
+        "Operating capacity <= existing capacity left + builds within life + plants "
+        "running it (M unit/yr)")
 
     availability = cap["technology"].map(tech["availability"])
     b.cons["limit_activity"] = add_constraints(

@@ -49,8 +49,12 @@ def add(b: Built) -> None:
                             year="year", group="group")]),
         ["technology", "year", "group"], "==", 0.0,
         "Builds of each firm group = sum of its support modes (M unit/yr)")
-    _limits(b, support)
-    _capital_charge(b, support)
+    # Plant mode: each switch's support modes and tax credits, in the same form
+    # (fleet.py); they share budgets and credit caps with the aggregate builds.
+    plant = b.vars.get("plant_support")
+    every = support if plant is None else pd.concat([support, plant], ignore_index=True)
+    _limits(b, support, every)
+    _capital_charge(b, every)
 
 
 def carbon_productivity_gain(ds: Dataset, p: Parameters) -> pd.Series:
@@ -60,10 +64,7 @@ def carbon_productivity_gain(ds: Dataset, p: Parameters) -> pd.Series:
     year's supply factors (later grid changes do not count, as in the FY2024
     rules). The reference is `replaces`, else the incumbent with the same output.
     """
-    first = p.years[0]
-    s2 = scope2_coefficients(ds, p.flows)
-    s2 = s2.loc[s2["year"] == first].set_index("technology")["scope2_tco2_per_unit"]
-    intensity = p.tech["scope1_tco2_per_unit"] + s2.reindex(p.tech.index, fill_value=0.0)
+    intensity = carbon_intensity(ds, p)
     incumbents = p.tech.loc[p.tech["pathway"] == "incumbent"].reset_index() \
         .drop_duplicates("output").set_index("output")["technology"]
     reference = p.tech["replaces"].where(p.tech["replaces"] != "",
@@ -74,15 +75,33 @@ def carbon_productivity_gain(ds: Dataset, p: Parameters) -> pd.Series:
     return gain.where(ref_intensity > 0, 0.0).fillna(0.0).rename("gain")
 
 
-def support_modes(ds: Dataset, p: Parameters) -> pd.DataFrame:
-    """Every support mode each build may use, with its capex factors."""
+def carbon_intensity(ds: Dataset, p: Parameters) -> pd.Series:
+    """Direct plus indirect CO2 per unit of output at the first model year's supply
+    factors (t-CO2/unit), per technology: the base of the carbon-productivity gain."""
+    s2 = scope2_coefficients(ds, p.flows)
+    s2 = s2.loc[s2["year"] == p.years[0]].set_index("technology")["scope2_tco2_per_unit"]
+    return p.tech["scope1_tco2_per_unit"] + s2.reindex(p.tech.index, fill_value=0.0)
+
+
+def support_modes(ds: Dataset, p: Parameters, builds: pd.DataFrame | None = None,
+                  keys: tuple[str, ...] = ("technology", "year")) -> pd.DataFrame:
+    """Every support mode each build may use, with its capex factors.
+
+    `builds` (default: every aggregate build) has the `keys` of a build, among them
+    `technology` (what is built) and `year`; it may carry the carbon-productivity
+    `gain` of the build (default: the technology's against its reference)."""
     s = ds.settings
-    builds = p.builds.assign(sector=p.builds["technology"].map(p.tech["sector"]))
+    keys = list(keys)
+    if builds is None:
+        builds = p.builds
+    builds = builds.assign(sector=builds["technology"].map(p.tech["sector"]))
+    if "gain" not in builds:
+        builds = builds.assign(gain=builds["technology"].map(carbon_productivity_gain(ds, p)))
     groups = _firm_groups(ds, builds)
-    subsidies = pd.concat([groups[["technology", "year", "group"]].assign(
-        programme=NO_PROGRAMME, rate=0.0), subsidy_offers(ds, groups)])
-    modes = groups.merge(subsidies, on=["technology", "year", "group"]) \
-        .merge(_incentives(ds, p, groups), on=["technology", "year", "group"])
+    subsidies = pd.concat([groups[keys + ["group"]].assign(programme=NO_PROGRAMME, rate=0.0),
+                           subsidy_offers(ds, groups, keys)])
+    modes = groups.drop(columns=["gain", "sector"]).merge(subsidies, on=keys + ["group"]) \
+        .merge(_incentives(ds, groups, keys), on=keys + ["group"])
     modes = modes.rename(columns={"rate": "subsidy_rate"})
     modes["tax_base"] = 1 - modes["subsidy_rate"] if s.tax_base == "net" else 1.0
     modes["tax_benefit"] = modes["tax_base"] * modes["benefit_rate"]
@@ -102,37 +121,37 @@ def _firm_groups(ds: Dataset, builds: pd.DataFrame) -> pd.DataFrame:
                       builds.assign(group="sme", group_share=sme)], ignore_index=True)
 
 
-def _incentives(ds: Dataset, p: Parameters, groups: pd.DataFrame) -> pd.DataFrame:
+def _incentives(ds: Dataset, groups: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Per build and firm group: no incentive always; the credit and special
-    depreciation of the highest tier the gain reaches, in the scheme's open years."""
+    depreciation of the highest tier the build's `gain` reaches, in the scheme's
+    open years."""
     s = ds.settings
-    keys = groups[["technology", "year", "group", "sector"]]
-    none = keys.assign(incentive="none", benefit_rate=0.0, credit_rate=0.0, sd_rate=0.0)
+    keys = keys + ["group"]
+    none = groups[keys].assign(incentive="none", benefit_rate=0.0, credit_rate=0.0,
+                               sd_rate=0.0)
     scheme = ds.tax_schemes.loc[ds.tax_schemes["scheme"] == s.tax_scheme]
     if scheme.empty:
-        return none.drop(columns="sector")
+        return none
     scheme = scheme.iloc[0]
     tiers = ds.tax_tiers.loc[ds.tax_tiers["scheme"] == s.tax_scheme] \
         .rename(columns={"firm_size": "group"})
     # Tiers for all firms apply to each size where subsidies split the builds.
     tiers = pd.concat([tiers.loc[tiers["group"] != "all"]]
                       + [tiers.loc[tiers["group"] == "all"].assign(group=g)
-                         for g in keys["group"].unique()])
-    open_ = keys.loc[keys["year"].between(scheme["first_year"], scheme["last_year"])]
-    open_ = open_.assign(gain=open_["technology"].map(carbon_productivity_gain(ds, p))
-                         .astype(float))
+                         for g in groups["group"].unique()])
+    open_ = groups.loc[groups["year"].between(scheme["first_year"], scheme["last_year"]),
+                       keys + ["sector", "gain"]].astype({"gain": float})
     candidates = open_.merge(tiers[["group", "min_gain", "credit_rate", "sd_rate"]],
                              on="group")
     reached = candidates.loc[candidates["gain"] >= candidates["min_gain"]] \
-        .sort_values("min_gain").drop_duplicates(["technology", "year", "group"], keep="last")
+        .sort_values("min_gain").drop_duplicates(keys, keep="last")
     life = reached["sector"].map(ds.sectors.set_index("sector")["statutory_life_yr"])
-    sd_value = _per_unique(lambda n, r: finance.special_depreciation_value(
+    sd_value = per_unique(lambda n, r: finance.special_depreciation_value(
         scheme["tax_rate"], s.discount_rate_private, int(n), r), life, reached["sd_rate"])
     credit = reached.assign(incentive="credit", benefit_rate=reached["credit_rate"])
     sd = reached.assign(incentive="special_depreciation", benefit_rate=sd_value)
     chosen = pd.concat([credit.loc[credit["credit_rate"] > 0], sd.loc[sd["sd_rate"] > 0]])
-    columns = ["technology", "year", "group", "incentive", "benefit_rate", "credit_rate",
-               "sd_rate"]
+    columns = keys + ["incentive", "benefit_rate", "credit_rate", "sd_rate"]
     return pd.concat([none[columns], chosen[columns]], ignore_index=True)
 
 
@@ -144,10 +163,13 @@ def budget_limits_mjpy(ds: Dataset, step: int) -> pd.DataFrame:
                                          * step)
 
 
-def _limits(b: Built, support: pd.DataFrame) -> None:
+def _limits(b: Built, aggregate: pd.DataFrame, support: pd.DataFrame) -> None:
+    """Budgets and credit caps over all `support`; the sector-year eligible-investment
+    cap over the `aggregate` builds only (in plant mode each switch is its own plan)."""
     ds, m, step = b.ds, b.m, b.p.step
     capex = support["capex_jpy_per_unit_yr"]
     support = support.assign(sector=support["technology"].map(b.p.tech["sector"]))
+    aggregate = aggregate.assign(sector=aggregate["technology"].map(b.p.tech["sector"]))
     subsidised = support.loc[support["programme"] != NO_PROGRAMME]
     budgets = budget_limits_mjpy(ds, step)
     budgeted = subsidised.loc[subsidised["programme"].isin(budgets["programme"])]
@@ -170,7 +192,8 @@ def _limits(b: Built, support: pd.DataFrame) -> None:
                   "tax_benefit", sectors["corporate_tax_bjpy_per_yr"]
                   * scheme["credit_cap_share"],
                   "Tax credits <= cap share x corporate tax x years (MJPY)")
-    _sector_limit(b, "limit_eligible_investment", support.loc[support["incentive"] != "none"],
+    _sector_limit(b, "limit_eligible_investment",
+                  aggregate.loc[aggregate["incentive"] != "none"],
                   "tax_base", sectors["certified_plans_per_yr"]
                   * scheme["eligible_cap_bjpy_per_plan"],
                   "Investment under the tax incentive <= plans x cap per plan x years (MJPY)")
@@ -195,13 +218,13 @@ def _capital_charge(b: Built, support: pd.DataFrame) -> None:
     first, end = p.years[0], p.horizon_end
     life = support["technology"].map(p.tech["life_yr"])
     capex = support["capex_jpy_per_unit_yr"]
-    annuity = {perspective: _per_unique(
+    annuity = {perspective: per_unique(
         lambda n, y, r=rate: finance.annuity_weight(r, int(n), int(y), first, end),
         life, support["year"]) for perspective, rate in p.rates.items()}
     sector = support["technology"].map(p.tech["sector"])
     b.add_cost("capital", support.assign(
         sector=sector, private=capex * support["private_factor"] * annuity["private"],
-        social=capex * annuity["social"]))
+        social=capex * annuity["social"] * _social_factor(support)))
 
     social_df = support["year"].map(
         dict(zip(p.years, finance.discount_factors(p.rates["social"], first, p.years))))
@@ -217,7 +240,12 @@ def _capital_charge(b: Built, support: pd.DataFrame) -> None:
                 cash=cash, social=cash * social_df[paid]))
 
 
-def _per_unique(func, *columns: pd.Series) -> np.ndarray:
+def _social_factor(support: pd.DataFrame) -> pd.Series | float:
+    """1 for an investment; 0 for a plant's tax credit (a transfer, no social cost)."""
+    return support["social_factor"].fillna(1.0) if "social_factor" in support else 1.0
+
+
+def per_unique(func, *columns: pd.Series) -> np.ndarray:
     """func(*row) for each row of the columns, computed once per distinct row."""
     keys = pd.DataFrame({f"k{i}": c.to_numpy() for i, c in enumerate(columns)})
     distinct = keys.drop_duplicates()

@@ -1,0 +1,143 @@
+"""Plant mode in the model: which technology each plant runs, its switches, relining.
+
+Formulation section 7. Per plant p (origin o, size S_p), technology k, year y:
+  run[p,k,y] in {0,1};  x[p,a->b,y,m] in {0,1} per support mode m;
+  sw[p,a->b,y] = sum_m x[p,a->b,y,m]
+  run[p,k,y] <= run[p,k,y-1] + sum_a sw[p,a->k,y] - sum_b sw[p,k->b,y]
+                                         (run[p,o,y0-1] = 1: the plant as it stands)
+  sum_b sw[p,k->b,y] <= run[p,k,y-1]    switch only out of what ran (no chain in a year)
+Summed over k the first gives sum_k run[p,k,y] <= 1: one technology, or closed.
+  cap[k,y] <= residual + builds + sum_p S_p run[p,k,y]  (capacity.py)
+  identical plants p_i, p_i+1: sum_y run[p_i,o,y] >= sum_y run[p_i+1,o,y]
+A plant whose run is 0 in every technology is closed, for good: nothing can
+switch into a technology that did not run. Edges not in transitions.csv have
+no variable. Costs (MJPY, present value): the switch's capital charge, net of
+its support, in the investment component (incentives.py); relining
+capex[o] * S_p * annuity on run[p,o,w] in each window year w; the stranded
+charge (fleet.py) * discount factor of y on sw[p,o->b,y].
+With integer_units = false the binaries are relaxed to [0, 1].
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from model.formulation import finance
+from model.formulation.built import Built
+from model.formulation.components.investment import per_unique
+from model.formulation.linear import add_constraints, add_var, terms_of
+from model.formulation.plant.fleet import prepare_fleet
+from model.formulation.plant.incentives import KEYS, credit_rows, switch_modes
+
+PLANT_YEAR = ["plant", "technology", "year"]
+
+
+def add(b: Built) -> None:
+    ds, p, m = b.ds, b.p, b.m
+    fleet = prepare_fleet(ds, p)
+    b.fleet = fleet
+    domain = pyo.Binary if ds.settings.integer_units else pyo.UnitInterval
+    run = add_var(m, "plant_run", fleet.runs, "Plant runs the technology in the year (1/0)",
+                  domain=domain).merge(fleet.plants[["plant", "origin", "size"]], on="plant")
+    modes = switch_modes(ds, p, fleet.switches)
+    switch = add_var(m, "plant_switch", modes[list(KEYS) + ["mode"]], "Plant switches "
+                     "along the edge in the year under the support mode (1/0)", domain=domain)
+    switch = switch.merge(modes, on=list(KEYS) + ["mode"]).merge(
+        fleet.switches[list(KEYS) + ["stranded_mjpy", "window", "kind"]], on=list(KEYS))
+    credit = add_var(m, "plant_credit", switch.loc[switch["incentive"] == "credit",
+                                                   list(KEYS) + ["mode"]],
+                     "Tax credit claimed for the switch (MJPY)")
+    credit = credit.merge(switch[list(KEYS) + ["mode", "max_credit_mjpy"]],
+                          on=list(KEYS) + ["mode"])
+    b.vars.update(plant_run=run, plant_switch=switch, plant_credit=credit,
+                  plant_support=pd.concat([switch, credit_rows(credit)], ignore_index=True))
+    b.capacity_sources.append(terms_of(run, "size", technology="technology", year="year"))
+
+    _states(b, run, switch)
+    _credit_limit(b, switch, credit)
+    _symmetry(b, run)
+    _costs(b, run, switch)
+
+
+def _states(b: Built, run: pd.DataFrame, switch: pd.DataFrame) -> None:
+    m, years = b.m, b.p.years
+    following = dict(zip(years[:-1], years[1:]))
+    previous = run.assign(year=run["year"].map(following)).dropna(subset=["year"]) \
+        .astype({"year": int})
+    as_it_stands = run.loc[(run["technology"] == run["origin"]) & (run["year"] == years[0]),
+                           PLANT_YEAR].assign(rhs=1.0)
+    b.cons["plant_follow_switches"] = add_constraints(
+        m, "plant_follow_switches", pd.concat([
+            terms_of(run, 1.0, plant="plant", technology="technology", year="year"),
+            terms_of(previous, -1.0, plant="plant", technology="technology", year="year"),
+            terms_of(switch, -1.0, plant="plant", technology="technology", year="year"),
+            terms_of(switch, 1.0, plant="plant", technology="from_technology", year="year")]),
+        PLANT_YEAR, "<=", as_it_stands,
+        "Runs the technology only if it ran last year or was switched to (1/0)")
+    out = switch[["plant", "from_technology", "year"]].drop_duplicates().rename(
+        columns={"from_technology": "technology"})
+    b.cons["plant_switch_from_running"] = add_constraints(
+        m, "plant_switch_from_running", pd.concat([
+            terms_of(switch, 1.0, plant="plant", technology="from_technology", year="year"),
+            terms_of(previous.merge(out, on=PLANT_YEAR), -1.0, plant="plant",
+                     technology="technology", year="year")]),
+        PLANT_YEAR, "<=", as_it_stands.merge(out, on=PLANT_YEAR),
+        "Switches out of a technology <= it ran last year (1/0)")
+
+
+def _credit_limit(b: Built, switch: pd.DataFrame, credit: pd.DataFrame) -> None:
+    if credit.empty:
+        return
+    keys = list(KEYS) + ["mode"]
+    chosen = switch.merge(credit[keys], on=keys)
+    b.cons["plant_credit_if_chosen"] = add_constraints(
+        b.m, "plant_credit_if_chosen", pd.concat([
+            terms_of(credit, 1.0, **{k: k for k in keys}),
+            terms_of(chosen, -chosen["max_credit_mjpy"], **{k: k for k in keys})]),
+        keys, "<=", 0.0, "Credit claimed <= credit rate x eligible investment, if the "
+        "credit is the switch's incentive (MJPY)")
+
+
+def _symmetry(b: Built, run: pd.DataFrame) -> None:
+    """Identical plants keep their origin in order of their name (any solution
+    can be permuted into this one, so the optimum is kept)."""
+    plants = b.fleet.plants.sort_values("plant")
+    same = ["sector", "origin", "size", "next_reline_year"]
+    plants = plants.assign(rank=plants.groupby(same).cumcount())
+    plants = plants.merge(plants.assign(rank=plants["rank"] - 1)[same + ["rank", "plant"]],
+                          on=same + ["rank"], suffixes=("", "_next"))
+    if plants.empty:
+        return
+    pairs = plants[["plant", "plant_next"]]
+    stay = run.loc[run["technology"] == run["origin"], ["plant", "var"]]
+    terms = pd.concat([pairs.merge(stay, on="plant").assign(coef=1.0),
+                       pairs.merge(stay.rename(columns={"plant": "plant_next"}),
+                                   on="plant_next").assign(coef=-1.0)])
+    b.cons["plant_symmetry"] = add_constraints(
+        b.m, "plant_symmetry", terms_of(terms, "coef", plant="plant",
+                                        plant_next="plant_next"),
+        ["plant", "plant_next"], ">=", 0.0,
+        "Years on the origin technology: a plant >= the next identical one (yr)")
+
+
+def _costs(b: Built, run: pd.DataFrame, switch: pd.DataFrame) -> None:
+    p = b.p
+    first, end = p.years[0], p.horizon_end
+    sector = b.p.tech["sector"]
+    relining = run.merge(b.fleet.relinings, on=PLANT_YEAR)
+    life = relining["technology"].map(p.tech["life_yr"])
+    annuity = {view: per_unique(lambda n, y, r=rate: finance.annuity_weight(
+        r, int(n), int(y), first, end), life, relining["year"])
+        for view, rate in p.rates.items()}
+    b.add_cost("relining", relining.assign(
+        sector=relining["technology"].map(sector),
+        private=relining["capex_mjpy"] * annuity["private"],
+        social=relining["capex_mjpy"] * annuity["social"]))
+    stranded = switch.loc[switch["stranded_mjpy"] > 0]
+    factors = {view: dict(zip(p.years, finance.discount_factors(rate, first, p.years)))
+               for view, rate in p.rates.items()}
+    b.add_cost("stranded_assets", stranded.assign(
+        sector=stranded["technology"].map(sector),
+        **{view: stranded["stranded_mjpy"] * stranded["year"].map(df)
+           for view, df in factors.items()}))
+

@@ -1,0 +1,94 @@
+"""The plant list and the technology transition graph (plant mode), checked with networkx.
+
+Nodes are technologies; an edge of `transitions.csv` lets a plant switch from
+one to the other. Errors: in plant mode a missing or empty table, a plant whose
+technology belongs to another sector, an edge between sectors, and a cycle (a
+plant could leave a technology and come back, collecting support twice).
+Warnings: a plant whose technology has no path to a low-carbon technology (it
+can only stay or close).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import networkx as nx
+import pandas as pd
+
+from model.errors import Problem
+from model.inputs.schema import TABLE_BY_NAME
+from model.inputs.settings import SETTINGS_FILE, Settings
+
+# Pathways whose technologies count as a low-carbon end state of a plant.
+LOW_CARBON_PATHWAYS = ("electrification", "hydrogen", "ccus", "recycling", "fuel_switch")
+_PLANTS, _EDGES = TABLE_BY_NAME["plants"].file, TABLE_BY_NAME["transitions"].file
+
+
+def transition_graph(transitions: pd.DataFrame) -> nx.DiGraph:
+    """Technologies as nodes, allowed switches as edges; `row` is the edge's data row."""
+    graph = nx.DiGraph()
+    graph.add_edges_from((a, b, {"row": int(row)}) for row, a, b in transitions[
+        ["from_technology", "to_technology"]].itertuples())
+    return graph
+
+
+def check_plants(t: Mapping[str, pd.DataFrame], settings: Settings, broken: set[str]
+                 ) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings) of plants.csv and transitions.csv; frames indexed by data row."""
+    plants, edges = t["plants"], t["transitions"]
+    errors: list[Problem] = []
+    if settings.mode == "plant":
+        errors += [Problem(file, None, None, "", f"this file with at least one row: "
+                           f"{SETTINGS_FILE} sets mode = 'plant'")
+                   for name, file in (("plants", _PLANTS), ("transitions", _EDGES))
+                   if name not in broken and t[name].empty]
+    if broken & {"plants", "transitions", "technologies"}:
+        return errors, []
+    sector = t["technologies"].drop_duplicates("technology").set_index("technology")["sector"]
+    own = plants["technology"].map(sector)
+    foreign = own.notna() & own.ne(plants["sector"])
+    errors += [Problem(_PLANTS, int(row), "technology", plants.at[row, "technology"],
+                       f"a technology of the plant's sector '{plants.at[row, 'sector']}'; "
+                       f"this one belongs to '{own[row]}'") for row in plants.index[foreign]]
+    a, b = edges["from_technology"].map(sector), edges["to_technology"].map(sector)
+    across = a.notna() & b.notna() & a.ne(b)
+    errors += [Problem(_EDGES, int(row), "to_technology", edges.at[row, "to_technology"],
+                       f"a technology of the sector of '{edges.at[row, 'from_technology']}' "
+                       f"('{a[row]}'); this one belongs to '{b[row]}'")
+               for row in edges.index[across]]
+    graph = transition_graph(edges)
+    errors += _cycles(graph)
+    return errors, _dead_ends(graph, plants, t["technologies"])
+
+
+def _cycles(graph: nx.DiGraph) -> list[Problem]:
+    """One problem per cycle, named from its edge first in the file to the edge
+    that closes it (the order networkx finds cycles in is not stable)."""
+    problems = []
+    for cycle in nx.simple_cycles(graph):
+        rows = [graph.edges[a, b]["row"] for a, b in zip(cycle, cycle[1:] + cycle[:1])]
+        first = rows.index(min(rows))
+        cycle = cycle[first:] + cycle[:first]
+        path = cycle + [cycle[0]]
+        last = graph.edges[path[-2], path[-1]]["row"]
+        problems.append(Problem(_EDGES, last, "to_technology", path[-1],
+                                "no cycle of switches (a plant could return and collect "
+                                "support twice): " + " -> ".join(path)))
+    return problems
+
+
+def _dead_ends(graph: nx.DiGraph, plants: pd.DataFrame, technologies: pd.DataFrame
+               ) -> list[Problem]:
+    pathway = technologies.drop_duplicates("technology").set_index("technology")["pathway"]
+    low = set(pathway.index[pathway.isin(LOW_CARBON_PATHWAYS)])
+    warnings, seen = [], set()
+    for row, tech in plants["technology"].items():
+        if tech in seen or tech in low:
+            continue
+        seen.add(tech)
+        reach = nx.descendants(graph, tech) if tech in graph else set()
+        if not reach & low:
+            warnings.append(Problem(_PLANTS, int(row), "technology", tech,
+                                    "a technology with a path in transitions.csv to a "
+                                    "low-carbon one (pathway " + ", ".join(LOW_CARBON_PATHWAYS)
+                                    + "); its plants can only stay or close"))
+    return warnings
