@@ -350,6 +350,11 @@ def tornado_chart(bars: pd.DataFrame, xlabel: str) -> Figure:
               for r in bars.itertuples()]
     ax.set_yticks(rows, labels, fontsize="small")
     ax.axvline(0, color="black", linewidth=0.8)
+    for row, low, high in zip(rows, bars["low_bjpy"], bars["high_bjpy"]):   # failed points
+        for value, side in ((low, "right"), (high, "left")):
+            if pd.isna(value):
+                ax.text(0, row, " infeasible ",
+                        ha=side, va="center", fontsize="small", color="#a00")
     ax.set_xlabel(xlabel)
     if ax.get_xlim()[1] >= 1000 or ax.get_xlim()[0] <= -1000:
         ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))

@@ -295,7 +295,8 @@ def set_charts(s: SampleSet) -> list[Chart]:
         found.append(Chart(
             "tornado", "What moves the cost most",
             "Present value of private cost at each range's 10th and 90th percentile, the "
-            "other ranges at their medians, minus the median point's, BJPY; widest first.",
+            "other ranges at their medians, minus the median point's, BJPY; widest first; "
+            "'infeasible' where that point cannot meet the caps.",
             charts.png(charts.tornado_chart(bars, "change in private cost NPV, BJPY"))))
     return found
 
@@ -313,17 +314,27 @@ def render_set(s: SampleSet) -> tuple[str, dict[str, bytes]]:
     ranges = pd.DataFrame(s.meta["ranges"]).assign(
         match=lambda t: t["match"].map(lambda m: ", ".join(f"{k}={v}" for k, v in m.items())
                                        or "every row"))
-    failed = (f' <span class="failed">{s.failed} failed sample(s) left out (see '
-              f"samples.csv).</span>") if s.failed else ""
+    failed = (f' <span class="failed">{s.failed} of {len(s.samples)} samples failed and '
+              "are left out of the percentiles:</span>" + _table(percentiles.failures(s).rename(
+                  columns={"cap": "cap that cannot be met", "samples": "failed samples",
+                           "earliest_year": "from year"}))) if s.failed else ""
     body = (f"<h2>Uncertainty: {html.escape(base['name'])}</h2>"
             f"<p>{html.escape(base.get('purpose', ''))}</p>"
             f"<p>{len(s.solved)} solved samples (centred Latin hypercube, seed "
-            f"{s.meta.get('seed')}); percentiles by linear interpolation.{failed}</p>"
+            f"{s.meta.get('seed')}); percentiles by linear interpolation.</p>{failed}"
             "<h3>Ranges (multipliers)</h3>" + _table(ranges)
             + "<h3>Key figures: P10 / P50 / P90 over the samples</h3>"
             + _kpi_table(percentiles.kpi_percentiles(s)) + "".join(figures)
-            + "<h3>Samples</h3>" + _table(s.samples.drop(columns=["label"], errors="ignore")))
+            + "<h3>Samples</h3>" + _samples_table(s.samples))
     return _page(f"uncertainty set {s.folder.name}", body, len(pngs)), pngs
+
+
+def _samples_table(samples: pd.DataFrame) -> str:
+    """Each sample's multipliers (3 decimals), status and headline figures."""
+    drawn = [c for c in samples.columns if c.endswith("_multiplier")]
+    shown = samples.drop(columns=["label", "reason", "model"], errors="ignore")
+    shown[drawn] = shown[drawn].map(lambda v: f"{v:.3f}")
+    return _table(shown, numeric=drawn)
 
 
 def write_set_report(folder: Path, html_path: Path) -> Path:

@@ -9,6 +9,7 @@ values. Failed samples (infeasible, time limit) are left out and counted.
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,9 @@ QUANTILES = {"P10": 0.1, "P50": 0.5, "P90": 0.9}
 COST = "private_npv_bjpy"
 # compare_runs' KPIs that are not a figure of one run (this one is against the first run)
 NOT_PER_RUN = ("public cost per t abated",)
+# a line of an infeasible run's reason (model/errors.py Shortfall)
+SHORT = re.compile(r"^\s*- (.+?) cannot meet the (.+?) cap (?:in (\d{4})|over the horizon)",
+                   re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,22 @@ def investment_fan(s: SampleSet) -> pd.DataFrame:
                                     columns=list(dict.fromkeys(em["run"]))).fillna(0.0))
 
 
+def failures(s: SampleSet) -> pd.DataFrame:
+    """Which caps the failed samples cannot meet: sector, cap kind, how many samples and
+    the earliest year (from each failed run's reason); other failures as `status`."""
+    rows = []
+    for sample in s.samples.loc[s.samples["status"] != "optimal"].itertuples():
+        found = {(m[0], m[1]): float(m[2] or "nan")
+                 for m in reversed(SHORT.findall(str(sample.reason)))}
+        rows += [{"sector": sector, "cap": cap, "sample": sample.point, "year": year}
+                 for (sector, cap), year in found.items()] or [
+            {"sector": "", "cap": sample.status, "sample": sample.point, "year": np.nan}]
+    table = pd.DataFrame(rows, columns=["sector", "cap", "sample", "year"])
+    return table.groupby(["sector", "cap"], as_index=False).agg(
+        samples=("sample", "nunique"), earliest_year=("year", "min")) \
+        .sort_values("samples", ascending=False, ignore_index=True)
+
+
 def tornado_bars(s: SampleSet) -> pd.DataFrame:
     """Per range: private cost NPV at its low and high multiplier minus the median point's
     (BJPY), widest swing first."""
@@ -161,7 +181,12 @@ def format_percentiles(s: SampleSet, table: pd.DataFrame) -> str:
     cells = formatted(table)
     lines = [f"{s.case}: {len(s.solved)} solved samples"
              + (f" ({s.failed} failed, left out)" if s.failed else "")
-             + f", seed {s.meta.get('seed')}; percentiles over the samples.",
+             + f", seed {s.meta.get('seed')}; percentiles over the solved samples.",
+             *[f"  {f.samples} of {len(s.samples)} samples cannot meet the {f.cap} cap of "
+               f"{f.sector}" + (f" (from {f.earliest_year:.0f})"
+                                if f.earliest_year == f.earliest_year else "") if f.sector else
+               f"  {f.samples} of {len(s.samples)} samples: {f.cap}"
+               for f in failures(s).itertuples()],
              " " * 26 + "".join(f"{q:>12}" for q in QUANTILES)]
     kpi = None
     for row, shown in zip(table.itertuples(), cells[list(QUANTILES)].itertuples(index=False)):
