@@ -70,14 +70,15 @@ def run_sweep(base: Case, points: list[dict[str, Any]], folder: Path, workers: i
     (folder / "sweep.json").write_text(json.dumps(
         {"base": base.resolved(), "points": points}, indent=2, default=str) + "\n")
     return run_cases([(levers.label(p), case) for p, case in zip(points, cases)], folder,
-                     workers, scheduler, on_point)
+                     workers, scheduler, on_point, solver_log)
 
 
 def run_cases(labelled: list[tuple[str, Case]], folder: Path, workers: int = 0,
               scheduler: str | None = None,
-              on_point: Callable[[dict], None] = lambda row: None) -> pd.DataFrame:
+              on_point: Callable[[dict], None] = lambda row: None,
+              solver_log: bool = False) -> pd.DataFrame:
     """Run validated cases as the points `NNN-<label>` of `folder`, in parallel as a sweep
-    does; return the summary (also `folder/sweep.csv`)."""
+    does; return the summary (also `folder/sweep.csv`). `solver_log` shows HiGHS's log."""
     folder = Path(folder).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     jobs = [(i, label, case) for i, (label, case) in enumerate(labelled, 1)]
