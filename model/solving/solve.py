@@ -175,13 +175,7 @@ class HighsModel:
             solution.mip_method = ("branch and bound from the rounded LP relaxation"
                                    if best is not None else "branch and bound")
         solution.mip_gap, solution.mip_bound_mjpy = _gap(objective, bound), bound
-        t = time.perf_counter()
-        if not self._fix(units):
-            solution.status = Status.ERROR
-            return solution
-        times["fixed_lp"] = time.perf_counter() - t
-        self.incumbent = units
-        return solution
+        return self._with_integers_fixed(solution, units, times)
 
     def _solve_from_lp_start(self, times: dict[str, float]) -> Solution:
         """Plant mode: binaries the LP leaves integral are fixed for a first, small MIP
@@ -201,6 +195,12 @@ class HighsModel:
         solution.mip_method = ("LP relaxation's integral binaries fixed: within the gap"
                                if proven is not None else "branch and bound from the LP start")
         units = np.round(np.asarray(h.getSolution().col_value)[integer])
+        return self._with_integers_fixed(solution, units, times)
+
+    def _with_integers_fixed(self, solution: Solution, units: np.ndarray,
+                             times: dict[str, float]) -> Solution:
+        """The answer left in HiGHS as the LP with the integer columns fixed at `units`
+        (its duals are the cap duals); kept as the next re-solve's first candidate."""
         t = time.perf_counter()
         if not self._fix(units):
             solution.status = Status.ERROR
