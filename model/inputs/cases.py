@@ -171,7 +171,7 @@ def _read(path: Path) -> tuple[dict, list[Problem]]:
         return {}, [Problem(file, None, None, str(exc.strerror), "a readable case file")]
     if problems:
         return {}, problems
-    problems = [Problem(file, None, key, "", _known("a case key", key, CASE_KEYS))
+    problems = [Problem(file, None, key, "", expected_name("a case key", key, CASE_KEYS))
                 for key in raw if key not in CASE_KEYS]
     if not isinstance(raw.get("purpose"), str) or not raw.get("purpose", "").strip():
         problems.append(Problem(file, None, "purpose", show(raw.get("purpose", "")),
@@ -195,7 +195,7 @@ def _base_of(path: Path, raw: dict, problems: list[Problem]) -> Path | None:
         return candidate.resolve()
     known = sorted(p.stem for p in path.parent.glob("*.toml"))
     problems.append(Problem(str(path), None, "inherits", base,
-                            _known("a case in the same folder", base, known)))
+                            expected_name("a case in the same folder", base, known)))
     return None
 
 
@@ -206,7 +206,7 @@ def _edits(file: str, raw: dict, problems: list[Problem]) -> list[Edit]:
         table = TABLE_BY_NAME.get(name)
         if table is None:
             problems.append(Problem(file, None, f"tables.{name}", "",
-                                    _known("a table of the schema", name, TABLE_BY_NAME)))
+                                    expected_name("a table of the schema", name, TABLE_BY_NAME)))
             continue
         if not isinstance(ops, dict):
             problems.append(Problem(file, None, f"tables.{name}", show(ops),
@@ -215,7 +215,7 @@ def _edits(file: str, raw: dict, problems: list[Problem]) -> list[Edit]:
         for op, value in ops.items():
             key = f"tables.{name}.{op}"
             if op not in EDIT_OPS:
-                problems.append(Problem(file, None, key, "", _known("an edit", op, EDIT_OPS)))
+                problems.append(Problem(file, None, key, "", expected_name("an edit", op, EDIT_OPS)))
             elif op == "drop" and value == "all":
                 edits.append(Edit(file, key, name, op, value))
             elif op in ("drop", "set"):
@@ -252,7 +252,7 @@ def _row_problems(file: str, key: str, table: Table, row: Any, op: str) -> list[
     for column, value in row.items():
         if column not in [c.name for c in table.columns]:
             problems.append(Problem(file, None, f"{key}.{column}", "",
-                                    _known(f"a column of {table.file}", column,
+                                    expected_name(f"a column of {table.file}", column,
                                            [c.name for c in table.columns])))
         else:
             problems += _cell_problems(file, f"{key}.{column}", table, column, value)
@@ -280,7 +280,7 @@ def _scale_problems(file: str, key: str, table: Table, value: Any) -> list[Probl
     for column, factor in value.items():
         if column not in numeric:
             problems.append(Problem(file, None, f"{key}.{column}", "",
-                                    _known(f"a numeric column of {table.file}", column,
+                                    expected_name(f"a numeric column of {table.file}", column,
                                            numeric)))
         elif isinstance(factor, bool) or not isinstance(factor, (int, float)) or factor < 0:
             problems.append(Problem(file, None, f"{key}.{column}", show(factor),
@@ -311,7 +311,7 @@ def _availability_problems(file: str, key: str, entry: Any) -> list[Problem]:
     if not isinstance(entry, dict):
         return [Problem(file, None, key, show(entry), "a table (pathway or technologies, "
                         "first_year)")]
-    problems = [Problem(file, None, f"{key}.{k}", "", _known("a key", k, AVAILABILITY_KEYS))
+    problems = [Problem(file, None, f"{key}.{k}", "", expected_name("a key", k, AVAILABILITY_KEYS))
                 for k in entry if k not in AVAILABILITY_KEYS]
     if ("pathway" in entry) == ("technologies" in entry):
         problems.append(Problem(file, None, key, "", "either pathway or technologies"))
@@ -334,7 +334,8 @@ def cell_text(value: Any) -> str:
     return f"{value:.15g}" if isinstance(value, float) else str(value)
 
 
-def _known(what: str, name: str, known) -> str:
+def expected_name(what: str, name: str, known) -> str:
+    """What was expected: `what`, with the closest known name or the list of them."""
     known = list(known)
     close = difflib.get_close_matches(str(name), known, n=1)
     return what + (f" (did you mean '{close[0]}'?)" if close else ": " + ", ".join(known))

@@ -35,7 +35,7 @@ from scipy import stats
 from scipy.stats import qmc
 
 from model.errors import InputError, Problem
-from model.inputs.cases import _known, scalable_columns
+from model.inputs.cases import expected_name, scalable_columns
 from model.inputs.dataset import Dataset
 from model.inputs.schema import TABLE_BY_NAME
 from model.inputs.validation import show
@@ -106,7 +106,7 @@ def _entry(file: str, key: str, value: Any, problems: list[Problem]) -> Uncertai
     before = len(problems)
     for k in value:
         if k not in ENTRY_KEYS:
-            bad(f".{k}", "", _known("a key of an uncertain entry", k, ENTRY_KEYS))
+            bad(f".{k}", "", expected_name("a key of an uncertain entry", k, ENTRY_KEYS))
     for k in ("name", "table", "column", "multiplier"):
         if not isinstance(value.get(k), str):
             bad(f".{k}", value.get(k, ""), "a string")
@@ -114,11 +114,11 @@ def _entry(file: str, key: str, value: Any, problems: list[Problem]) -> Uncertai
     if isinstance(name, str) and not NAME.fullmatch(name):
         bad(".name", name, "an id of lower-case letters, digits and _")
     if isinstance(value.get("table"), str) and table is None:
-        bad(".table", value["table"], _known("a table of the schema", value["table"],
+        bad(".table", value["table"], expected_name("a table of the schema", value["table"],
                                              TABLE_BY_NAME))
     if table is not None and isinstance(value.get("column"), str) \
             and value["column"] not in scalable_columns(table):
-        bad(".column", value["column"], _known(f"a numeric column of {table.file}",
+        bad(".column", value["column"], expected_name(f"a numeric column of {table.file}",
                                                value["column"], scalable_columns(table)))
     match = value.get("match", {})
     if not isinstance(match, dict) or not all(isinstance(v, str) for v in match.values()):
@@ -126,7 +126,7 @@ def _entry(file: str, key: str, value: Any, problems: list[Problem]) -> Uncertai
     elif table is not None:
         for column in match:
             if column not in matchable_columns(table.name):
-                bad(f".match.{column}", "", _known(f"a text column of {table.file} (or of "
+                bad(f".match.{column}", "", expected_name(f"a text column of {table.file} (or of "
                                                    "what it names)", column,
                                                    matchable_columns(table.name)))
     first_year = value.get("first_year")
