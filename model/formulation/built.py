@@ -47,10 +47,13 @@ class Built:
 
     def reregister(self, component: str, register: Callable[[Built], None]) -> None:
         """Register a component's cost terms anew (e.g. a new carbon price), in its place."""
-        at = next(i for i, c in enumerate(self.costs) if c["component"].eq(component).all())
-        del self.costs[at]
+        at = next((i for i, c in enumerate(self.costs)   # an empty frame is no component's
+                   if len(c) and c["component"].eq(component).all()), None)
+        if at is not None:
+            del self.costs[at]
         register(self)
-        self.costs.insert(at, self.costs.pop())
+        if at is not None:
+            self.costs.insert(at, self.costs.pop())
 
     def cost_table(self) -> pd.DataFrame:
         return pd.concat(self.costs, ignore_index=True)
