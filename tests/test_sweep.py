@@ -93,17 +93,19 @@ def test_in_place_follows_the_hand_derived_switch_price():
     assert (output_new(below), output_new(above)) == pytest.approx((0.25, 1.0))
 
 
-def test_only_prices_caps_budgets_and_the_carbon_budget_change_in_place():
+def test_prices_caps_budgets_support_and_discount_rates_change_in_place_not_a_new_cap():
     base = tiny()
     assert changes_in_place(base, tiny(carbon_price=frame(flat(price_jpy_per_tco2=9.0))))
     assert changes_in_place(base, replace(base, settings=replace(
         base.settings, cumulative_cap_mtco2=None)))
     assert not changes_in_place(base, tiny(caps=frame(flat(sector="all", cap_mtco2=0.8))))
-    assert not changes_in_place(base, tiny(subsidies=frame([dict(
+    assert changes_in_place(base, tiny(subsidies=frame([dict(
         programme="green", rate=0.2, first_year=2025, last_year=2025,
         budget_bjpy_per_yr=0.5)])))
-    assert not changes_in_place(base, replace(base, settings=replace(
+    assert changes_in_place(base, replace(base, settings=replace(
         base.settings, discount_rate_private=0.05)))
+    assert not changes_in_place(base, replace(base, settings=replace(
+        base.settings, count_embedded_imports=True)))
 
 
 def test_lever_values_parse_as_lists_ranges_and_settings():

@@ -5,13 +5,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
 from model.inputs.dataset import Dataset
 from model.formulation.parameters import Parameters
 
-COST_COLUMNS = ["component", "sector", "year", "var", "private", "social"]
+COST_COLUMNS = ["component", "sector", "year", "var", "private", "social", "flow_mjpy"]
 TRANSFER_COLUMNS = ["instrument", "programme", "sector", "year", "var", "cash", "social"]
 
 
@@ -21,8 +22,9 @@ class Built:
 
     `vars` and `cons` hold, per family, its index columns and the Pyomo objects;
     `costs` is the cost registry: rows of COST_COLUMNS, present-value MJPY per
-    unit of the variable in each perspective. The objective and the reported cost
-    breakdown both come from it. `transfers` are public payments (subsidies,
+    unit of the variable in each perspective (and for a per-year flow, `flow_mjpy`:
+    MJPY per unit in the year, which the PV weights discount). The objective and
+    the reported cost breakdown both come from it. `transfers` are public payments (subsidies,
     tax revenue forgone): `cash` MJPY per unit in the year paid, `social` its PV.
     """
 
@@ -40,7 +42,10 @@ class Built:
     fleet: Any = None   # plant mode: the plants' parameters (plant/fleet.py)
 
     def add_cost(self, component: str, terms: pd.DataFrame) -> None:
-        """Register cost terms (columns sector, year, var, private, social)."""
+        """Register cost terms (columns sector, year, var, private, social; optional
+        flow_mjpy)."""
+        if "flow_mjpy" not in terms:
+            terms = terms.assign(flow_mjpy=np.nan)
         self.costs.append(terms.assign(component=component)[COST_COLUMNS])
 
     def add_flow_cost(self, component: str, table: pd.DataFrame, price: str) -> None:
@@ -48,14 +53,27 @@ class Built:
         so MJPY per M unit) times each perspective's present-value weight of the year."""
         pv = {perspective: table[price] * table["year"].map(weight)
               for perspective, weight in self.p.weights.items()}
-        self.add_cost(component, table.assign(**pv))
+        self.add_cost(component, table.assign(flow_mjpy=table[price], **pv))
+
+    def reweight(self, p: Parameters) -> None:
+        """Take the discount rates of `p`: every per-year flow cost is weighted anew
+        (capital charges are the investment component's to register again)."""
+        self.p = p
+        for terms in self.costs:
+            flow = terms["flow_mjpy"].notna()
+            for perspective, weight in p.weights.items():
+                terms.loc[flow, perspective] = terms.loc[flow, "flow_mjpy"] \
+                    * terms.loc[flow, "year"].map(weight)
 
     def reregister(self, component: str, register: Callable[[Built], None]) -> None:
         """Register a component's cost terms anew (e.g. a new carbon price), in its place."""
-        at = next(i for i, c in enumerate(self.costs) if c["component"].eq(component).all())
-        del self.costs[at]
+        at = next((i for i, c in enumerate(self.costs)   # an empty frame is no component's
+                   if len(c) and c["component"].eq(component).all()), None)
+        if at is not None:
+            del self.costs[at]
         register(self)
-        self.costs.insert(at, self.costs.pop())
+        if at is not None:
+            self.costs.insert(at, self.costs.pop())
 
     def cost_table(self) -> pd.DataFrame:
         return pd.concat(self.costs, ignore_index=True)

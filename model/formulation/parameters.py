@@ -32,12 +32,18 @@ class Parameters:
     co2: str | None                # the captured-CO2 commodity
 
 
+def discounting(ds: Dataset) -> tuple[dict[str, float], dict[str, dict[int, float]]]:
+    """Per perspective: the discount rate, and each model year's PV weight of a flow."""
+    s = ds.settings
+    rates = {"private": s.discount_rate_private, "social": s.discount_rate_social}
+    return rates, {p: finance.period_weights(r, s.years, s.year_step) for p, r in rates.items()}
+
+
 def prepare(ds: Dataset) -> Parameters:
     s = ds.settings
     years = s.years
     step = s.year_step
-    rates = {"private": s.discount_rate_private, "social": s.discount_rate_social}
-    weights = {p: finance.period_weights(r, years, step) for p, r in rates.items()}
+    rates, weights = discounting(ds)
     co2 = ds.commodities.loc[ds.commodities["kind"] == "co2", "commodity"]
     co2_name = co2.iloc[0] if len(co2) else None
 

@@ -1,33 +1,52 @@
 """Re-solving one built model for datasets that differ from it only in place.
 
 A carbon price path, CO2 caps (sector, economy-wide, cumulative) and subsidy
-budgets enter the LP only as objective coefficients and right-hand sides. A
-dataset that differs from the built one in nothing else is solved by changing
-those numbers in the model HiGHS already holds (a warm start for an LP);
-anything else (a new technology, a subsidy rate, a discount rate) is rebuilt.
+budgets enter the LP only as objective coefficients and right-hand sides; subsidy
+rates, the tax scheme, its rates and tiers and the open years of programmes and
+of the incentive enter through the support modes: their capital charges
+(objective), the coefficients of the budget, credit and eligible-investment rows,
+and which modes are open (a closed mode's column is held at 0, not removed); the
+discount rates enter only the objective (flow costs re-weighted, capital charges
+and special depreciation's value registered again). A dataset that differs from
+the built one in nothing else is solved by changing those numbers in the model
+HiGHS already holds (a warm start for an LP), as long as it opens no support mode
+or limit row the model lacks. Anything else (a new technology, a support mode the
+model lacks, a discount rate in plant mode) is rebuilt.
 """
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from model.formulation.build import build_model
 from model.formulation.built import Built
 from model.formulation.components.emissions import cap_limits, register_carbon_price
-from model.formulation.components.investment import budget_limits_mjpy
+from model.formulation.components.investment import (Limit, budget_limits_mjpy, limits,
+                                                      register_capital, support_for)
+from model.formulation.parameters import discounting
 from model.inputs.dataset import Dataset
 from model.inputs.schema import TABLES
 from model.solving.solve import HighsModel, Solution
 
 # Table -> the columns that may change in place (their blanks must stay blanks).
-IN_PLACE_COLUMNS = {"carbon_price": ("price_jpy_per_tco2",), "caps": ("cap_mtco2",),
-                    "subsidies": ("budget_bjpy_per_yr",)}
-IN_PLACE_SETTINGS = ("cumulative_cap_mtco2",)
+IN_PLACE_COLUMNS = {
+    "carbon_price": ("price_jpy_per_tco2",), "caps": ("cap_mtco2",),
+    "subsidies": ("budget_bjpy_per_yr", "rate", "first_year", "last_year"),
+    "tax_schemes": ("tax_rate", "first_year", "last_year"),
+    "tax_tiers": ("min_gain", "credit_rate", "sd_rate")}
+IN_PLACE_SETTINGS = ("cumulative_cap_mtco2", "tax_scheme", "tax_base",
+                     "discount_rate_private", "discount_rate_social")
+SUPPORT_TABLES = ("subsidies", "subsidy_eligibility", "tax_schemes", "tax_tiers")
+# The private rate is also the PV of special depreciation, a support factor.
+SUPPORT_SETTINGS = ("tax_scheme", "tax_base", "discount_rate_private")
 
 
 def changes_in_place(built: Dataset, point: Dataset) -> bool:
-    """True when `point` differs from `built` only in what can change in place."""
+    """True when `point` differs from `built` only in what can change in place
+    (whether its support modes fit the built model is `support_for`'s to say)."""
     a, b = built.settings, point.settings
     for name in a.__dataclass_fields__:
         same = getattr(a, name) == getattr(b, name)
@@ -59,8 +78,14 @@ class Session:
         """Solve `ds`; also say whether it was solved in place (True) or built anew."""
         t0 = time.perf_counter()
         in_place = self.built is not None and changes_in_place(self.built.ds, ds)
+        support = None
+        if in_place and _support_changed(self.built.ds, ds):
+            support = _support_in_place(self.built, ds)
+            in_place = support is not None
+        if in_place and self.built.fleet is not None and discounting(ds)[0] != self.built.p.rates:
+            in_place = False   # plant relining and stranded charges are not re-weighted
         if in_place:
-            _update(self.built, self.model, ds)
+            _update(self.built, self.model, ds, support)
         else:
             self.built = build_model(ds)
         build_s = time.perf_counter() - t0
@@ -71,19 +96,67 @@ class Session:
         return self.built, solution, in_place
 
 
-def _update(b: Built, model: HighsModel, ds: Dataset) -> None:
-    """Carry the new prices, caps and budgets into the registries and into HiGHS."""
+def _support_changed(old: Dataset, new: Dataset) -> bool:
+    """True when the support modes may differ; budgets alone are right-hand sides (also
+    in plant mode, whose switches' modes are not changed in place)."""
+    def modes(ds: Dataset, table: str) -> pd.DataFrame:
+        return getattr(ds, table).drop(columns=["budget_bjpy_per_yr"], errors="ignore")
+    return (any(getattr(old.settings, s) != getattr(new.settings, s) for s in SUPPORT_SETTINGS)
+            or any(not modes(old, t).equals(modes(new, t)) for t in SUPPORT_TABLES))
+
+
+def _support_in_place(b: Built, ds: Dataset) -> tuple[pd.DataFrame, dict[str, Limit]] | None:
+    """The support table and limit families of `ds` on the built model, or None when
+    they need a mode or a limit row the model does not have."""
+    support = support_for(b, ds)
+    if support is None:
+        return None
+    found = limits(ds, b.p, support)
+    for name, (terms, keys, _, _) in found.items():
+        rows = b.cons.get(name)
+        if rows is None or len(terms[keys].drop_duplicates().merge(rows[keys])) < len(
+                terms[keys].drop_duplicates()):
+            return None
+    return support, found
+
+
+def _update(b: Built, model: HighsModel, ds: Dataset,
+            support: tuple[pd.DataFrame, dict[str, Limit]] | None) -> None:
+    """Carry the new prices, caps, budgets, support and discount rates into the
+    registries and HiGHS."""
+    rhs = {**cap_limits(ds, b.p.step), "limit_subsidy_budget": budget_limits_mjpy(
+        ds, b.p.step)}
+    if support is not None:
+        table, found = support
+        for name, (terms, keys, _, _) in limits(b.ds, b.p, b.vars["support"]).items():
+            _change_coefficients(model, b.cons[name], keys, terms.assign(coef=0.0))
+        for name, (terms, keys, limit_rhs, _) in found.items():
+            _change_coefficients(model, b.cons[name], keys, terms)
+            rhs[name] = limit_rhs
+        model.set_upper(table["var"], np.where(table["open"], np.inf, 0.0))
+        b.vars["support"] = table
+    rates, weights = discounting(ds)
+    new_rates = rates != b.p.rates
+    if new_rates:
+        b.reweight(replace(b.p, rates=rates, weights=weights))
     b.ds = ds   # result tables read caps and settings from it
     b.reregister("carbon_price", register_carbon_price)
+    if support is not None or new_rates:
+        b.reregister("capital", register_capital)
     costs = b.cost_table()
     model.set_costs(costs["var"].to_numpy(object), costs[ds.settings.perspective].to_numpy(float))
-    limits = {**cap_limits(ds, b.p.step), "limit_subsidy_budget": budget_limits_mjpy(
-        ds, b.p.step)}
-    for name, rhs in limits.items():
+    for name, new_rhs in rhs.items():
         rows = b.cons.get(name)
         if rows is None:
             continue
-        keys = [k for k in rhs.columns if k != "rhs" and k in rows.columns]
-        new = rows[keys].merge(rhs, on=keys, how="left")["rhs"].to_numpy(float)
+        keys = [k for k in new_rhs.columns if k != "rhs" and k in rows.columns]
+        new = rows[keys].merge(new_rhs[keys + ["rhs"]], on=keys, how="left")["rhs"] \
+            .fillna(rows["rhs"].reset_index(drop=True)).to_numpy(float)   # closed: kept
         model.shift_row_bounds(rows["con"].tolist(), new - rows["rhs"].to_numpy(float))
         b.cons[name] = rows.assign(rhs=new)
+
+
+def _change_coefficients(model: HighsModel, rows: pd.DataFrame, keys: list[str],
+                         terms: pd.DataFrame) -> None:
+    at = terms.merge(rows[keys + ["con"]], on=keys)
+    model.change_coefficients(at["con"], at["var"], at["coef"].to_numpy(float))

@@ -125,6 +125,16 @@ class HighsModel:
         self.row_upper[rows] += delta
         self.h.changeRowsBounds(len(rows), rows, self.row_lower[rows], self.row_upper[rows])
 
+    def change_coefficients(self, cons, variables, values: np.ndarray) -> None:
+        """Matrix coefficients of (row, column) pairs given as constraint and variable."""
+        for con, var, value in zip(cons, variables, values):
+            self.h.changeCoeff(self.row[id(con)], self.column[id(var)], float(value))
+
+    def set_upper(self, variables, upper: np.ndarray) -> None:
+        """Upper bounds of these columns (0 holds a closed support mode at 0)."""
+        at = np.array([self.column[id(v)] for v in variables], dtype=np.int32)
+        self.h.changeColsBounds(len(at), at, np.zeros(len(at)), np.asarray(upper, float))
+
     def solve(self) -> Solution:
         times = {"handover": self.handover_s}
         self.handover_s = 0.0   # paid once

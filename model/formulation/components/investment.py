@@ -36,7 +36,7 @@ def add(b: Built) -> None:
     modes = support_modes(ds, p)
     support = add_var(m, "support", modes[["technology", "year", "mode"]],
                       "New capacity financed under a support mode (M unit/yr)")
-    support = support.merge(modes, on=["technology", "year", "mode"])
+    support = support.merge(modes, on=["technology", "year", "mode"]).assign(open=True)
     b.vars["support"] = support
 
     shares = modes[["technology", "year", "group", "group_share"]].drop_duplicates()
@@ -49,12 +49,37 @@ def add(b: Built) -> None:
                             year="year", group="group")]),
         ["technology", "year", "group"], "==", 0.0,
         "Builds of each firm group = sum of its support modes (M unit/yr)")
-    # Plant mode: each switch's support modes and tax credits, in the same form
-    # (fleet.py); they share budgets and credit caps with the aggregate builds.
-    plant = b.vars.get("plant_support")
-    every = support if plant is None else pd.concat([support, plant], ignore_index=True)
-    _limits(b, support, every)
-    _capital_charge(b, every)
+    for name, (terms, keys, rhs, doc) in limits(ds, p, support,
+                                                b.vars.get("plant_support")).items():
+        b.cons[name] = add_constraints(m, name, terms, keys, "<=", rhs, doc)
+    register_capital(b)
+
+
+def support_for(b: Built, ds: Dataset) -> pd.DataFrame | None:
+    """The support table of the built model (its `var`s) with the modes and factors of
+    `ds` (other subsidy or tax rates, scheme, open years), or None when `ds` has a mode
+    the model lacks. A mode the model has and `ds` lacks is not `open`: held at 0.
+    Plant mode's switches carry their own modes (plant/incentives.py): None too."""
+    if "plant_support" in b.vars:
+        return None
+    keys = ["technology", "year", "mode"]
+    modes = support_modes(ds, b.p)
+    built = b.vars["support"]
+    new = built[keys + ["var"]].merge(modes, on=keys, how="left", indicator=True)
+    if len(new) != len(built) or len(modes.merge(built[keys], on=keys)) < len(modes):
+        return None
+    closed = (new.pop("_merge") == "left_only").to_numpy()
+    factors = [c for c in modes.columns if c not in keys]
+    new.loc[closed, factors] = built.loc[closed, factors].to_numpy()
+    return new.assign(open=~closed)
+
+
+def pooled_support(support: pd.DataFrame, plant: pd.DataFrame | None) -> pd.DataFrame:
+    """The aggregate builds' support modes and, in plant mode, each switch's (plant/):
+    one pool for budgets, credit caps and capital charges."""
+    if plant is None:
+        return support
+    return pd.concat([support, plant.assign(open=True)], ignore_index=True)
 
 
 def carbon_productivity_gain(ds: Dataset, p: Parameters) -> pd.Series:
@@ -163,58 +188,59 @@ def budget_limits_mjpy(ds: Dataset, step: int) -> pd.DataFrame:
                                          * step)
 
 
-def _limits(b: Built, aggregate: pd.DataFrame, support: pd.DataFrame) -> None:
-    """Budgets and credit caps over all `support`; the sector-year eligible-investment
-    cap over the `aggregate` builds only (in plant mode each switch is its own plan)."""
-    ds, m, step = b.ds, b.m, b.p.step
+Limit = tuple[pd.DataFrame, list[str], pd.DataFrame, str]   # terms, keys, rhs, doc
+
+
+def limits(ds: Dataset, p: Parameters, aggregate: pd.DataFrame,
+           plant: pd.DataFrame | None = None) -> dict[str, Limit]:
+    """The `<=` families on support modes (MJPY): budgets and credit caps over every
+    open mode, the sector-year eligible-investment cap over the `aggregate` builds only
+    (in plant mode each switch is its own plan). Their coefficients follow the subsidy
+    and tax rates, so a re-solve with other rates changes them in place from here too
+    (`resolve`)."""
+    aggregate = aggregate.loc[aggregate["open"]]
+    support = pooled_support(aggregate, plant)
     capex = support["capex_jpy_per_unit_yr"]
-    support = support.assign(sector=support["technology"].map(b.p.tech["sector"]))
-    aggregate = aggregate.assign(sector=aggregate["technology"].map(b.p.tech["sector"]))
+    support = support.assign(sector=support["technology"].map(p.tech["sector"]))
+    aggregate = aggregate.assign(sector=aggregate["technology"].map(p.tech["sector"]))
     subsidised = support.loc[support["programme"] != NO_PROGRAMME]
-    budgets = budget_limits_mjpy(ds, step)
+    budgets = budget_limits_mjpy(ds, p.step)
     budgeted = subsidised.loc[subsidised["programme"].isin(budgets["programme"])]
+    found: dict[str, Limit] = {}
     if not budgeted.empty:
-        rhs = budgeted[["programme", "year"]].drop_duplicates().merge(budgets)
-        b.cons["limit_subsidy_budget"] = add_constraints(
-            m, "limit_subsidy_budget",
+        found["limit_subsidy_budget"] = (
             terms_of(budgeted, budgeted["subsidy_rate"] * capex, programme="programme",
-                     year="year"),
-            ["programme", "year"], "<=", rhs, "Subsidies paid <= annual budget x years (MJPY)")
+                     year="year"), ["programme", "year"],
+            budgeted[["programme", "year"]].drop_duplicates().merge(budgets),
+            "Subsidies paid <= annual budget x years (MJPY)")
 
     scheme = ds.tax_schemes.loc[ds.tax_schemes["scheme"] == ds.settings.tax_scheme]
     if scheme.empty:
-        return
+        return found
     scheme = scheme.iloc[0]
     # Per sector and year, in MJPY: credits <= cap share x corporate tax; investment
     # under the incentive <= certified plans x eligible cap per plan.
     sectors = ds.sectors.set_index("sector")
-    _sector_limit(b, "limit_tax_credit", support.loc[support["incentive"] == "credit"],
-                  "tax_benefit", sectors["corporate_tax_bjpy_per_yr"]
-                  * scheme["credit_cap_share"],
-                  "Tax credits <= cap share x corporate tax x years (MJPY)")
-    _sector_limit(b, "limit_eligible_investment",
-                  aggregate.loc[aggregate["incentive"] != "none"],
-                  "tax_base", sectors["certified_plans_per_yr"]
-                  * scheme["eligible_cap_bjpy_per_plan"],
-                  "Investment under the tax incentive <= plans x cap per plan x years (MJPY)")
+    for name, rows, share, bjpy_per_yr, doc in (
+            ("limit_tax_credit", support.loc[support["incentive"] == "credit"], "tax_benefit",
+             sectors["corporate_tax_bjpy_per_yr"] * scheme["credit_cap_share"],
+             "Tax credits <= cap share x corporate tax x years (MJPY)"),
+            ("limit_eligible_investment", aggregate.loc[aggregate["incentive"] != "none"],
+             "tax_base", sectors["certified_plans_per_yr"] * scheme["eligible_cap_bjpy_per_plan"],
+             "Investment under the tax incentive <= plans x cap per plan x years (MJPY)")):
+        if rows.empty:
+            continue
+        rhs = rows[["sector", "year"]].drop_duplicates()
+        rhs["rhs"] = rhs["sector"].map(bjpy_per_yr) * MJPY_PER_BJPY * p.step
+        found[name] = (terms_of(rows, rows[share] * rows["capex_jpy_per_unit_yr"],
+                                sector="sector", year="year"), ["sector", "year"], rhs, doc)
+    return found
 
 
-def _sector_limit(b: Built, name: str, support: pd.DataFrame, share: str,
-                  bjpy_per_yr: pd.Series, doc: str) -> None:
-    """sum(share x capex x support) over a sector's builds <= bjpy_per_yr[sector] x years."""
-    if support.empty:
-        return
-    rhs = support[["sector", "year"]].drop_duplicates()
-    rhs["rhs"] = rhs["sector"].map(bjpy_per_yr) * MJPY_PER_BJPY * b.p.step
-    b.cons[name] = add_constraints(
-        b.m, name, terms_of(support, support[share] * support["capex_jpy_per_unit_yr"],
-                            sector="sector", year="year"),
-        ["sector", "year"], "<=", rhs, doc)
-
-
-def _capital_charge(b: Built, support: pd.DataFrame) -> None:
+def register_capital(b: Built) -> None:
     """Annualised capital (private: net of support), and the public transfers."""
     p = b.p
+    support = pooled_support(b.vars["support"], b.vars.get("plant_support"))
     first, end = p.years[0], p.horizon_end
     life = support["technology"].map(p.tech["life_yr"])
     capex = support["capex_jpy_per_unit_yr"]
@@ -229,15 +255,17 @@ def _capital_charge(b: Built, support: pd.DataFrame) -> None:
     social_df = support["year"].map(
         dict(zip(p.years, finance.discount_factors(p.rates["social"], first, p.years))))
     # Public cost: subsidies by programme; tax revenue forgone by incentive.
+    transfers = []
     for share, instrument, programme in (
             (support["subsidy_rate"], "subsidy", support["programme"]),
             (support["tax_benefit"], support["incentive"], NO_PROGRAMME)):
-        paid = share > 0
+        paid = (share > 0) & support["open"]
         cash = (capex * share)[paid]
-        b.transfers.append(pd.DataFrame({
+        transfers.append(pd.DataFrame({
             "instrument": instrument, "programme": programme, "sector": sector,
             "year": support["year"], "var": support["var"]}).loc[paid].assign(
                 cash=cash, social=cash * social_df[paid]))
+    b.transfers = transfers
 
 
 def _social_factor(support: pd.DataFrame) -> pd.Series | float:
