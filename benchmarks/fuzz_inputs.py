@@ -305,7 +305,7 @@ def _setting(kind: str, test: Callable[[str, dict, str], bool],
         if not keys:
             return None
         key = rng.choice(keys)
-        meta, type_ = SETTING_FIELDS[key].metadata, str(SETTING_FIELDS[key].type)
+        meta = SETTING_FIELDS[key].metadata
         return Corruption(kind, SETTINGS_FILE, None, column or key,
                           {SETTINGS_FILE: _settings_with(ds, key, value(meta, rng))})
     return make

@@ -87,7 +87,7 @@ def test_a_switch_follows_the_graph_one_edge_a_year():
     # The 2026 cap of 0 needs `new` by 2026. Converting later is cheaper, but a
     # plant switches only out of what ran the year before, so old -> mid in 2025
     # and mid -> new in 2026.
-    from tests.tiny import costs, flat, tiny_frames
+    from tests.tiny import costs, tiny_frames
     base = tiny_frames()
     technologies = pd.concat([base["technologies"], frame([dict(
         technology="mid", sector="steel", pathway="efficiency", output="steel",

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from model.inputs.cases import Case
@@ -32,7 +33,6 @@ from model.inputs.transitions import check_plants
 from model.inputs.validation import call_directly, check_domain, check_tables, range_text, show
 
 DTYPES = {"str": object, "float": "float64", "int": "int64"}
-_ALL = "_all"   # constant group column, so tables keyed by year alone group like the others
 _PY_TYPES = {"int": (int,), "float": (int, float), "str": (str,), "bool": (bool,)}
 _TYPE_NAMES = {"int": "a whole number", "float": "a number", "str": "a string in quotes",
                "bool": "true or false"}
@@ -153,7 +153,10 @@ def _build(raw: Mapping[str, pd.DataFrame | None], settings: Settings,
     memo = memo or call_directly
     checked = check_tables(raw, memo)
     tables = dict(checked.tables)
-    plant_errors, plant_warnings = check_plants(checked.tables, settings, checked.broken)
+    t = checked.tables
+    plant_errors, plant_warnings = memo(check_plants, t["plants"], t["transitions"],
+                                        t["technologies"], settings.mode,
+                                        frozenset(checked.broken))
     errors = (settings_problems + problems + checked.problems
               + check_domain(checked.tables, settings, checked.broken, memo) + plant_errors)
     warnings = warnings + plant_warnings
@@ -164,7 +167,6 @@ def _build(raw: Mapping[str, pd.DataFrame | None], settings: Settings,
                                                    tuple(settings.years))
                 errors += missing
     if not errors:   # the graph's conclusions rest on every table being right
-        t = checked.tables
         graph_errors, graph_warnings = memo(check_graph, t["commodities"], t["technologies"],
                                             t["technology_flows"], t["demand"],
                                             t["commodity_prices"])
@@ -181,40 +183,56 @@ def expand_series(table: Table, frame: pd.DataFrame, years: tuple[int, ...]
     """One row per key and model year, interpolated linearly between anchor years.
 
     Text columns (e.g. `source`) take the value of the anchor at or before the
-    year. Model years outside a key's anchors are reported as missing.
+    year. Model years outside a key's anchors are reported as missing. In numpy on
+    sorted (group, year) keys, since a sweep re-expands each point's edited table.
     """
-    group = [k for k in table.key if k != "year"] or [_ALL]
-    anchors = (frame.assign(**{_ALL: ""}, _row=frame.index).dropna(subset=["year"])
-               .astype({"year": "int64"}).sort_values("year"))
-    anchors["_anchor"] = anchors["year"]
-    targets = (anchors[group].drop_duplicates()
-               .merge(pd.DataFrame({"year": list(years)}, dtype="int64"), how="cross")
-               .sort_values("year", ignore_index=True))
-    before = pd.merge_asof(targets, anchors, on="year", by=group, direction="backward")
-    after = pd.merge_asof(targets, anchors, on="year", by=group, direction="forward")
-    span = after["_anchor"] - before["_anchor"]
-    weight = ((targets["year"] - before["_anchor"]) / span).where(span > 0, 0.0)
-    result = targets.copy()
+    group = [k for k in table.key if k != "year"]
+    anchors = frame.loc[frame["year"].notna().to_numpy()]
+    year = anchors["year"].to_numpy().astype(np.int64)
+    if group:   # codes in sorted order of the group's values, so the result is sorted
+        code, groups = pd.factorize(pd.MultiIndex.from_frame(anchors[group]), sort=True)
+        names = groups.to_frame(index=False, name=group)
+    else:
+        code = np.zeros(len(anchors), dtype=np.int64)
+        names = pd.DataFrame(index=range(min(len(anchors), 1)))   # one group, if any row
+    order = np.lexsort((year, code))
+    anchors, code, year = anchors.iloc[order], code[order], year[order]
+    wanted = np.asarray(years, dtype=np.int64)
+    low = min(year.min(initial=0), wanted.min(initial=0))
+    width = max(year.max(initial=0), wanted.max(initial=0)) - low + 1
+    key = code * width + (year - low)   # sorted: group, then year
+    target_code = np.repeat(np.arange(len(names)), len(wanted))
+    target_year = np.tile(wanted, len(names))
+    target_key = target_code * width + (target_year - low)
+    before = np.searchsorted(key, target_key, side="right") - 1   # anchor at or before
+    after = np.searchsorted(key, target_key, side="left")         # anchor at or after
+    code_at = np.append(code, -1)   # -1: past either end, no group's
+    found = ((code_at[before] == target_code) & (before >= 0)
+             & (code_at[after] == target_code))
+    before, after = before[found], after[found]
+    span = year[after] - year[before]
+    weight = np.divide(target_year[found] - year[before], span, out=np.zeros(len(span)),
+                       where=span > 0)
+    columns = {g: names[g].to_numpy()[target_code[found]] for g in group}
+    columns["year"] = target_year[found]
     for column in table.columns:
         if column.name not in table.key:
-            result[column.name] = (before[column.name] if column.dtype == "str" else
-                                   before[column.name] + weight
-                                   * (after[column.name] - before[column.name]))
-    missing = before["_anchor"].isna() | after["_anchor"].isna()
-    problems = [_missing_years(table, group, lost, anchors)
-                for _, lost in targets[missing].groupby(group, sort=False)]
-    result = result.loc[~missing, [c.name for c in table.columns]]
-    return result.sort_values(list(table.key), ignore_index=True), problems
+            values = anchors[column.name].to_numpy(
+                **({} if column.dtype == "str" else dict(dtype=float, na_value=np.nan)))
+            columns[column.name] = (values[before] if column.dtype == "str" else
+                                    values[before] + weight * (values[after] - values[before]))
+    problems = [_missing_years(table, group, names.iloc[c], anchors.index[code == c],
+                               year[code == c], target_year[~found & (target_code == c)])
+                for c in np.unique(target_code[~found])]
+    return pd.DataFrame(columns)[[c.name for c in table.columns]], problems
 
 
-def _missing_years(table: Table, group: list[str], lost: pd.DataFrame,
-                   anchors: pd.DataFrame) -> Problem:
-    given = anchors.merge(lost[group].drop_duplicates(), on=group)
-    label = " and ".join(f"{g} '{lost[g].iloc[0]}'" for g in group if g != _ALL)
-    return Problem(table.file, int(given["_row"].min()), "year",
-                   ", ".join(map(str, sorted(given["year"]))),
+def _missing_years(table: Table, group: list[str], names: pd.Series, rows: pd.Index,
+                   given: np.ndarray, lost: np.ndarray) -> Problem:
+    label = " and ".join(f"{g} '{names[g]}'" for g in group)
+    return Problem(table.file, int(rows.min()), "year", ", ".join(map(str, sorted(given))),
                    f"anchor years at or around every model year for {label or 'the table'} "
-                   f"(missing: {', '.join(map(str, lost['year']))})")
+                   f"(missing: {', '.join(map(str, lost))})")
 
 
 def _typed_output(table: Table, frame: pd.DataFrame) -> pd.DataFrame:

@@ -9,14 +9,12 @@ can only stay or close).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import networkx as nx
 import pandas as pd
 
 from model.errors import Problem
 from model.inputs.schema import TABLE_BY_NAME
-from model.inputs.settings import SETTINGS_FILE, Settings
+from model.inputs.settings import SETTINGS_FILE
 
 # Pathways whose technologies count as a low-carbon end state of a plant.
 LOW_CARBON_PATHWAYS = ("electrification", "hydrogen", "ccus", "recycling", "fuel_switch")
@@ -31,19 +29,20 @@ def transition_graph(transitions: pd.DataFrame) -> nx.DiGraph:
     return graph
 
 
-def check_plants(t: Mapping[str, pd.DataFrame], settings: Settings, broken: set[str]
-                 ) -> tuple[list[Problem], list[Problem]]:
-    """(errors, warnings) of plants.csv and transitions.csv; frames indexed by data row."""
-    plants, edges = t["plants"], t["transitions"]
+def check_plants(plants: pd.DataFrame, edges: pd.DataFrame, technologies: pd.DataFrame,
+                 mode: str, broken: frozenset[str]) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings) of plants.csv and transitions.csv; frames indexed by data row,
+    `broken` the tables already found unreadable."""
     errors: list[Problem] = []
-    if settings.mode == "plant":
+    if mode == "plant":
         errors += [Problem(file, None, None, "", f"this file with at least one row: "
                            f"{SETTINGS_FILE} sets mode = 'plant'")
-                   for name, file in (("plants", _PLANTS), ("transitions", _EDGES))
-                   if name not in broken and t[name].empty]
+                   for frame, name, file in ((plants, "plants", _PLANTS),
+                                             (edges, "transitions", _EDGES))
+                   if name not in broken and frame.empty]
     if broken & {"plants", "transitions", "technologies"}:
         return errors, []
-    sector = t["technologies"].drop_duplicates("technology").set_index("technology")["sector"]
+    sector = technologies.drop_duplicates("technology").set_index("technology")["sector"]
     own = plants["technology"].map(sector)
     foreign = own.notna() & own.ne(plants["sector"])
     errors += [Problem(_PLANTS, int(row), "technology", plants.at[row, "technology"],
@@ -57,7 +56,7 @@ def check_plants(t: Mapping[str, pd.DataFrame], settings: Settings, broken: set[
                for row in edges.index[across]]
     graph = transition_graph(edges)
     errors += _cycles(graph)
-    return errors, _dead_ends(graph, plants, t["technologies"])
+    return errors, _dead_ends(graph, plants, technologies)
 
 
 def _cycles(graph: nx.DiGraph) -> list[Problem]:

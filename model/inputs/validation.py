@@ -89,34 +89,39 @@ def _header_problems(table: Table, text: pd.DataFrame) -> list[Problem]:
 
 
 def typed_column(file: str, column: Column, text: pd.Series) -> tuple[pd.Series, list[Problem]]:
-    """Parse one column; blanks take the default, invalid values become NaN."""
-    blank = text.eq("")
-    problems = (_report(file, column.name, text[blank], "a value (the column is required)")
-                if column.required else [])
+    """Parse one column; blanks take the default, invalid values become NaN. In numpy:
+    a sweep point checks the cells of each table its edits touch again."""
+    rows, cells = text.index, text.to_numpy(dtype=object)
+    blank = cells == ""
+
+    def flagged(bad: np.ndarray, expected: str) -> list[Problem]:
+        return [Problem(file, int(row), column.name, str(cell), expected)
+                for row, cell in zip(rows[bad], cells[bad])]
+
+    problems = flagged(blank, "a value (the column is required)") if column.required else []
     if column.dtype == "str":
-        values = text.where(~blank, column.default or "").astype(object)
+        values = np.where(blank, column.default or "", cells).astype(object)
         if column.choices:
-            bad = ~blank & ~values.isin(column.choices)
-            problems += _report(file, column.name, text[bad],
+            problems += flagged(~blank & ~np.isin(values, list(column.choices)),
                                 "one of " + ", ".join(column.choices))
-        return values, problems
-    numbers = pd.to_numeric(text.where(~blank), errors="coerce").astype("float64")
-    invalid = ~blank & ~np.isfinite(numbers)
-    if column.dtype == "int":
-        invalid |= ~blank & ((numbers % 1 != 0) | (numbers.abs() > _INT_LIMIT))
-    kind = "a whole number" if column.dtype == "int" else "a number"
-    problems += _report(file, column.name, text[invalid], kind)
-    numbers = numbers.where(~invalid)
-    if column.default is not None:
-        numbers = numbers.where(~blank, float(column.default))
-    outside = pd.Series(False, index=text.index)
-    if column.min is not None:
-        outside |= numbers < column.min
-    if column.max is not None:
-        outside |= numbers > column.max
-    problems += _report(file, column.name, text[outside],
-                        f"{kind} {range_text(column.min, column.max)}")
-    return numbers, problems
+        return pd.Series(values, index=rows, dtype=object), problems
+    numbers = pd.to_numeric(cells, errors="coerce").astype("float64")   # blank: NaN
+    with np.errstate(invalid="ignore"):
+        invalid = ~blank & ~np.isfinite(numbers)
+        if column.dtype == "int":
+            invalid |= ~blank & ((numbers % 1 != 0) | (np.abs(numbers) > _INT_LIMIT))
+        kind = "a whole number" if column.dtype == "int" else "a number"
+        problems += flagged(invalid, kind)
+        numbers[invalid] = np.nan
+        if column.default is not None:
+            numbers[blank] = float(column.default)
+        outside = np.zeros(len(numbers), dtype=bool)
+        if column.min is not None:
+            outside |= numbers < column.min
+        if column.max is not None:
+            outside |= numbers > column.max
+    problems += flagged(outside, f"{kind} {range_text(column.min, column.max)}")
+    return pd.Series(numbers, index=rows), problems
 
 
 def range_text(low: float | None, high: float | None) -> str:

@@ -102,7 +102,12 @@ def _support_changed(old: Dataset, new: Dataset) -> bool:
     def modes(ds: Dataset, table: str) -> pd.DataFrame:
         return getattr(ds, table).drop(columns=["budget_bjpy_per_yr"], errors="ignore")
     return (any(getattr(old.settings, s) != getattr(new.settings, s) for s in SUPPORT_SETTINGS)
-            or any(not modes(old, t).equals(modes(new, t)) for t in SUPPORT_TABLES))
+            or any(not _same(getattr(old, t), getattr(new, t))
+                   and not modes(old, t).equals(modes(new, t)) for t in SUPPORT_TABLES))
+
+
+def _same(old: pd.DataFrame, new: pd.DataFrame) -> bool:
+    return old is new or old.equals(new)   # `is`: a table a sweep worker's Reader kept
 
 
 def _support_in_place(b: Built, ds: Dataset) -> tuple[pd.DataFrame, dict[str, Limit]] | None:
@@ -122,13 +127,18 @@ def _support_in_place(b: Built, ds: Dataset) -> tuple[pd.DataFrame, dict[str, Li
 
 def _update(b: Built, model: HighsModel, ds: Dataset,
             support: tuple[pd.DataFrame, dict[str, Limit]] | None) -> None:
-    """Carry the new prices, caps, budgets, support and discount rates into the
+    """Carry what changed of prices, caps, budgets, support and discount rates into the
     registries and HiGHS."""
-    rhs = {**cap_limits(ds, b.p.step), "limit_subsidy_budget": budget_limits_mjpy(
-        ds, b.p.step)}
+    old = b.ds
+    rhs: dict[str, pd.DataFrame] = {}
+    if (not _same(old.caps, ds.caps)
+            or old.settings.cumulative_cap_mtco2 != ds.settings.cumulative_cap_mtco2):
+        rhs.update(cap_limits(ds, b.p.step))
+    if not _same(old.subsidies, ds.subsidies):
+        rhs["limit_subsidy_budget"] = budget_limits_mjpy(ds, b.p.step)
     if support is not None:
         table, found = support
-        for name, (terms, keys, _, _) in limits(b.ds, b.p, b.vars["support"]).items():
+        for name, (terms, keys, _, _) in limits(old, b.p, b.vars["support"]).items():
             _change_coefficients(model, b.cons[name], keys, terms.assign(coef=0.0))
         for name, (terms, keys, limit_rhs, _) in found.items():
             _change_coefficients(model, b.cons[name], keys, terms)
@@ -140,11 +150,13 @@ def _update(b: Built, model: HighsModel, ds: Dataset,
     if new_rates:
         b.reweight(replace(b.p, rates=rates, weights=weights))
     b.ds = ds   # result tables read caps and settings from it
-    b.reregister("carbon_price", register_carbon_price)
+    repriced = new_rates or not _same(old.carbon_price, ds.carbon_price)
+    if repriced:
+        b.reregister("carbon_price", register_carbon_price)
     if support is not None or new_rates:
         b.reregister("capital", register_capital)
-    costs = b.cost_table()
-    model.set_costs(costs["var"].to_numpy(object), costs[ds.settings.perspective].to_numpy(float))
+    if repriced or support is not None:
+        model.set_costs(b.costs, ds.settings.perspective)
     for name, new_rhs in rhs.items():
         rows = b.cons.get(name)
         if rows is None:

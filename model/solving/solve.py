@@ -27,6 +27,7 @@ from importlib.metadata import version
 
 import highspy
 import numpy as np
+import pandas as pd
 from pyomo.core.base.constraint import ConstraintData
 
 from model.formulation.built import Built
@@ -107,15 +108,25 @@ class HighsModel:
         self.row_upper = np.array(lp.row_upper_, float)
         self.column = {id(var): i for i, var in enumerate(self.form.columns)}
         self.row = {id(con): i for i, con in enumerate(self.form.rows)}
+        self._positions: dict[int, tuple[pd.DataFrame, np.ndarray]] = {}   # set_costs'
         self.handover_s = time.perf_counter() - t0
 
-    def set_costs(self, variables: np.ndarray, coefs: np.ndarray) -> None:
-        """The objective: coefficient (MJPY per unit) of each of these variables, summed
-        where one is given more than once; variables not given cost nothing."""
-        at = np.fromiter((self.column.get(id(v), -1) for v in variables), np.int64,
-                         len(variables))
-        kept = at >= 0
-        cost = np.bincount(at[kept], weights=coefs[kept], minlength=len(self.form.columns))
+    def set_costs(self, costs: list[pd.DataFrame], perspective: str) -> None:
+        """The objective from the cost registry's frames (`var`, and MJPY per unit in
+        the `perspective` column), summed where a variable appears more than once;
+        variables not given cost nothing. A frame's columns are looked up once: the
+        registry keeps its frames until a component registers anew."""
+        cost = np.zeros(len(self.form.columns))
+        positions = {}
+        for frame in costs:
+            known = self._positions.get(id(frame))
+            at = known[1] if known is not None and known[0] is frame else np.fromiter(
+                (self.column.get(id(v), -1) for v in frame["var"]), np.int64, len(frame))
+            positions[id(frame)] = (frame, at)   # the frame is kept, so its id is not reused
+            kept = at >= 0
+            cost += np.bincount(at[kept], weights=frame[perspective].to_numpy(float)[kept],
+                                minlength=len(cost))
+        self._positions = positions
         self.h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
 
     def shift_row_bounds(self, cons: list, delta: np.ndarray) -> None:
