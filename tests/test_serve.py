@@ -342,3 +342,24 @@ def test_serve_with_an_unknown_case_stops_with_exit_2_before_serving(tmp_path):
     result = CliRunner().invoke(main, ["serve", "--data", str(data), "--case", "referenze",
                                        "--no-browser"])
     assert result.exit_code == 2 and "did you mean 'reference'" in result.output
+
+
+@pytest.mark.parametrize("state", [
+    {"ccus_first_year": "2035"}, {"incentive_last_year": 2026},
+    {"subsidy_rate:gx_steel": 0.25}, {"tax_scheme": "none"}])
+def test_japan_levers_that_open_builds_or_modes_change_the_widest_model_in_place(
+        japan_page, state):
+    # The page builds its model for the widest state (incentive to 2050, CCUS from
+    # 2030), so these levers hold builds and modes at 0 rather than rebuild; the
+    # answer is the rebuilt state's.
+    answer = japan_page.solve(state)
+    assert answer["solve"]["model"] == "changed in place and re-solved"
+    case, _ = japan_page.case_of(state)
+    fresh = run_case(japan_page.reader.read(case.dataset, case))
+    assert answer["solve"]["objective_mjpy"] == pytest.approx(
+        fresh.solution.objective_mjpy, rel=1e-7)
+
+
+@pytest.fixture(scope="module")
+def japan_page(tmp_path_factory):
+    return Page(dataset_case(ROOT / "data" / "japan"), tmp_path_factory.mktemp("results"))

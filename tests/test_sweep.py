@@ -21,7 +21,8 @@ from model.inputs.loading import dataset_from_frames, read_dataset
 from model.solving.resolve import Session, changes_in_place
 from model.workflow.run import run_case
 from model.workflow.sweep import point_cases, run_sweep
-from tests.tiny import capital_per_year, costs, flat, frame, one_year, tiny_frames, write_case
+from tests.tiny import (capital_per_year, costs, flat, frame, one_year, tiny_frames,
+                        tiny_settings, write_case)
 
 MAC = capital_per_year(20000.0) + 100.0 - 1000.0
 # Power emits 0.1 t-CO2/GJ (scope 2, counted by the cap), so `new` emits 0.1 t/t and a
@@ -185,3 +186,42 @@ def test_a_sweep_runs_on_a_dask_cluster(data, tmp_path):
     stored = pd.read_csv(tmp_path / "sweep" / "002-cap_scale=0.5" / "production.csv")
     assert stored.loc[stored["technology"] == "new", "output_m_per_yr"].sum() == \
         pytest.approx(2 / 3)
+
+
+def test_a_later_first_year_holds_earlier_builds_at_0_in_place_like_a_rebuild():
+    # Model years 2025 and 2030; at 5,000 JPY/t `new` takes all output once it may be
+    # built. From 2030 on, nothing of it stands in 2025 (it has no existing capacity).
+    def point(first_year):
+        technologies = tiny_frames()["technologies"].copy()
+        technologies.loc[technologies["technology"] == "new", "first_year"] = first_year
+        frames = tiny_frames(**{**CHANGES, "technologies": technologies,
+                                "caps": frame(flat(sector="steel", cap_mtco2=1.0)),
+                                "carbon_price": frame(flat(price_jpy_per_tco2=5000.0))})
+        return dataset_from_frames(frames, tiny_settings())
+
+    def new_in(result, year):
+        p = result.tables["production"]
+        return float(p.loc[(p["technology"] == "new") & (p["year"] == year),
+                           "output_m_per_yr"].sum())
+
+    session = Session()
+    first = run_case(point(2025), session)
+    again, fresh = run_case(point(2030), session), run_case(point(2030))
+    assert again.meta["solver"]["model"] == "changed in place and re-solved"
+    assert (new_in(first, 2025), new_in(again, 2025), new_in(again, 2030)) == \
+        pytest.approx((1.0, 0.0, 1.0))
+    assert again.solution.objective_mjpy == pytest.approx(fresh.solution.objective_mjpy,
+                                                          rel=1e-9)
+    for name in ("emissions", "investments"):
+        pd.testing.assert_frame_equal(again.tables[name], fresh.tables[name], rtol=1e-7)
+    # The kept model still has the builds held at 0: their rows report zeros.
+    def paid(result):
+        c = result.tables["costs"]
+        return c.loc[c.select_dtypes("number").fillna(0).abs().gt(1e-12).any(axis=1)] \
+            .reset_index(drop=True)
+    pd.testing.assert_frame_equal(paid(again), paid(fresh), rtol=1e-7)
+    assert run_case(point(2025), session).meta["solver"]["model"] == \
+        "changed in place and re-solved"   # the model still has the 2025 builds
+    earlier = Session()
+    run_case(point(2030), earlier)
+    assert run_case(point(2025), earlier).meta["solver"]["model"] == "built"

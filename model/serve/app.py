@@ -25,7 +25,7 @@ import bottle
 
 from model.errors import InfeasibleError, InputError, Problem, SolverError
 from model.inputs.cases import CASES_FOLDER, Case, derive, load_case
-from model.inputs.loading import read_dataset
+from model.inputs.loading import Reader
 from model.inputs.validation import show
 from model.outputs.runstore import default_run_name
 from model.serve.state import (CASE_NAME, LABEL, SERVE_SETTINGS, check_state, describe,
@@ -49,19 +49,37 @@ class Page:
     def __init__(self, base: Case, results: Path) -> None:
         self.base = base
         self.results = Path(results)
-        self.base_ds = read_dataset(base.dataset, base)   # levers are edits of this
+        self.reader = Reader()   # the dataset's files parsed once; a state costs its edits
+        self.base_ds = self.reader.read(base.dataset, base)   # levers are edits of this
         self.levers = page_levers(self.base_ds)
         self.session = Session()
         self.lock = threading.Lock()
         self.reference = self._reference()
+        self._build_widest()
         self.first = self.solve({})
+
+    def _build_widest(self) -> None:
+        """Build the kept model for the widest state of the levers that open builds or
+        support modes (the incentive open to the horizon's end, CCUS from its earliest
+        year), so that moving them back and forth changes it in place."""
+        values = {lever.name: lever.default for lever in self.levers}
+        by_name = {lever.name: lever for lever in self.levers}
+        if "incentive_last_year" in by_name and values["tax_scheme"] != "none":
+            values["incentive_last_year"] = by_name["incentive_last_year"].max
+        if "ccus_first_year" in by_name:
+            t = self.base_ds.technologies
+            earliest = [int(c) for c in by_name["ccus_first_year"].choices if c.isdigit()]
+            values["ccus_first_year"] = min(earliest + t.loc[t["pathway"] == "ccus",
+                                                             "first_year"].tolist())
+        case = state_case(self.base, state_fragment(self.levers, values, self.base_ds))
+        self.session.solve(self.reader.read(case.dataset, case))
 
     def _reference(self) -> Reference | None:
         path = Path(self.base.dataset) / CASES_FOLDER / f"{REFERENCE_CASE}.toml"
         if not path.is_file():
             return None
         case = derive(load_case(path), LABEL, {"settings": dict(SERVE_SETTINGS)})
-        ds = read_dataset(case.dataset, case)
+        ds = self.reader.read(case.dataset, case)
         return reference_of(case.name, run_case(ds).tables, ds.settings.year_step)
 
     def case_of(self, state: Any) -> tuple[Case, dict]:
@@ -74,7 +92,7 @@ class Page:
         t0 = time.perf_counter()
         case, _ = self.case_of(state)
         with self.lock:
-            ds = read_dataset(case.dataset, case)
+            ds = self.reader.read(case.dataset, case)
             result = run_case(ds, self.session)
         answer = {"view": view(result.tables, ds.years, ds.settings.year_step,
                                self.reference),
@@ -95,7 +113,7 @@ class Page:
         t0 = time.perf_counter()
         case, _ = self.case_of(state)
         with self.lock:
-            ds = read_dataset(case.dataset, case)
+            ds = self.reader.read(case.dataset, case)
             folder, _ = run_and_store(ds, self.results / name, name, case, case.dataset,
                                       time.perf_counter() - t0, self.session)
         run = shlex.quote(str(folder))

@@ -5,13 +5,15 @@ budgets enter the LP only as objective coefficients and right-hand sides; subsid
 rates, the tax scheme, its rates and tiers and the open years of programmes and
 of the incentive enter through the support modes: their capital charges
 (objective), the coefficients of the budget, credit and eligible-investment rows,
-and which modes are open (a closed mode's column is held at 0, not removed); the
+and which modes are open (a closed mode's column is held at 0, not removed); a
+technology's first year that moves later holds its earlier builds at 0; the
 discount rates enter only the objective (flow costs re-weighted, capital charges
 and special depreciation's value registered again). A dataset that differs from
 the built one in nothing else is solved by changing those numbers in the model
-HiGHS already holds (a warm start for an LP), as long as it opens no support mode
-or limit row the model lacks. Anything else (a new technology, a support mode the
-model lacks, a discount rate in plant mode) is rebuilt.
+HiGHS already holds (a warm start for an LP), as long as it opens no build,
+support mode or limit row the model lacks. Anything else (a new technology, an
+earlier first year, a support mode the model lacks, a discount rate or first year
+in plant mode) is rebuilt.
 """
 from __future__ import annotations
 
@@ -36,7 +38,8 @@ IN_PLACE_COLUMNS = {
     "carbon_price": ("price_jpy_per_tco2",), "caps": ("cap_mtco2",),
     "subsidies": ("budget_bjpy_per_yr", "rate", "first_year", "last_year"),
     "tax_schemes": ("tax_rate", "first_year", "last_year"),
-    "tax_tiers": ("min_gain", "credit_rate", "sd_rate")}
+    "tax_tiers": ("min_gain", "credit_rate", "sd_rate"),
+    "technologies": ("first_year",)}
 IN_PLACE_SETTINGS = ("cumulative_cap_mtco2", "tax_scheme", "tax_base",
                      "discount_rate_private", "discount_rate_social")
 SUPPORT_TABLES = ("subsidies", "subsidy_eligibility", "tax_schemes", "tax_tiers")
@@ -82,8 +85,12 @@ class Session:
         if in_place and _support_changed(self.built.ds, ds):
             support = _support_in_place(self.built, ds)
             in_place = support is not None
-        if in_place and self.built.fleet is not None and discounting(ds)[0] != self.built.p.rates:
-            in_place = False   # plant relining and stranded charges are not re-weighted
+        if in_place and self.built.fleet is not None and (
+                discounting(ds)[0] != self.built.p.rates
+                or not _same(self.built.ds.technologies, ds.technologies)):
+            in_place = False   # plant charges are not re-weighted, nor switches re-timed
+        if in_place and not _same(self.built.ds.technologies, ds.technologies):
+            in_place = _closed_builds(self.built, ds) is not None
         if in_place:
             _update(self.built, self.model, ds, support)
         else:
@@ -108,6 +115,19 @@ def _support_changed(old: Dataset, new: Dataset) -> bool:
 
 def _same(old: pd.DataFrame, new: pd.DataFrame) -> bool:
     return old is new or old.equals(new)   # `is`: a table a sweep worker's Reader kept
+
+
+def _closed_builds(b: Built, ds: Dataset) -> np.ndarray | None:
+    """Per build of the model (`new`), whether `ds` holds it at 0: built before the
+    technology's first year in `ds`. None when `ds` allows a build the model lacks
+    (a first year brought forward past the built one's first model year of building)."""
+    years = np.asarray(b.p.years)
+    first = ds.technologies.set_index("technology")["first_year"]
+    built_first = b.p.tech["first_year"].reindex(first.index)
+    if (np.searchsorted(years, first) < np.searchsorted(years, built_first)).any():
+        return None
+    new = b.vars["new"]
+    return (new["year"] < new["technology"].map(first)).to_numpy()
 
 
 def _support_in_place(b: Built, ds: Dataset) -> tuple[pd.DataFrame, dict[str, Limit]] | None:
@@ -136,6 +156,8 @@ def _update(b: Built, model: HighsModel, ds: Dataset,
         rhs.update(cap_limits(ds, b.p.step))
     if not _same(old.subsidies, ds.subsidies):
         rhs["limit_subsidy_budget"] = budget_limits_mjpy(ds, b.p.step)
+    if not _same(old.technologies, ds.technologies):   # first years: builds held at 0
+        model.set_upper(b.vars["new"]["var"], np.where(_closed_builds(b, ds), 0.0, np.inf))
     if support is not None:
         table, found = support
         for name, (terms, keys, _, _) in limits(old, b.p, b.vars["support"]).items():
