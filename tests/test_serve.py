@@ -346,7 +346,7 @@ def test_serve_with_an_unknown_case_stops_with_exit_2_before_serving(tmp_path):
 
 @pytest.mark.parametrize("state", [
     {"ccus_first_year": "2035"}, {"incentive_last_year": 2026},
-    {"subsidy_rate:gx_steel": 0.25}, {"tax_scheme": "none"}])
+    {"subsidy_rate:gx_steel": 0.25}, {"tax_scheme": "none"}, {"tax_scheme": "seed2021"}])
 def test_japan_levers_that_open_builds_or_modes_change_the_widest_model_in_place(
         japan_page, state):
     # The page builds its model for the widest state (incentive to 2050, CCUS from
