@@ -19,7 +19,8 @@ from tests.test_formulation import CAP_04, EXPENSIVE, MAC
 from tests.test_policy import scheme, subsidy
 from tests.tiny import frame, one_year, solve_tiny, tiny_settings
 
-SHEETS = ["investment_schedule", "emissions", "production", "energy", "costs", "run"]
+SHEETS = ["investment_schedule", "emissions", "production", "energy", "costs", "materials",
+          "run"]
 IAMC_COLUMNS = ["Model", "Scenario", "Region", "Variable", "Unit", "Year", "Value"]
 KEY_COLUMNS = {"year", "sector", "technology", "product", "kind", "unit", "commodity",
                "component", "tax_incentive"}
@@ -86,7 +87,8 @@ def test_an_unknown_suffix_has_no_unit():
 
 def test_every_column_of_a_run_is_a_key_or_has_a_unit(capped, supported):
     for run in (capped, supported):
-        for table in ("investments", "emissions", "production", "energy", "costs"):
+        for table in ("investments", "emissions", "production", "energy", "costs",
+                      "materials"):
             for column in pd.read_csv(run / f"{table}.csv", nrows=0).columns:
                 assert column in KEY_COLUMNS or split_unit(column)[1], (table, column)
 
@@ -228,14 +230,19 @@ def hand_made_run(folder):
     energy = pd.DataFrame({"sector": ["steel", "steel", "other_manufacturing"],
                            "commodity": ["electricity", "natural_gas", "electricity"],
                            "year": 2025, "use_pj_per_yr": [5.0, 7.0, 3.0]})
+    # embedded CO2 per sector: steel 6, other manufacturing 1.5; cement's scrap carries none
+    materials = pd.DataFrame({
+        "sector": ["steel", "cement", "other_manufacturing"], "year": 2025,
+        "commodity": ["ingot", "scrap", "ingot"], "use_m_per_yr": [2.0, 4.0, 0.5],
+        "embedded_mtco2": [6.0, 0.0, 1.5]})
     costs = pd.DataFrame({"kind": ["cost"], "component": ["total"], "private_npv_bjpy": [1.0],
                           "social_npv_bjpy": [1.0], "public_cost_bjpy": [None],
                           "public_cost_npv_bjpy": [None]})
     meta = {"run": {"name": "hand", "status": "optimal"}, "case": {"name": "gx_case"},
             "settings": {"year_step": 1}, "versions": {"decarb": "9.9"}}
     return write_run(folder, {"emissions": emissions, "investments": investments,
-                              "production": production, "energy": energy, "costs": costs},
-                     meta)
+                              "production": production, "energy": energy, "costs": costs,
+                              "materials": materials}, meta)
 
 
 def test_iamc_aggregates_equal_their_children_across_sectors(tmp_path):
@@ -256,6 +263,13 @@ def test_iamc_aggregates_equal_their_children_across_sectors(tmp_path):
     assert value(t, "Final Energy|Industry|Steel|Natural Gas") == pytest.approx(7.0)
     assert value(t, "Final Energy|Industry") == pytest.approx(15.0)
     assert value(t, "Marginal Abatement Cost|Industry", 2030) == pytest.approx(150.0)
+    # embedded CO2: 6 + 1.5 = 7.5 over the sectors, beside (not in) the 7 of scope 1 + 2
+    assert value(t, "Emissions|CO2|Embedded in Imports|Industry|Other Manufacturing") == \
+        pytest.approx(1.5)
+    assert value(t, "Emissions|CO2|Embedded in Imports|Industry") == pytest.approx(7.5)
+    assert not t["Variable"].str.contains("Cement").any()     # only nonzero rows
+    assert not ((t["Variable"] == "Emissions|CO2|Embedded in Imports|Industry")
+                & (t["Year"] == 2030)).any()    # no materials in 2030: no rows
     units = t.drop_duplicates("Variable").set_index("Variable")["Unit"]
     assert units["Production|Industry|Steel|boiler"] == "PJ/yr"
     assert not any(v.startswith("Production|") and v.count("|") < 3 for v in units.index)

@@ -103,6 +103,7 @@ def test_headings_name_the_sections_and_the_comparison(one, many):
     assert "<h2>Comparison</h2>" in page and "<h2>Run: plain</h2>" in page
     assert "No CO2 cap in this run" in page           # plain has no cap, so no MAC chart
     assert "<th>delta plain</th>" in page
+    assert "Imported materials" not in page           # no run uses a material
 
 
 def test_every_chart_is_written_as_a_png(one, many):

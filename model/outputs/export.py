@@ -28,7 +28,10 @@ FORMATS = ("csv", "xlsx", "iamc")
 # run-folder table -> exported table, in the order they are written (schedule first)
 TABLES = {"investments": "investment_schedule", "emissions": "emissions",
           "production": "production", "energy": "energy", "costs": "costs"}
-PLANT_TABLES = {"plant_investments": "plant_investments", "plants": "plants"}  # plant mode
+# exported after TABLES when the run has them: plant mode's, and the imported materials
+# (runs stored before materials.csv was written lack it)
+WHEN_PRESENT = {"plant_investments": "plant_investments", "plants": "plants",
+                "materials": "materials"}
 RUN_SHEET = "run"
 DEFAULT_NAMES = {"csv": "export-csv", "xlsx": "export.xlsx", "iamc": "export-iamc.csv"}
 # column-name suffix -> unit; the most specific suffix first
@@ -122,13 +125,13 @@ def _write_csv(run: Run, target: Path) -> Path:
 
 
 def _exported(run: Run) -> dict[str, str]:
-    """The run's tables to export: every run has TABLES; a plant run PLANT_TABLES too."""
-    return {**TABLES, **{t: e for t, e in PLANT_TABLES.items() if t in run.tables}}
+    """The run's tables to export: every run has TABLES, and those of WHEN_PRESENT it has."""
+    return {**TABLES, **{t: e for t, e in WHEN_PRESENT.items() if t in run.tables}}
 
 
 def _is_csv_export(folder: Path) -> bool:
     """An earlier export may be replaced; any other folder is left alone."""
-    names = {f"{t}.csv" for t in [*TABLES.values(), *PLANT_TABLES.values(), RUN_SHEET]}
+    names = {f"{t}.csv" for t in [*TABLES.values(), *WHEN_PRESENT.values(), RUN_SHEET]}
     return folder.is_dir() and all(p.name in names for p in folder.iterdir())
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 from model.outputs import charts
 from model.outputs.compare import compare_runs, formatted, run_labels
 from model.errors import InputError, Problem
-from model.outputs.report import sector_summary
+from model.outputs.report import report_years, sector_summary
 from model.outputs import percentiles
 from model.outputs.percentiles import SampleSet
 from model.outputs.runstore import Run, read_run, staged
@@ -209,8 +209,32 @@ def _run_section(run: Run, figures: list[str], kpis: str) -> str:
         "mac_jpy_per_tco2": "MAC JPY/t-CO2", "capex_bjpy": "capex BJPY (since previous row)",
         "support_bjpy": "support BJPY (since previous row)", "mix": "technology mix"})
     parts += ["<h3>Key figures</h3>", kpis, "<h3>By sector and report year</h3>",
-              _table(summary)]
+              _table(summary), _materials_section(run, years)]
     return "\n".join(parts)
+
+
+def _materials_section(run: Run, years: list[int]) -> str:
+    """Imported materials that carry embedded CO2 (in some year), each sector's use of
+    them and the CO2 made abroad in them, in the report years; empty when the run has
+    none (or was stored before materials.csv)."""
+    used = run.tables.get("materials")
+    if used is None:
+        return ""
+    used = used.astype({"use_m_per_yr": float, "embedded_mtco2": float})
+    carrying = used.groupby(["sector", "commodity"])["embedded_mtco2"].transform("max") > 0
+    shown = used.loc[carrying & used["year"].isin(report_years(years)),
+                     ["sector", "commodity", "year", "use_m_per_yr", "embedded_mtco2"]]
+    if shown.empty:
+        return ""
+    counted = run.meta.get("settings", {}).get("count_embedded_imports")
+    table = shown.rename(columns={
+        "commodity": "material", "use_m_per_yr": "use M unit/yr",
+        "embedded_mtco2": "embedded CO2 Mt-CO2/yr"})
+    return ("<h3>Imported materials and embedded CO2</h3><p>Materials with an embedded "
+            "CO2 factor (scope 3, made abroad), millions of the material's unit per year; "
+            + ("counted in the caps (count_embedded_imports)." if counted else
+               "reported, not counted in the caps or the emissions above.")
+            + "</p>" + _table(table))
 
 
 def render(runs: list[Run]) -> tuple[str, dict[str, bytes]]:

@@ -2,9 +2,12 @@
 
 Variables follow the IAMC hierarchy, `|` between levels. An aggregate equals
 the sum of its children in every year it is reported; the marginal abatement
-cost is a price, not a sum. Investment, subsidy and tax benefit are spending
-per calendar year: a model year stands for `year_step` calendar years and its
-builds are the period's, so the period total is divided by `year_step`.
+cost is a price, not a sum. CO2 embedded in imported materials (scope 3) is a
+tree of its own, `Emissions|CO2|Embedded in Imports|...`, never part of the
+direct and indirect totals of `Emissions|CO2|Industry`. Investment, subsidy and
+tax benefit are spending per calendar year: a model year stands for `year_step`
+calendar years and its builds are the period's, so the period total is divided
+by `year_step`.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ EMISSIONS = "Mt CO2/yr"
 MONEY = "billion JPY/yr"
 ENERGY = "PJ/yr"
 MAC = "JPY/t CO2"
+EMBEDDED = "Emissions|CO2|Embedded in Imports"
 # production.csv gives each output's unit; the table is in millions of it per year
 PRODUCTION_UNITS = {"t": "Mt/yr", "GJ": "PJ/yr"}
 
@@ -35,7 +39,8 @@ def iamc_frame(tables: dict[str, pd.DataFrame], model: str, scenario: str, regio
                year_step: int = 1) -> pd.DataFrame:
     """Every IAMC variable of a run, one row per variable and year, blanks dropped."""
     parts = [*_emissions(tables["emissions"]), *_money(tables["investments"], year_step),
-             _production(tables["production"]), *_energy(tables["energy"])]
+             _production(tables["production"]), *_energy(tables["energy"]),
+             *_embedded(tables.get("materials"))]
     rows = pd.concat(parts, ignore_index=True).dropna(subset=["Value"])
     rows = rows.astype({"Year": int, "Value": float}).sort_values(
         ["Variable", "Year"], kind="stable")
@@ -132,3 +137,19 @@ def _energy(energy: pd.DataFrame) -> list[pd.DataFrame]:
         _rows(f"Final Energy|{INDUSTRY}", ENERGY, industry["year"],
               industry["use_pj_per_yr"]),
     ]
+
+
+def _embedded(materials: pd.DataFrame | None) -> list[pd.DataFrame]:
+    """CO2 embedded in the imported materials each sector uses, and its industry total;
+    only nonzero rows, and nothing for a run stored without materials.csv."""
+    if materials is None:
+        return []
+    # float: an empty table reads as text
+    used = materials.assign(embedded_mtco2=materials["embedded_mtco2"].astype(float))
+    used = used.loc[used["embedded_mtco2"] != 0]
+    sector = used.groupby(["sector", "year"], as_index=False)["embedded_mtco2"].sum()
+    industry = used.groupby("year", as_index=False)["embedded_mtco2"].sum()
+    return [_rows(_path(EMBEDDED, INDUSTRY, sector["sector"].map(display_name)), EMISSIONS,
+                  sector["year"], sector["embedded_mtco2"]),
+            _rows(f"{EMBEDDED}|{INDUSTRY}", EMISSIONS, industry["year"],
+                  industry["embedded_mtco2"])]

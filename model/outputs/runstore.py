@@ -26,7 +26,8 @@ from model.errors import InputError, OutputError, Problem
 
 RUN_FILE = "run.json"
 RESULT_TABLES = ("investments", "emissions", "production", "energy", "costs")
-PLANT_TABLES = ("plant_investments", "plants")   # plant mode only
+# plant mode only; materials.csv: runs stored before it was written lack it
+OPTIONAL_TABLES = ("plant_investments", "plants", "materials")
 
 
 def default_run_name(label: str) -> str:
@@ -130,7 +131,7 @@ def read_run(folder: Path, label: str = "", failed_too: bool = False,
         return run
     # only a blank cell is missing; ids such as "NA" stay text
     run.tables = {t: pd.read_csv(folder / f"{t}.csv", keep_default_na=False, na_values=[""])
-                  for t in RESULT_TABLES + PLANT_TABLES if (folder / f"{t}.csv").is_file()}
+                  for t in RESULT_TABLES + OPTIONAL_TABLES if (folder / f"{t}.csv").is_file()}
     return run
 
 
