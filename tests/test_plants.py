@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.tiny import capital_per_year, frame, one_year, tiny_settings
+from tests.tiny import capital_per_year, costs, frame, one_year, tiny_frames, tiny_settings
 from tests.tiny_plants import (CONVERSION, cost_bjpy, edge, plants, solve_plants,
                                technology_of)
 
@@ -24,6 +24,22 @@ def switches(result) -> list[tuple]:
     t = result.tables["plant_investments"]
     return list(t[["plant", "year", "from_technology", "to_technology"]]
                 .itertuples(index=False, name=None))
+
+
+def with_technology(name: str, pathway: str, life_yr: int, fuel: str,
+                    amount_per_unit: float) -> dict[str, pd.DataFrame]:
+    """The tiny tables with one more steel technology `name` using `amount_per_unit` of
+    `fuel` per t; relining `old` costs 4,000 JPY/(t/yr), and `new` and `name` cost 1e6
+    to build anew, so plants reach them by converting."""
+    base = tiny_frames()
+    return dict(
+        technologies=pd.concat([base["technologies"], frame([dict(
+            technology=name, sector="steel", pathway=pathway, output="steel",
+            life_yr=life_yr, first_year=2025)])]),
+        technology_flows=pd.concat([base["technology_flows"], frame([dict(
+            technology=name, commodity=fuel, direction="in",
+            amount_per_unit=amount_per_unit)])]),
+        technology_costs=frame(costs("old", 4000.0) + costs("new", 1e6) + costs(name, 1e6)))
 
 
 def test_a_window_only_switch_happens_in_the_window_not_before():
@@ -64,15 +80,7 @@ def test_outside_a_window_the_switch_pays_the_stranded_charge_up_to_break_even(s
 def test_an_edge_not_in_the_graph_is_never_taken():
     # `new2` runs on half the electricity of `new` (50 JPY/t) for the same conversion
     # capex, so it would be chosen; but only old -> new is an edge.
-    from tests.tiny import costs, tiny_frames
-    base = tiny_frames()
-    technologies = pd.concat([base["technologies"], frame([dict(
-        technology="new2", sector="steel", pathway="electrification", output="steel",
-        life_yr=30, first_year=2025)])])
-    flows = pd.concat([base["technology_flows"], frame([dict(
-        technology="new2", commodity="electricity", direction="in", amount_per_unit=0.5)])])
-    prices = frame(costs("old", 4000.0) + costs("new", 1e6) + costs("new2", 1e6))
-    extra = dict(technologies=technologies, technology_flows=flows, technology_costs=prices)
+    extra = with_technology("new2", "electrification", 30, "electricity", 0.5)
     r = solve_plants(plants(("a", 1.0, 2030)), [edge()], **extra)
     assert technology_of(r, "a") == "new"
     production = r.tables["production"]
@@ -87,26 +95,19 @@ def test_a_switch_follows_the_graph_one_edge_a_year():
     # The 2026 cap of 0 needs `new` by 2026. Converting later is cheaper, but a
     # plant switches only out of what ran the year before, so old -> mid in 2025
     # and mid -> new in 2026.
-    from tests.tiny import costs, tiny_frames
-    base = tiny_frames()
-    technologies = pd.concat([base["technologies"], frame([dict(
-        technology="mid", sector="steel", pathway="efficiency", output="steel",
-        life_yr=40, first_year=2025)])])
-    flows = pd.concat([base["technology_flows"], frame([dict(
-        technology="mid", commodity="coal", direction="in", amount_per_unit=10.0)])])
     caps = frame([dict(sector="steel", year=2025, cap_mtco2=1.0),
                   dict(sector="steel", year=2026, cap_mtco2=0.0),
                   dict(sector="steel", year=2050, cap_mtco2=0.0)])
-    prices = frame(costs("old", 4000.0) + costs("new", 1e6) + costs("mid", 1e6))
     r = solve_plants(plants(("a", 1.0, 2040)), [edge(b="mid"), edge(a="mid")],
-                     tiny_settings(end_year=2026, **ANNUAL), technologies=technologies,
-                     technology_flows=flows, technology_costs=prices, caps=caps)
+                     tiny_settings(end_year=2026, **ANNUAL), caps=caps,
+                     **with_technology("mid", "efficiency", 40, "coal", 10.0))
     assert switches(r) == [("a", 2025, "old", "mid"), ("a", 2026, "mid", "new")]
 
 
 def test_closing_a_plant_beats_relining_it_when_demand_falls():
     # Two plants of 1 Mt/yr, both due for relining in 2026, when demand falls from
-    # 2 to 1 Mt; they may switch only then (window_only). One plant is converted (annuity 82 + 100 JPY/t beats relining,
+    # 2 to 1 Mt; they may switch only then (window_only). One plant is converted
+    # (annuity 82 + 100 JPY/t beats relining,
     # 4,000 * CRF(8%, 40) / 1.08 = 311, + 1,000 JPY/t); the other closes rather than
     # pay a relining for capacity nobody needs. Cost (MJPY): 2025 both on old,
     # 2 * 1,000; 2026 the converted one, 100 / 1.08 + 1,000 * CRF(8%, 30) / 1.08^2.
@@ -272,18 +273,9 @@ def test_an_edge_naming_an_unknown_technology_is_an_error():
 def test_a_plant_without_a_path_to_low_carbon_is_flagged():
     # old -> mid only, and mid (efficiency) is no low-carbon end state: a warning
     from model.inputs.loading import dataset_from_frames
-    from tests.tiny import costs, tiny_frames
     from tests.tiny_plants import plant_frames
 
-    base = tiny_frames()
-    mid = frame([dict(technology="mid", sector="steel", pathway="efficiency",
-                      output="steel", life_yr=40, first_year=2025)])
-    extra = dict(technologies=pd.concat([base["technologies"], mid]),
-                 technology_flows=pd.concat([base["technology_flows"], frame([dict(
-                     technology="mid", commodity="coal", direction="in",
-                     amount_per_unit=9.0)])]),
-                 technology_costs=frame(costs("old", 4000.0) + costs("new", 1e6)
-                                        + costs("mid", 1e6)))
+    extra = with_technology("mid", "efficiency", 40, "coal", 9.0)
     flagged = dataset_from_frames(plant_frames(plants(("a", 1.0, 2030)), [edge(b="mid")],
                                                **extra), one_year(mode="plant"))
     assert [str(w) for w in flagged.warnings if "plants.csv" in str(w)] == [
