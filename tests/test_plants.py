@@ -107,8 +107,8 @@ def test_a_switch_follows_the_graph_one_edge_a_year():
 def test_closing_a_plant_beats_relining_it_when_demand_falls():
     # Two plants of 1 Mt/yr, both due for relining in 2026, when demand falls from
     # 2 to 1 Mt; they may switch only then (window_only). One plant is converted
-    # (annuity 82 + 100 JPY/t beats relining,
-    # 4,000 * CRF(8%, 40) / 1.08 = 311, + 1,000 JPY/t); the other closes rather than
+    # (annuity 82 + 100 JPY/t beats relining, 4,000 * CRF(8%, 40) / 1.08 = 311, +
+    # 1,000 JPY/t); the other closes rather than
     # pay a relining for capacity nobody needs. Cost (MJPY): 2025 both on old,
     # 2 * 1,000; 2026 the converted one, 100 / 1.08 + 1,000 * CRF(8%, 30) / 1.08^2.
     demand = frame([dict(commodity="steel", year=2025, demand_m_per_yr=2.0),
