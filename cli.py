@@ -157,7 +157,8 @@ def sweep(data_dir: Path, case_spec: str | None, lever_specs: tuple[str, ...],
                            file=sys.stderr) as bar:
         summary = run_sweep(base, points, folder, workers, scheduler,
                             on_point=lambda row: bar.update(1), solver_log=verbose)
-    shown = [c for c in summary.columns if c not in ("run", "point", "reason", "model")]
+    shown = [c for c in summary.columns
+             if c not in ("run", "point", "reason", "shortfalls", "model")]
     click.echo(summary[shown].to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
     failed = summary.loc[summary["status"] != "optimal"]
     for row in failed.itertuples():

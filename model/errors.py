@@ -68,10 +68,13 @@ class Shortfall:
     cap_mtco2: float
     shortfall_mtco2: float
 
+    @property
+    def who(self) -> str:
+        return self.sector if self.cap == "sector" else "all sectors together"
+
     def __str__(self) -> str:
         when = "over the horizon" if self.year == 0 else f"in {self.year}"
-        who = self.sector if self.cap == "sector" else "all sectors together"
-        return (f"{who} cannot meet the {self.cap} cap {when}: cap "
+        return (f"{self.who} cannot meet the {self.cap} cap {when}: cap "
                 f"{self.cap_mtco2:,.3f} Mt-CO2, short by {self.shortfall_mtco2:,.3f} Mt-CO2")
 
 

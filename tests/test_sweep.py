@@ -142,6 +142,7 @@ def test_sweep_points_equal_independent_runs_and_a_failed_point_is_recorded(data
     failed = summary.loc[summary["status"] == "infeasible", "reason"]
     assert failed.str.contains("steel cannot meet the sector cap in 2025: cap 0.000 Mt-CO2, "
                                "short by 0.100 Mt-CO2").all()
+    assert summary.loc[failed.index, "shortfalls"].eq("steel|sector|2025").all()
     for case, row in zip(point_cases(dataset_case(data), points), summary.itertuples()):
         folder = tmp_path / "sweep" / row.run.split("/", 1)[1]
         meta = json.loads((folder / "run.json").read_text())

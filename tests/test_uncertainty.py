@@ -27,7 +27,8 @@ from cli import main
 from model.errors import InputError
 from model.inputs.cases import load_case
 from model.inputs.loading import case_tables, read_dataset
-from model.outputs.percentiles import (emissions_fan, investment_fan, kpi_percentiles,
+from model.outputs.percentiles import (SampleSet, emissions_fan, failures, investment_fan,
+                                       kpi_percentiles,
                                        read_set, tornado_bars)
 from model.workflow import ranges
 from model.workflow.uncertainty import run_uncertainty
@@ -198,6 +199,26 @@ def test_compare_export_and_report_show_the_percentiles(sample_set, tmp_path):
     assert sorted(p.name for p in (tmp_path / "report_charts").iterdir()) == [
         "01_fan_emissions.png", "02_fan_sector_emissions.png", "03_fan_investment.png",
         "04_tornado.png"]
+
+
+def test_failed_samples_are_counted_by_the_caps_they_cannot_meet(tmp_path):
+    # Samples 2 and 3 miss steel's cap (2 from 2030, 3 from 2025), sample 3 also the
+    # economy-wide one in 2040, sample 4 the budget (year 0: over the horizon) and
+    # sample 5 fails in the solver: steel 2 samples from 2025, one each for the rest.
+    samples = pd.DataFrame({
+        "point": [1, 2, 3, 4, 5],
+        "status": ["optimal", "infeasible", "infeasible", "infeasible", "solver_error"],
+        "shortfalls": ["", "steel|sector|2030;steel|sector|2035",
+                       "steel|sector|2025;all sectors together|total|2040",
+                       "all sectors together|cumulative|0", ""]})
+    found = failures(SampleSet(tmp_path, {}, samples, pd.DataFrame()))
+    expected = pd.DataFrame([("steel", "sector", 2, 2025.0), ("", "solver_error", 1, np.nan),
+                             ("all sectors together", "cumulative", 1, np.nan),
+                             ("all sectors together", "total", 1, 2040.0)],
+                            columns=["sector", "cap", "samples", "earliest_year"])
+    pd.testing.assert_frame_equal(found.sort_values(["samples", "sector", "cap"],
+                                                    ascending=[False, True, True],
+                                                    ignore_index=True), expected)
 
 
 def test_the_shipped_japan_ranges_are_valid():

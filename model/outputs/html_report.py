@@ -356,7 +356,7 @@ def render_set(s: SampleSet) -> tuple[str, dict[str, bytes]]:
 def _samples_table(samples: pd.DataFrame) -> str:
     """Each sample's multipliers (3 decimals), status and headline figures."""
     drawn = [c for c in samples.columns if c.endswith("_multiplier")]
-    shown = samples.drop(columns=["label", "reason", "model"], errors="ignore")
+    shown = samples.drop(columns=["label", "reason", "shortfalls", "model"], errors="ignore")
     shown[drawn] = shown[drawn].map(lambda v: f"{v:.3f}")
     return _table(shown, numeric=drawn)
 

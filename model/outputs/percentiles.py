@@ -9,7 +9,6 @@ values. Failed samples (infeasible, time limit) are left out and counted.
 from __future__ import annotations
 
 import json
-import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from model.outputs.compare import compare_runs, formatted, read_tables
 from model.outputs.iamc import iamc_frame
 from model.outputs.runstore import read_run
 
+# An uncertainty set's files, as workflow/uncertainty.py writes them.
 SET_FILE = "uncertainty.json"
 SAMPLES_FILE = "samples.csv"
 TORNADO_FILE = "tornado.csv"
@@ -30,9 +30,6 @@ QUANTILES = {"P10": 0.1, "P50": 0.5, "P90": 0.9}
 COST = "private_npv_bjpy"
 # compare_runs' KPIs that are not a figure of one run (this one is against the first run)
 NOT_PER_RUN = ("public cost per t abated",)
-# a line of an infeasible run's reason (model/errors.py Shortfall)
-SHORT = re.compile(r"^\s*- (.+?) cannot meet the (.+?) cap (?:in (\d{4})|over the horizon)",
-                   re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -119,14 +116,16 @@ def investment_fan(s: SampleSet) -> pd.DataFrame:
 
 def failures(s: SampleSet) -> pd.DataFrame:
     """Which caps the failed samples cannot meet: sector, cap kind, how many samples and
-    the earliest year (from each failed run's reason); other failures as `status`."""
+    the earliest year (from each failed run's `shortfalls`, as the sweep records them);
+    other failures as `status`."""
     rows = []
-    for sample in s.samples.loc[s.samples["status"] != "optimal"].itertuples():
-        found = {(m[0], m[1]): float(m[2] or "nan")
-                 for m in reversed(SHORT.findall(str(sample.reason)))}
-        rows += [{"sector": sector, "cap": cap, "sample": sample.point, "year": year}
-                 for (sector, cap), year in found.items()] or [
-            {"sector": "", "cap": sample.status, "sample": sample.point, "year": np.nan}]
+    failed = s.samples.loc[s.samples["status"] != "optimal"]
+    cells = failed.get("shortfalls", pd.Series("", index=failed.index)).fillna("")
+    for sample, status, cell in zip(failed["point"], failed["status"], cells):
+        found = [part.split("|") for part in str(cell).split(";") if part]
+        rows += [{"sector": who, "cap": cap, "sample": sample,
+                  "year": float(year) if int(year) else np.nan} for who, cap, year in found] \
+            or [{"sector": "", "cap": status, "sample": sample, "year": np.nan}]
     table = pd.DataFrame(rows, columns=["sector", "cap", "sample", "year"])
     return table.groupby(["sector", "cap"], as_index=False).agg(
         samples=("sample", "nunique"), earliest_year=("year", "min")) \

@@ -129,10 +129,17 @@ def _run_point(number: int, label: str, case: Case, folder: Path, session: Sessi
                           case=case.resolved())
         write_run(folder / name, {}, meta)
         return {**record, "status": status, "reason": str(error),
-                "seconds": time.perf_counter() - t0}
+                "shortfalls": shortfall_cell(error), "seconds": time.perf_counter() - t0}
     return {**record, "status": "optimal", "reason": "", "model": result.meta["solver"]["model"],
             **headline(result.tables, ds.settings.year_step, ds.years),
             "seconds": time.perf_counter() - t0}
+
+
+def shortfall_cell(error: Exception) -> str:
+    """The caps an infeasible point cannot meet, `who|cap|year` joined by `;` (year 0:
+    the cumulative budget), for the summary table; blank for other failures."""
+    return ";".join(f"{s.who}|{s.cap}|{s.year}"
+                    for s in getattr(error, "shortfalls", ()))
 
 
 def exit_code(summary: pd.DataFrame) -> int:

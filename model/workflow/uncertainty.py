@@ -27,17 +27,14 @@ import pandas as pd
 from model.errors import InputError, Problem
 from model.inputs.cases import derive, load_case
 from model.inputs.loading import case_tables, read_dataset
+from model.outputs.percentiles import COST, SAMPLES_FILE, SET_FILE, TORNADO_FILE
 from model.outputs.runstore import staged
 from model.workflow import ranges
 from model.workflow.sweep import run_cases
 
-SET_FILE = "uncertainty.json"
-SAMPLES_FILE = "samples.csv"
-TORNADO_FILE = "tornado.csv"
 CASES = "cases"
 TORNADO_QUANTILES = (0.1, 0.9)
 MEDIAN = "median"
-COST = "private_npv_bjpy"
 
 
 def multiplier_column(name: str) -> str:
