@@ -18,11 +18,16 @@ import numpy as np
 INTEGRAL = 1e-6
 
 
+def relative_gap(objective: float, bound: float) -> float:
+    """Relative MIP gap as HiGHS defines it."""
+    return abs(objective - bound) / max(abs(objective), 1e-12)
+
+
 def start_from_lp(h: highspy.Highs, integer: np.ndarray,
                   bounds: tuple[np.ndarray, np.ndarray], gap: float) -> float | None:
     """Solve the restricted MIP. If its solution is within `gap` of the LP bound
     (which bounds the MIP's optimum too) it is the answer: `h` is left holding it
-    and the proven gap is returned. Otherwise `h` is put back as it was (all
+    and that bound is returned. Otherwise `h` is put back as it was (all
     `integer` columns integer within `bounds`), with the solution, if any, set as
     the start of the full MIP, and None is returned."""
     n = len(integer)
@@ -40,10 +45,8 @@ def start_from_lp(h: highspy.Highs, integer: np.ndarray,
                            np.round(x[fixed]))
         h.run()
         if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-            value = h.getInfo().objective_function_value
-            proven = abs(value - bound) / max(abs(value), 1e-9)
-            if proven <= gap:
-                return proven
+            if relative_gap(h.getInfo().objective_function_value, bound) <= gap:
+                return bound
             start = h.getSolution()
     h.changeColsIntegrality(n, integer, whole)
     h.changeColsBounds(n, integer, *bounds)

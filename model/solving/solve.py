@@ -32,7 +32,7 @@ from pyomo.core.base.constraint import ConstraintData
 
 from model.formulation.built import Built
 from model.solving.handover import standard_form
-from model.solving.lp_start import start_from_lp
+from model.solving.lp_start import relative_gap, start_from_lp
 
 
 IPM_FROM_NONZEROS = 100_000
@@ -185,7 +185,7 @@ class HighsModel:
         bound = float(h.getInfo().objective_function_value)
         relaxed = np.asarray(h.getSolution().col_value)[integer]
         best = self._best_start(relaxed)
-        if best is not None and _gap(best[0], bound) <= self.mip_gap:
+        if best is not None and relative_gap(best[0], bound) <= self.mip_gap:
             objective, units, method = best
             solution.mip_method = f"LP relaxation, unit counts {method}: within the gap"
         else:
@@ -195,7 +195,7 @@ class HighsModel:
             bound = float(h.getInfo().mip_dual_bound)
             solution.mip_method = ("branch and bound from the rounded LP relaxation"
                                    if best is not None else "branch and bound")
-        solution.mip_gap, solution.mip_bound_mjpy = _gap(objective, bound), bound
+        solution.mip_gap, solution.mip_bound_mjpy = relative_gap(objective, bound), bound
         return self._with_integers_fixed(solution, units, times)
 
     def _solve_from_lp_start(self, times: dict[str, float]) -> Solution:
@@ -204,17 +204,17 @@ class HighsModel:
         the start of the full MIP otherwise; then, as above, the LP with them fixed."""
         h, integer = self.h, self.integer
         h.changeColsBounds(len(integer), integer, *self._integer_bounds)
-        proven = start_from_lp(h, integer, self._integer_bounds, self.mip_gap)
-        if proven is None:
+        lp_bound = start_from_lp(h, integer, self._integer_bounds, self.mip_gap)
+        if lp_bound is None:
             h.run()
         solution = Solution(status=_STATUS.get(h.getModelStatus(), Status.ERROR), is_mip=True)
         if solution.status is not Status.OPTIMAL:
             return solution
         objective = float(h.getInfo().objective_function_value)
-        solution.mip_gap = proven if proven is not None else float(h.getInfo().mip_gap)
-        solution.mip_bound_mjpy = objective * (1 - solution.mip_gap)
+        bound = lp_bound if lp_bound is not None else float(h.getInfo().mip_dual_bound)
+        solution.mip_gap, solution.mip_bound_mjpy = relative_gap(objective, bound), bound
         solution.mip_method = ("LP relaxation's integral binaries fixed: within the gap"
-                               if proven is not None else "branch and bound from the LP start")
+                               if lp_bound is not None else "branch and bound from the LP start")
         units = np.round(np.asarray(h.getSolution().col_value)[integer])
         return self._with_integers_fixed(solution, units, times)
 
@@ -273,11 +273,6 @@ class HighsModel:
         h.changeColsBounds(len(integer), integer, units, units)
         h.run()
         return h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-
-
-def _gap(objective: float, bound: float) -> float:
-    """Relative MIP gap as HiGHS defines it."""
-    return abs(objective - bound) / max(abs(objective), 1e-12)
 
 
 @contextmanager
