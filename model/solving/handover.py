@@ -27,6 +27,7 @@ class StandardForm:
     rows: list[ConstraintData]
     integer: np.ndarray        # positions of the integer columns
     nonzeros: int
+    column: dict[int, int]     # id(variable) -> its column
 
 
 def standard_form(m: pyo.ConcreteModel) -> StandardForm:
@@ -76,4 +77,4 @@ def standard_form(m: pyo.ConcreteModel) -> StandardForm:
         kinds = np.full(len(columns), highspy.HighsVarType.kContinuous)
         kinds[integer] = highspy.HighsVarType.kInteger
         lp.integrality_ = kinds.tolist()
-    return StandardForm(lp, columns, rows, integer, len(summed))
+    return StandardForm(lp, columns, rows, integer, len(summed), column)

@@ -18,7 +18,7 @@ in plant mode) is rebuilt.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -80,27 +80,43 @@ class Session:
     def solve(self, ds: Dataset) -> tuple[Built, Solution, bool]:
         """Solve `ds`; also say whether it was solved in place (True) or built anew."""
         t0 = time.perf_counter()
-        in_place = self.built is not None and changes_in_place(self.built.ds, ds)
-        support = None
-        if in_place and _support_changed(self.built.ds, ds):
-            support = _support_in_place(self.built, ds)
-            in_place = support is not None
-        if in_place and self.built.fleet is not None and (
-                discounting(ds)[0] != self.built.p.rates
-                or not _same(self.built.ds.technologies, ds.technologies)):
-            in_place = False   # plant charges are not re-weighted, nor switches re-timed
-        if in_place and not _same(self.built.ds.technologies, ds.technologies):
-            in_place = _closed_builds(self.built, ds) is not None
-        if in_place:
-            _update(self.built, self.model, ds, support)
+        change = None if self.built is None else _in_place(self.built, ds)
+        if change is not None:
+            _update(self.built, self.model, ds, change)
         else:
             self.built = build_model(ds)
         build_s = time.perf_counter() - t0
-        if not in_place:
+        if change is None:
             self.model = HighsModel(self.built, self.solver_log)
         solution = self.model.solve()
         solution.times_s = {"build": build_s, **solution.times_s}
-        return self.built, solution, in_place
+        return self.built, solution, change is not None
+
+
+@dataclass(frozen=True)
+class _Change:
+    """What a dataset changes in the built model besides prices, caps, budgets and rates."""
+
+    support: tuple[pd.DataFrame, dict[str, Limit]] | None   # new support table and limits
+    closed_builds: np.ndarray | None   # per build (`new`) held at 0; None: first years same
+
+
+def _in_place(b: Built, ds: Dataset) -> _Change | None:
+    """How `ds` changes the built model in place, or None when it must be rebuilt."""
+    if not changes_in_place(b.ds, ds):
+        return None
+    support = closed = None
+    if _support_changed(b.ds, ds):
+        support = _support_in_place(b, ds)
+        if support is None:
+            return None
+    if not _same(b.ds.technologies, ds.technologies):
+        closed = None if b.fleet is not None else _closed_builds(b, ds)
+        if closed is None:   # a build the model lacks; in plant mode switches not re-timed
+            return None
+    if b.fleet is not None and discounting(ds)[0] != b.p.rates:
+        return None   # plant relining and stranded charges are not re-weighted
+    return _Change(support, closed)
 
 
 def _support_changed(old: Dataset, new: Dataset) -> bool:
@@ -145,8 +161,7 @@ def _support_in_place(b: Built, ds: Dataset) -> tuple[pd.DataFrame, dict[str, Li
     return support, found
 
 
-def _update(b: Built, model: HighsModel, ds: Dataset,
-            support: tuple[pd.DataFrame, dict[str, Limit]] | None) -> None:
+def _update(b: Built, model: HighsModel, ds: Dataset, change: _Change) -> None:
     """Carry what changed of prices, caps, budgets, support and discount rates into the
     registries and HiGHS."""
     old = b.ds
@@ -156,8 +171,9 @@ def _update(b: Built, model: HighsModel, ds: Dataset,
         rhs.update(cap_limits(ds, b.p.step))
     if not _same(old.subsidies, ds.subsidies):
         rhs["limit_subsidy_budget"] = budget_limits_mjpy(ds, b.p.step)
-    if not _same(old.technologies, ds.technologies):   # first years: builds held at 0
-        model.set_upper(b.vars["new"]["var"], np.where(_closed_builds(b, ds), 0.0, np.inf))
+    if change.closed_builds is not None:   # later first years: earlier builds held at 0
+        model.set_upper(b.vars["new"]["var"], np.where(change.closed_builds, 0.0, np.inf))
+    support = change.support
     if support is not None:
         table, found = support
         for name, (terms, keys, _, _) in limits(old, b.p, b.vars["support"]).items():

@@ -94,6 +94,7 @@ class HighsModel:
         self._integer_bounds = (np.asarray(lp.col_lower_)[self.integer],
                                 np.asarray(lp.col_upper_)[self.integer])
         self.incumbent: np.ndarray | None = None   # unit counts of the last MIP answer
+        self._held: np.ndarray | None = None   # unit counts of the fixed LP HiGHS holds solved
         self.lp_start = settings.mode == "plant"   # tight relaxation, many binaries
         with _quiet_stdout(not solver_log):   # the banner is printed on construction
             self.h = highspy.Highs()
@@ -106,7 +107,8 @@ class HighsModel:
         self.h.passModel(lp)
         self.row_lower = np.array(lp.row_lower_, float)   # as HiGHS holds them
         self.row_upper = np.array(lp.row_upper_, float)
-        self.column = {id(var): i for i, var in enumerate(self.form.columns)}
+        self.col_lower = np.array(lp.col_lower_, float)
+        self.column = self.form.column
         self.row = {id(con): i for i, con in enumerate(self.form.rows)}
         self._positions: dict[int, tuple[pd.DataFrame, np.ndarray]] = {}   # set_costs'
         self.handover_s = time.perf_counter() - t0
@@ -137,16 +139,19 @@ class HighsModel:
         self.h.changeRowsBounds(len(rows), rows, self.row_lower[rows], self.row_upper[rows])
 
     def change_coefficients(self, cons, variables, values: np.ndarray) -> None:
-        """Matrix coefficients of (row, column) pairs given as constraint and variable."""
+        """Matrix coefficients of (row, column) pairs given as constraint and variable
+        (HiGHS changes one coefficient a call)."""
         for con, var, value in zip(cons, variables, values):
             self.h.changeCoeff(self.row[id(con)], self.column[id(var)], float(value))
 
     def set_upper(self, variables, upper: np.ndarray) -> None:
-        """Upper bounds of these columns (0 holds a closed support mode at 0)."""
+        """Upper bounds of these columns, their lower bounds as built (an upper bound of
+        0 holds a closed support mode or build at 0)."""
         at = np.array([self.column[id(v)] for v in variables], dtype=np.int32)
-        self.h.changeColsBounds(len(at), at, np.zeros(len(at)), np.asarray(upper, float))
+        self.h.changeColsBounds(len(at), at, self.col_lower[at], np.asarray(upper, float))
 
     def solve(self) -> Solution:
+        self._held = None   # every solve runs HiGHS on a changed model first
         times = {"handover": self.handover_s}
         self.handover_s = 0.0   # paid once
         t1 = time.perf_counter()
@@ -257,6 +262,7 @@ class HighsModel:
             given.col_value = x.tolist()
             given.value_valid = True
             h.setSolution(given)
+        self._held = None
         h.run()
         solution.status = _STATUS.get(h.getModelStatus(), Status.ERROR)
         if solution.status is not Status.OPTIMAL:
@@ -266,13 +272,19 @@ class HighsModel:
 
     def _fix(self, units: np.ndarray) -> bool:
         """Solve the LP with the integer columns continuous and fixed at `units`;
-        True when it is optimal (feasible)."""
+        True when it is optimal (feasible). Not again when HiGHS holds that LP solved
+        (rounded and rounded-up counts are often the same, and the best candidate
+        is often the last one tried)."""
+        if self._held is not None and np.array_equal(units, self._held):
+            return True
         h, integer = self.h, self.integer
         h.changeColsIntegrality(len(integer), integer,
                                 np.full(len(integer), highspy.HighsVarType.kContinuous))
         h.changeColsBounds(len(integer), integer, units, units)
         h.run()
-        return h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        self._held = units if ok else None
+        return ok
 
 
 @contextmanager
