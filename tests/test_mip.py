@@ -19,7 +19,8 @@ import pytest
 from model.formulation.build import build_model
 from model.inputs.loading import dataset_from_frames
 from model.solving.solve import HighsModel
-from tests.tiny import capital_per_year, costs, frame, one_year, tiny_frames, write_case
+from tests.tiny import (capital_per_year, costs, flat, frame, one_year, tiny_frames,
+                        write_case)
 
 ROOT = Path(__file__).resolve().parents[1]
 A = capital_per_year(10_000.0)            # 822.476 JPY/(t/yr) a year
@@ -28,9 +29,9 @@ TWO_UNITS = 1.2 * A + 100.0                # 1,086.971 MJPY
 ONE_UNIT = 0.6 * A + 0.6 * 100.0 + 400.0   # 953.486 MJPY
 
 
-def lumpy(**settings):
+def lumpy(changes=None, **settings):
     frames = tiny_frames(technology_costs=frame(costs("old", 50_000.0)
-                                                + costs("new", 10_000.0)))
+                                                + costs("new", 10_000.0)), **(changes or {}))
     frames["technologies"]["unit_size_m_per_yr"] = [None, 0.6]
     return build_model(dataset_from_frames(frames, one_year(**settings)))
 
@@ -58,6 +59,19 @@ def test_the_previous_answer_is_reused_where_it_is_better_than_rounding():
     # 953.486 beats the rounded 1,086.971 and is within (953.486 - 922.476) / 953.486
     assert solution.objective_mjpy == pytest.approx(ONE_UNIT, rel=1e-6)
     assert "of the last answer" in solution.mip_method
+
+
+def test_rounding_up_is_the_start_where_the_nearest_count_cannot_meet_demand():
+    # Demand 0.7 Mt and a steel cap of 0, so `old` (coal) may not run: the LP builds
+    # 0.7 / 0.6 = 1.167 units (0.7 A + 70); 1 unit (0.6 Mt) cannot meet demand, 2 units
+    # can: 1.2 A + 0.7 x 100 = 1,056.97 MJPY, within a 0.5 gap of the bound
+    # (0.5 A / 1,056.97 = 0.389).
+    solution = HighsModel(lumpy(dict(
+        demand=frame(flat(commodity="steel", demand_m_per_yr=0.7)),
+        caps=frame(flat(sector="steel", cap_mtco2=0.0))), mip_gap=0.5)).solve()
+    assert solution.objective_mjpy == pytest.approx(1.2 * A + 70.0, rel=1e-6)
+    assert solution.mip_bound_mjpy == pytest.approx(0.7 * A + 70.0, rel=1e-6)
+    assert "rounded up" in solution.mip_method
 
 
 @pytest.mark.parametrize("flag, banner", [((), False), (("--verbose",), True)])
