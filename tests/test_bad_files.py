@@ -12,9 +12,7 @@ from model.inputs.loading import read_dataset
 from tests.tiny import tiny_frames, tiny_settings, write_case
 
 # tiny technologies.csv as write_case writes it: header, then old (row 1) and new (row 2)
-HEADER = "technology,sector,pathway,output,life_yr,first_year"
-OLD = "old,steel,incumbent,steel,40,2000"
-NEW = "new,steel,electrification,steel,30,2025"
+HEADER, OLD, NEW = tiny_frames()["technologies"].to_csv(index=False).splitlines()
 
 
 def problems(folder: Path) -> list[str]:
@@ -58,8 +56,8 @@ def test_a_blank_column_name(data):
 
 
 def test_a_required_table_with_a_header_only(data):
-    (data / "technology_flows.csv").write_text("technology,commodity,direction,"
-                                               "amount_per_unit\n")
+    (data / "technology_flows.csv").write_text(
+        ",".join(tiny_frames()["technology_flows"].columns) + "\n")
     found = problems(data)
     assert "at least one data row" in only(found, "technology_flows.csv:")
 

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from cli import main
 from model.outputs.runstore import RESULT_TABLES, RUN_FILE
 from model.workflow.sweep import exit_code
+from tests.test_sweep import PRICES
 from tests.tiny import flat, frame, one_year, tiny_frames, write_case
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,8 +186,8 @@ def test_a_name_too_long_for_the_file_system_exits_1(store, tmp_path):
 
 def test_a_sweep_with_an_infeasible_point_exits_3_and_keeps_its_summary(tmp_path):
     # a cap of 0 cannot be met: electricity emits 0.1 t-CO2/GJ, counted by the cap
-    frames = tiny_frames(caps=frame(flat(sector="steel", cap_mtco2=0.8)))
-    frames["commodity_prices"]["scope2_ef_tco2_per_unit"] = [0, 0, 0.1, 0.1]
+    frames = tiny_frames(caps=frame(flat(sector="steel", cap_mtco2=0.8)),
+                         commodity_prices=PRICES)
     data = write_case(tmp_path / "tiny", frames, one_year())
     result = invoke("sweep", "--data", data, "--lever", "cap_scale=1,0", "--workers", 1,
                     "--results", tmp_path / "store", "--name", "caps")

@@ -32,10 +32,10 @@ from model.outputs.percentiles import (SampleSet, emissions_fan, failures, inves
                                        read_set, tornado_bars)
 from model.workflow import ranges
 from model.workflow.uncertainty import run_uncertainty
+from tests.test_sweep import PRICES   # power emits 0.1 t-CO2/GJ (scope 2)
 from tests.tiny import one_year, tiny_frames, write_case
 
 ROOT = Path(__file__).resolve().parent.parent
-PRICES = tiny_frames()["commodity_prices"].assign(scope2_ef_tco2_per_unit=[0, 0, 0.1, 0.1])
 RANGES = """
 [[uncertain]]
 name = "power"
