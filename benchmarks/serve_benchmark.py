@@ -18,9 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.cdp import Browser, chromium_path  # noqa: E402
+from tests.cdp import Browser, chromium_path, serving, set_lever  # noqa: E402
 
 # lever -> two values to move between (the page's own lever names and value forms)
 MOVES = {
@@ -55,20 +53,6 @@ def post(url: str, body: dict) -> dict:
                                      method="POST")
     with urllib.request.urlopen(request, timeout=600) as answer:
         return json.load(answer)
-
-
-def start_server(results: Path) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "cli.py"), "serve", "--port", "0", "--no-browser",
-         "--results", str(results)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        text=True, env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"})
-    t0 = time.perf_counter()
-    for line in process.stdout:
-        if "http://" in line:
-            print(f"server up in {time.perf_counter() - t0:.1f} s (imports, reference case "
-                  "and the first solve, both built)")
-            return process, line.split()[2].rstrip("/")
-    raise RuntimeError("decarb serve did not start")
 
 
 def over_http(url: str, moves: int) -> dict[str, tuple[str, float, float]]:
@@ -99,9 +83,7 @@ def in_browser(url: str, moves: int, profile: Path) -> dict[str, tuple[float, fl
         def move(lever: str, value) -> tuple[float, float]:
             counts = "document.body.dataset.solves + ' ' + document.body.dataset.errors"
             before = browser.evaluate(counts)
-            browser.evaluate(f"(() => {{ const e = document.getElementById('lever-{lever}'); "
-                             f"e.value = {json.dumps(str(value))}; "
-                             "e.dispatchEvent(new Event('change')); })()")
+            browser.evaluate(set_lever(lever, value))
             browser.wait_for(f"{counts} !== {json.dumps(before)}", 600)
             if browser.evaluate(counts).split()[1] != before.split()[1]:
                 raise RuntimeError(f"{lever} = {value}: " + browser.evaluate(
@@ -129,15 +111,14 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        process, url = start_server(Path(tmp) / "results")
-        try:
+        t0 = time.perf_counter()
+        with serving(ROOT, "--results", str(Path(tmp) / "results"), timeout_s=600) as url:
+            print(f"server up in {time.perf_counter() - t0:.1f} s (imports, the reference "
+                  "case, the widest state's build and the first solve)")
             http = over_http(url, args.moves)
             print("over HTTP:", {k: round(v[1], 2) for k, v in http.items()}, flush=True)
             browser = ({} if args.no_browser or chromium_path() is None
                        else in_browser(url, args.moves, Path(tmp) / "profile"))
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
     print(f"\nmedians of {args.moves} moves per lever, seconds")
     print("| lever | model | server | HTTP round trip | browser: lever to redrawn charts "
           "| of which drawing |")

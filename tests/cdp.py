@@ -1,12 +1,18 @@
 """Headless Chromium driven over the DevTools protocol (a websocket), for page tests
-and the serve benchmark: open a URL, evaluate JavaScript, wait for a condition."""
+and the serve benchmark: open a URL, evaluate JavaScript, wait for a condition; and
+`decarb serve` started as a user starts it."""
 from __future__ import annotations
 
 import json
+import os
+import select
 import shutil
 import subprocess
+import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -101,3 +107,34 @@ class Browser:
 
     def __exit__(self, *_: Any) -> None:
         self.close()
+
+
+@contextmanager
+def serving(root: Path, *args: str, timeout_s: float = 120.0) -> Iterator[str]:
+    """`decarb serve --port 0 --no-browser *args` from the checkout `root` (port 0: a
+    free one); yields the URL it prints, and ends the server after."""
+    process = subprocess.Popen(
+        [sys.executable, str(root / "cli.py"), "serve", "--port", "0", "--no-browser", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        env={**os.environ, "PYTHONPATH": str(root), "PYTHONUNBUFFERED": "1"})
+    try:
+        deadline = time.monotonic() + timeout_s
+        line = ""
+        while "http://" not in line:
+            ready, _, _ = select.select([process.stdout], [], [], 1.0)
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"decarb serve did not start: {line!r}")
+            if ready:
+                line = process.stdout.readline()
+        yield line.split()[2].rstrip("/")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def set_lever(name: str, value: Any) -> str:
+    """JavaScript that types a value into a lever's box (or chooses it) and commits it,
+    as a user does."""
+    return (f"(() => {{ const e = document.getElementById('lever-{name}'); "
+            f"e.value = {json.dumps(str(value))}; "
+            "e.dispatchEvent(new Event('change')); return true; })()")

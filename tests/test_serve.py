@@ -16,13 +16,8 @@ Programme `green` pays 10% of new's capex up to 0.5 BJPY (0.25 Mt); the cap is 0
   (at the start 1,000 x 0.444 / 0.2 = 2,222 JPY/t).
 """
 import json
-import os
-import select
 import shlex
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -40,7 +35,7 @@ from model.serve.views import view
 from model.workflow import levers
 from model.workflow.commands import load
 from model.workflow.run import run_case
-from tests.cdp import Browser, chromium_path
+from tests.cdp import Browser, chromium_path, serving, set_lever
 from tests.test_sweep import CHANGES
 from tests.tiny import capital_per_year, one_year, tiny_frames, write_case
 
@@ -263,37 +258,14 @@ def test_store_run_puts_the_state_in_the_run_store(served):
 
 @pytest.fixture
 def cli_server(tmp_path):
-    """`decarb serve` as a user starts it (port 0: a free one), ended after the test."""
+    """`decarb serve` as a user starts it, ended after the test."""
     data = tiny_data(tmp_path / "data")
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "cli.py"), "serve", "--data", str(data), "--results",
-         str(tmp_path / "results"), "--port", "0", "--no-browser"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"})
-    try:
-        deadline = time.monotonic() + 120
-        line = ""
-        while "http://" not in line:
-            ready, _, _ = select.select([process.stdout], [], [], 1.0)
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"decarb serve did not start: {line!r}")
-            if ready:
-                line = process.stdout.readline()
-        yield line.split()[2]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with serving(ROOT, "--data", str(data), "--results", str(tmp_path / "results")) as url:
+        yield url
 
 
 def js_value(selector: str) -> str:
     return f"Number(document.querySelector({json.dumps(selector)}).dataset.value)"
-
-
-def set_lever(name: str, value) -> str:
-    """Type a value into a lever's box (or choose it) and commit it, as a user does."""
-    return (f"(() => {{ const e = document.getElementById('lever-{name}'); "
-            f"e.value = {json.dumps(str(value))}; "
-            "e.dispatchEvent(new Event('change')); return true; })()")
 
 
 def test_headless_chromium_moves_a_lever_and_redraws_the_new_solution(cli_server, tmp_path):
