@@ -104,6 +104,21 @@ def test_a_switch_follows_the_graph_one_edge_a_year():
     assert switches(r) == [("a", 2025, "old", "mid"), ("a", 2026, "mid", "new")]
 
 
+def test_a_switch_waits_for_its_lead_time():
+    # Without relining windows there is no relining nor stranded charge, and the
+    # switch saves 900 JPY/t a year against an annuity of 1,000 x CRF(8%, 30) = 89:
+    # it is made as early as allowed. The edge's lead time of 2 years counts from
+    # the first model year, 2025, so the earliest is 2027; the cap of 0 from 2027
+    # needs `new` by then. So old in 2025-2026, the switch in 2027.
+    caps = frame([dict(sector="steel", year=y, cap_mtco2=c)
+                  for y, c in ((2025, 1.0), (2026, 1.0), (2027, 0.0), (2050, 0.0))])
+    r = solve_plants(plants(("a", 1.0, 2040)), [edge(lead_time=2)],
+                     tiny_settings(end_year=2028, relining_windows=False, **ANNUAL),
+                     caps=caps)
+    assert switches(r) == [("a", 2027, "old", "new")]
+    assert [technology_of(r, "a", y) for y in (2026, 2027)] == ["old", "new"]
+
+
 def test_closing_a_plant_beats_relining_it_when_demand_falls():
     # Two plants of 1 Mt/yr, both due for relining in 2026, when demand falls from
     # 2 to 1 Mt; they may switch only then (window_only). One plant is converted
