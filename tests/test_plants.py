@@ -129,12 +129,18 @@ def test_closing_a_plant_beats_relining_it_when_demand_falls():
     demand = frame([dict(commodity="steel", year=2025, demand_m_per_yr=2.0),
                     dict(commodity="steel", year=2026, demand_m_per_yr=1.0),
                     dict(commodity="steel", year=2050, demand_m_per_yr=1.0)])
+    settings = tiny_settings(end_year=2026, **ANNUAL)
     r = solve_plants(plants(("a", 1.0, 2026), ("b", 1.0, 2026)), [edge(window_only=True)],
-                     tiny_settings(end_year=2026, **ANNUAL), demand=demand)
+                     settings, demand=demand)
     assert sorted(technology_of(r, p, 2026) for p in "ab") == ["closed", "new"]
     assert cost_bjpy(r, "relining") == 0.0
     expected = 2 * 1000.0 + 100.0 / 1.08 + 1000.0 * crf(0.08, 30) / 1.08 ** 2
     assert r.solution.objective_mjpy == pytest.approx(expected, rel=1e-6)
+    # The bound reported proves the gap: a lower bound on the optimum (up to rounding)
+    # no further below it than the MIP gap.
+    gap = settings.mip_gap
+    assert expected * (1 - gap) <= r.solution.mip_bound_mjpy <= expected * (1 + 1e-9)
+    assert r.solution.mip_gap <= gap
 
 
 def test_a_plant_that_stays_pays_its_relining_in_the_window():
