@@ -94,10 +94,15 @@ def carbon_productivity_gain(ds: Dataset, p: Parameters) -> pd.Series:
         .drop_duplicates("output").set_index("output")["technology"]
     reference = p.tech["replaces"].where(p.tech["replaces"] != "",
                                          p.tech["output"].map(incumbents))
-    ref_intensity = reference.map(intensity)
+    return productivity_gain(reference.map(intensity), intensity).rename("gain")
+
+
+def productivity_gain(before: pd.Series, after: pd.Series) -> pd.Series:
+    """before / after - 1 of carbon intensities (fraction): 0 where `before` emits
+    nothing, inf where only `before` emits (every tier reaches it)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        gain = ref_intensity / intensity - 1
-    return gain.where(ref_intensity > 0, 0.0).fillna(0.0).rename("gain")
+        gain = before / after - 1
+    return gain.where(before > 0, 0.0).fillna(0.0)
 
 
 def carbon_intensity(ds: Dataset, p: Parameters) -> pd.Series:
