@@ -42,7 +42,7 @@ def add(b: Built) -> None:
     switch = add_var(m, "plant_switch", modes[list(KEYS) + ["mode"]], "Plant switches "
                      "along the edge in the year under the support mode (1/0)", domain=domain)
     switch = switch.merge(modes, on=list(KEYS) + ["mode"]).merge(
-        fleet.switches[list(KEYS) + ["stranded_mjpy", "window", "kind"]], on=list(KEYS))
+        fleet.switches[list(KEYS) + ["stranded_mjpy"]], on=list(KEYS))
     credit = add_var(m, "plant_credit", switch.loc[switch["incentive"] == "credit",
                                                    list(KEYS) + ["mode"]],
                      "Tax credit claimed for the switch (MJPY)")
