@@ -104,17 +104,20 @@ def test_a_switch_follows_the_graph_one_edge_a_year():
     assert switches(r) == [("a", 2025, "old", "mid"), ("a", 2026, "mid", "new")]
 
 
-def test_a_switch_waits_for_its_lead_time():
+@pytest.mark.parametrize("lead_time, first_year", [(2, 2025), (0, 2027)])
+def test_a_switch_waits_for_its_lead_time_and_first_year(lead_time, first_year):
     # Without relining windows there is no relining nor stranded charge, and the
     # switch saves 900 JPY/t a year against an annuity of 1,000 x CRF(8%, 30) = 89:
-    # it is made as early as allowed. The edge's lead time of 2 years counts from
-    # the first model year, 2025, so the earliest is 2027; the cap of 0 from 2027
-    # needs `new` by then. So old in 2025-2026, the switch in 2027.
+    # it is made as early as allowed. A lead time of 2 years counts from the first
+    # model year, 2025; either it or `new` first available in 2027 makes the earliest
+    # 2027, and the cap of 0 from 2027 needs `new` by then. So old in 2025-2026, the
+    # switch in 2027.
+    technologies = tiny_frames()["technologies"].replace({"first_year": {2025: first_year}})
     caps = frame([dict(sector="steel", year=y, cap_mtco2=c)
                   for y, c in ((2025, 1.0), (2026, 1.0), (2027, 0.0), (2050, 0.0))])
-    r = solve_plants(plants(("a", 1.0, 2040)), [edge(lead_time=2)],
+    r = solve_plants(plants(("a", 1.0, 2040)), [edge(lead_time=lead_time)],
                      tiny_settings(end_year=2028, relining_windows=False, **ANNUAL),
-                     caps=caps)
+                     caps=caps, technologies=technologies)
     assert switches(r) == [("a", 2027, "old", "new")]
     assert [technology_of(r, "a", y) for y in (2026, 2027)] == ["old", "new"]
 
