@@ -104,6 +104,24 @@ def test_a_switch_follows_the_graph_one_edge_a_year():
     assert switches(r) == [("a", 2025, "old", "mid"), ("a", 2026, "mid", "new")]
 
 
+@pytest.mark.parametrize("lead_time, first_year", [(2, 2025), (0, 2027)])
+def test_a_switch_waits_for_its_lead_time_and_first_year(lead_time, first_year):
+    # Without relining windows there is no relining nor stranded charge, and the
+    # switch saves 900 JPY/t a year against an annuity of 1,000 x CRF(8%, 30) = 89:
+    # it is made as early as allowed. A lead time of 2 years counts from the first
+    # model year, 2025; either it or `new` first available in 2027 makes the earliest
+    # 2027, and the cap of 0 from 2027 needs `new` by then. So old in 2025-2026, the
+    # switch in 2027.
+    technologies = tiny_frames()["technologies"].replace({"first_year": {2025: first_year}})
+    caps = frame([dict(sector="steel", year=y, cap_mtco2=c)
+                  for y, c in ((2025, 1.0), (2026, 1.0), (2027, 0.0), (2050, 0.0))])
+    r = solve_plants(plants(("a", 1.0, 2040)), [edge(lead_time=lead_time)],
+                     tiny_settings(end_year=2028, relining_windows=False, **ANNUAL),
+                     caps=caps, technologies=technologies)
+    assert switches(r) == [("a", 2027, "old", "new")]
+    assert [technology_of(r, "a", y) for y in (2026, 2027)] == ["old", "new"]
+
+
 def test_closing_a_plant_beats_relining_it_when_demand_falls():
     # Two plants of 1 Mt/yr, both due for relining in 2026, when demand falls from
     # 2 to 1 Mt; they may switch only then (window_only). One plant is converted
@@ -114,12 +132,32 @@ def test_closing_a_plant_beats_relining_it_when_demand_falls():
     demand = frame([dict(commodity="steel", year=2025, demand_m_per_yr=2.0),
                     dict(commodity="steel", year=2026, demand_m_per_yr=1.0),
                     dict(commodity="steel", year=2050, demand_m_per_yr=1.0)])
+    settings = tiny_settings(end_year=2026, **ANNUAL)
     r = solve_plants(plants(("a", 1.0, 2026), ("b", 1.0, 2026)), [edge(window_only=True)],
-                     tiny_settings(end_year=2026, **ANNUAL), demand=demand)
+                     settings, demand=demand)
     assert sorted(technology_of(r, p, 2026) for p in "ab") == ["closed", "new"]
     assert cost_bjpy(r, "relining") == 0.0
     expected = 2 * 1000.0 + 100.0 / 1.08 + 1000.0 * crf(0.08, 30) / 1.08 ** 2
     assert r.solution.objective_mjpy == pytest.approx(expected, rel=1e-6)
+    # The bound reported proves the gap: a lower bound on the optimum (up to rounding)
+    # no further below it than the MIP gap.
+    gap = settings.mip_gap
+    assert expected * (1 - gap) <= r.solution.mip_bound_mjpy <= expected * (1 + 1e-9)
+    assert r.solution.mip_gap <= gap
+
+
+def test_a_plant_that_stays_pays_its_relining_in_the_window():
+    # Plant a (1 Mt/yr) is due for relining in 2026, the only window of 2025-2026.
+    # Converting it costs 1e7 JPY/(t/yr), far more than it saves, and a new plant
+    # costs 1e6: so it stays on `old` and is relined. The relining, 4,000 JPY/(t/yr)
+    # x 1 Mt = 4,000 MJPY, is spent at the start of 2026 over a 40-year life; of its
+    # annuities, 4,000 x CRF(8%, 40) each, only the one paid at the end of 2026 falls
+    # inside the horizon, discounted two years to the start of 2025 (BJPY):
+    expected_bjpy = 4000.0 * crf(0.08, 40) / 1.08 ** 2 / 1000          # 0.2876
+    r = solve_plants(plants(("a", 1.0, 2026)), [edge(capex=1.0e7)],
+                     tiny_settings(end_year=2026, **ANNUAL))
+    assert [technology_of(r, "a", y) for y in (2025, 2026)] == ["old", "old"]
+    assert cost_bjpy(r, "relining") == pytest.approx(expected_bjpy, rel=1e-9)
 
 
 def test_identical_plants_keep_their_technology_in_name_order():
@@ -185,8 +223,8 @@ def test_the_per_plan_cap_bounds_a_large_switch_which_chooses_special_depreciati
 
 def test_a_small_switch_takes_the_credit_up_to_its_cap():
     # I = 10 BJPY, under the per-plan cap: the credit 10% = 1 BJPY fits the 2 BJPY
-    # credit cap and beats special depreciation (0.506 BJPY). With 2 BJPY of tax the
-    # credit cap is 0.4 BJPY, still above 0.506? No: 0.4 < 0.506, so then SD.
+    # credit cap and beats special depreciation (0.0506 x 10 = 0.506 BJPY). With 2 BJPY
+    # of tax the credit cap is 20% x 2 = 0.4 BJPY, less than 0.506: special depreciation.
     r = solve_plants(plants(("a", 1.0, 2030)), [edge(capex=10000.0)],
                      one_year(mode="plant", tax_scheme="t"), **_tax(10.0))
     inv = r.tables["plant_investments"].iloc[0]
@@ -220,7 +258,9 @@ def test_a_switch_is_subsidised_whole_or_not_within_the_programme_budget(budget_
 def test_plant_and_aggregate_runs_agree_with_windows_and_units_relaxed():
     # The same case in both modes: existing `old` capacity of 2 Mt/yr is two plants of
     # 1 Mt/yr; converting a plant costs what a new `new` plant costs (1,000 JPY/(t/yr)).
-    # A carbon price makes the switch worth it over 2025-2035 in 5-year steps.
+    # A carbon price makes the switch worth it over 2025-2035 in 5-year steps. With
+    # windows off and units relaxed the two modes have the same optimum: rel=1e-9
+    # leaves room for rounding only, so a cost counted in one mode alone would show.
     from model.inputs.loading import dataset_from_frames
     from model.workflow.run import run_case
     from tests.tiny_plants import plant_frames
@@ -233,7 +273,7 @@ def test_plant_and_aggregate_runs_agree_with_windows_and_units_relaxed():
     aggregate = run_case(dataset_from_frames(frames, tiny_settings(**settings)))
     plant = run_case(dataset_from_frames(frames, tiny_settings(mode="plant", **settings)))
     assert plant.solution.objective_mjpy == pytest.approx(aggregate.solution.objective_mjpy,
-                                                          rel=0.01)
+                                                          rel=1e-9)
 
 
 # --- the plant tables' checks ----------------------------------------------------

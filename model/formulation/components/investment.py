@@ -94,10 +94,15 @@ def carbon_productivity_gain(ds: Dataset, p: Parameters) -> pd.Series:
         .drop_duplicates("output").set_index("output")["technology"]
     reference = p.tech["replaces"].where(p.tech["replaces"] != "",
                                          p.tech["output"].map(incumbents))
-    ref_intensity = reference.map(intensity)
+    return productivity_gain(reference.map(intensity), intensity).rename("gain")
+
+
+def productivity_gain(before: pd.Series, after: pd.Series) -> pd.Series:
+    """before / after - 1 of carbon intensities (fraction): 0 where `before` emits
+    nothing, inf where only `before` emits (every tier reaches it)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        gain = ref_intensity / intensity - 1
-    return gain.where(ref_intensity > 0, 0.0).fillna(0.0).rename("gain")
+        gain = before / after - 1
+    return gain.where(before > 0, 0.0).fillna(0.0)
 
 
 def carbon_intensity(ds: Dataset, p: Parameters) -> pd.Series:
@@ -241,19 +246,15 @@ def register_capital(b: Built) -> None:
     """Annualised capital (private: net of support), and the public transfers."""
     p = b.p
     support = pooled_support(b.vars["support"], b.vars.get("plant_support"))
-    first, end = p.years[0], p.horizon_end
-    life = support["technology"].map(p.tech["life_yr"])
     capex = support["capex_jpy_per_unit_yr"]
-    annuity = {perspective: per_unique(
-        lambda n, y, r=rate: finance.annuity_weight(r, int(n), int(y), first, end),
-        life, support["year"]) for perspective, rate in p.rates.items()}
+    annuity = annuity_weights(p, support["technology"].map(p.tech["life_yr"]),
+                              support["year"])
     sector = support["technology"].map(p.tech["sector"])
     b.add_cost("capital", support.assign(
         sector=sector, private=capex * support["private_factor"] * annuity["private"],
         social=capex * annuity["social"] * _social_factor(support)))
 
-    social_df = support["year"].map(
-        dict(zip(p.years, finance.discount_factors(p.rates["social"], first, p.years))))
+    social_df = support["year"].map(discount_by_year(p, p.rates["social"]))
     # Public cost: subsidies by programme; tax revenue forgone by incentive.
     transfers = []
     for share, instrument, programme in (
@@ -279,3 +280,18 @@ def per_unique(func, *columns: pd.Series) -> np.ndarray:
     distinct = keys.drop_duplicates()
     distinct["value"] = [func(*row) for row in distinct.itertuples(index=False, name=None)]
     return keys.merge(distinct, how="left")["value"].to_numpy(float)
+
+
+def annuity_weights(p: Parameters, life_yr: pd.Series, year: pd.Series
+                    ) -> dict[str, np.ndarray]:
+    """Per perspective, the present value per unit of capital of the annuities inside
+    the horizon (finance.annuity_weight) of capital spent in `year` over `life_yr`."""
+    first, end = p.years[0], p.horizon_end
+    return {perspective: per_unique(
+        lambda n, y, r=rate: finance.annuity_weight(r, int(n), int(y), first, end),
+        life_yr, year) for perspective, rate in p.rates.items()}
+
+
+def discount_by_year(p: Parameters, rate: float) -> dict[int, float]:
+    """Model year -> its discount factor to the first model year at `rate`."""
+    return dict(zip(p.years, finance.discount_factors(rate, p.years[0], p.years)))

@@ -32,8 +32,8 @@ from model.inputs.transitions import transition_graph
 class Fleet:
     plants: pd.DataFrame     # plant, sector, origin, size, next_reline_year, cycle_yr
     runs: pd.DataFrame       # plant, technology, year: the plant may run it that year
-    switches: pd.DataFrame   # plant, from_technology, technology (to), year, kind,
-    #                          capex_mjpy, stranded_mjpy, window
+    switches: pd.DataFrame   # plant, from_technology, technology (to), year,
+    #                          capex_mjpy, stranded_mjpy
     relinings: pd.DataFrame  # plant, technology, year, capex_mjpy: window years of origin
 
 
@@ -52,8 +52,7 @@ def prepare_fleet(ds: Dataset, p: Parameters) -> Fleet:
         [switches["from_technology"], np.full(len(switches), p.years[0])])).to_numpy()
     remaining = ((switches["next_reline_year"] - switches["year"]) / switches["cycle_yr"]) \
         .clip(0.0, 1.0)
-    charged = (switches["from_technology"] == switches["origin"]) & ~switches["window"] \
-        & s.relining_windows
+    charged = (switches["from_technology"] == switches["origin"]) & ~switches["window"]
     switches["stranded_mjpy"] = np.where(charged, origin_capex * switches["size"]
                                          * remaining, 0.0)
     switches["capex_mjpy"] = switches["conversion_capex_jpy_per_unit_yr"] * switches["size"]
@@ -71,8 +70,8 @@ def prepare_fleet(ds: Dataset, p: Parameters) -> Fleet:
         columns={"origin": "technology"})
     relinings["capex_mjpy"] = capex.reindex(pd.MultiIndex.from_arrays(
         [relinings["technology"], relinings["year"]])).to_numpy() * relinings["size"]
-    columns = ["plant", "from_technology", "technology", "year", "kind", "capex_mjpy",
-               "stranded_mjpy", "window"]
+    columns = ["plant", "from_technology", "technology", "year", "capex_mjpy",
+               "stranded_mjpy"]
     return Fleet(plants=plants, runs=runs.reset_index(drop=True),
                  switches=switches[columns].reset_index(drop=True),
                  relinings=relinings.drop(columns="size").reset_index(drop=True))
@@ -106,7 +105,7 @@ def _switches(ds: Dataset, p: Parameters, grid: pd.DataFrame) -> pd.DataFrame:
         if edge.window_only:
             keep &= rows["window"]
         rows = rows.loc[keep].assign(from_technology=edge.from_technology,
-                                     technology=edge.to_technology, kind=edge.kind,
+                                     technology=edge.to_technology,
                                      conversion_capex_jpy_per_unit_yr=edge.
                                      conversion_capex_jpy_per_unit_yr)
         found.append(rows)
@@ -114,7 +113,7 @@ def _switches(ds: Dataset, p: Parameters, grid: pd.DataFrame) -> pd.DataFrame:
             columns={"year": "from_year"}).assign(technology=edge.to_technology)
         can_run = pd.concat([can_run, reached]).groupby(["plant", "technology"],
                                                         as_index=False)["from_year"].min()
-    columns = list(grid.columns) + ["from_technology", "technology", "kind",
+    columns = list(grid.columns) + ["from_technology", "technology",
                                     "conversion_capex_jpy_per_unit_yr"]
     if not found:
         return pd.DataFrame(columns=columns)

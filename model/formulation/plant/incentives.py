@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.formulation.components.investment import carbon_intensity, support_modes
+from model.formulation.components.investment import (carbon_intensity, productivity_gain,
+                                                      support_modes)
 from model.formulation.parameters import MJPY_PER_BJPY, Parameters
 from model.inputs.dataset import Dataset
 
@@ -28,11 +29,9 @@ def switch_modes(ds: Dataset, p: Parameters, switches: pd.DataFrame) -> pd.DataF
     per switch in MJPY (`capex_jpy_per_unit_yr`: the unit is the whole switch), and
     `max_credit_mjpy` for credit modes."""
     intensity = carbon_intensity(ds, p)
-    before = switches["from_technology"].map(intensity)
-    after = switches["technology"].map(intensity)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        gain = (before / after - 1).where(before > 0, 0.0).fillna(0.0)
-    builds = switches[list(KEYS)].assign(gain=gain.replace(np.inf, 1e9))
+    gain = productivity_gain(switches["from_technology"].map(intensity),
+                             switches["technology"].map(intensity))
+    builds = switches[list(KEYS)].assign(gain=gain)
     modes = support_modes(ds, p, builds, KEYS)
     if (modes["group"] != "all").any():
         modes = modes.loc[modes["group"] == "large"]

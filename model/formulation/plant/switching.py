@@ -22,9 +22,8 @@ from __future__ import annotations
 import pandas as pd
 import pyomo.environ as pyo
 
-from model.formulation import finance
 from model.formulation.built import Built
-from model.formulation.components.investment import per_unique
+from model.formulation.components.investment import annuity_weights, discount_by_year
 from model.formulation.linear import add_constraints, add_var, terms_of
 from model.formulation.plant.fleet import prepare_fleet
 from model.formulation.plant.incentives import KEYS, credit_rows, switch_modes
@@ -43,7 +42,7 @@ def add(b: Built) -> None:
     switch = add_var(m, "plant_switch", modes[list(KEYS) + ["mode"]], "Plant switches "
                      "along the edge in the year under the support mode (1/0)", domain=domain)
     switch = switch.merge(modes, on=list(KEYS) + ["mode"]).merge(
-        fleet.switches[list(KEYS) + ["stranded_mjpy", "window", "kind"]], on=list(KEYS))
+        fleet.switches[list(KEYS) + ["stranded_mjpy"]], on=list(KEYS))
     credit = add_var(m, "plant_credit", switch.loc[switch["incentive"] == "credit",
                                                    list(KEYS) + ["mode"]],
                      "Tax credit claimed for the switch (MJPY)")
@@ -122,20 +121,16 @@ def _symmetry(b: Built, run: pd.DataFrame) -> None:
 
 def _costs(b: Built, run: pd.DataFrame, switch: pd.DataFrame) -> None:
     p = b.p
-    first, end = p.years[0], p.horizon_end
     sector = b.p.tech["sector"]
     relining = run.merge(b.fleet.relinings, on=PLANT_YEAR)
-    life = relining["technology"].map(p.tech["life_yr"])
-    annuity = {view: per_unique(lambda n, y, r=rate: finance.annuity_weight(
-        r, int(n), int(y), first, end), life, relining["year"])
-        for view, rate in p.rates.items()}
+    annuity = annuity_weights(p, relining["technology"].map(p.tech["life_yr"]),
+                              relining["year"])
     b.add_cost("relining", relining.assign(
         sector=relining["technology"].map(sector),
         private=relining["capex_mjpy"] * annuity["private"],
         social=relining["capex_mjpy"] * annuity["social"]))
     stranded = switch.loc[switch["stranded_mjpy"] > 0]
-    factors = {view: dict(zip(p.years, finance.discount_factors(rate, first, p.years)))
-               for view, rate in p.rates.items()}
+    factors = {view: discount_by_year(p, rate) for view, rate in p.rates.items()}
     b.add_cost("stranded_assets", stranded.assign(
         sector=stranded["technology"].map(sector),
         **{view: stranded["stranded_mjpy"] * stranded["year"].map(df)
