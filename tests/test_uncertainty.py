@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from cli import main
 from model.errors import InputError
 from model.inputs.cases import load_case
-from model.inputs.loading import case_tables, read_dataset
+from model.inputs.loading import Reader
 from model.outputs.percentiles import (SampleSet, emissions_fan, failures, investment_fan,
                                        kpi_percentiles,
                                        read_set, tornado_bars)
@@ -225,9 +225,10 @@ def test_the_shipped_japan_ranges_are_valid():
     path = ROOT / "data" / "japan" / "cases" / "uncertainty.toml"
     entries = ranges.read_ranges(path)
     base = load_case(path)
-    ds = read_dataset(base.dataset, base)
+    reader = Reader()
+    ds = reader.read(base.dataset, base)
     matches = ranges.resolve(str(path), entries, ds,
-                             case_tables(base.dataset, base, ds.settings.end_year))
+                             reader.case_tables(base.dataset, base, ds.settings.end_year))
     # from 2030: the anchors of the power path as written (2030, 2040, 2045, 2050)
     assert [m["year"] for m in matches["grid_factor"]] == [2030, 2040, 2045, 2050]
     assert matches["hydrogen_price"] == [{"commodity": "hydrogen"}]

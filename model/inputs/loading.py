@@ -76,12 +76,21 @@ class Reader:
 
     def read(self, folder: Path, case: Case | None = None) -> Dataset:
         folder = Path(folder)
+        return _with_case(self._parsed(folder), folder, case, self.memo)
+
+    def case_tables(self, folder: Path, case: Case, end_year: int
+                    ) -> dict[str, pd.DataFrame | None]:
+        """The text tables of a valid dataset with `case`'s edits applied, before checks
+        and interpolation: the anchor rows that further edits of the case work on."""
+        return apply_case(self._parsed(Path(folder)).raw, case, end_year)[0]
+
+    def _parsed(self, folder: Path) -> _Parsed:
         if not folder.is_dir():
             raise InputError([Problem(str(folder), None, None, "",
                                       "a folder holding the dataset")])
         if folder not in self._folders:
             self._folders[folder] = _parse_folder(folder)
-        return _with_case(self._folders[folder], folder, case, self.memo)
+        return self._folders[folder]
 
 
 @dataclass(frozen=True)
@@ -380,11 +389,3 @@ def _located(problems: list[Problem], source: str) -> list[Problem]:
     """Problems naming their file within `source` (the dataset folder, or <memory>)."""
     return [replace(p, file=str(Path(source) / p.file)) for p in problems]
 
-
-def case_tables(folder: Path, case: Case, end_year: int) -> dict[str, pd.DataFrame | None]:
-    """The text tables of a valid dataset with `case`'s edits applied, before checks and
-    interpolation: the anchor rows that further edits of the case work on."""
-    contents, _ = _read_files(Path(folder))
-    raw = {t.name: _parse_csv(t.file, contents[t.file])[0] for t in TABLES
-           if contents.get(t.file) is not None}
-    return apply_case(raw, case, end_year)[0]

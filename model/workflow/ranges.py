@@ -181,7 +181,7 @@ def resolve(file: str, entries: list[Uncertain], ds: Dataset,
     """Entry name -> the match of each `scale` row it makes: the entry's own columns,
     one row per technology or commodity picked through an attribute (pathway, sector,
     ...) of `ds`, and per anchor year from `first_year` in the text `tables` the case's
-    edits work on (loading.case_tables). InputError naming an entry that picks no row."""
+    edits work on (Reader.case_tables). InputError naming an entry that picks no row."""
     found, problems = {}, []
     for i, entry in enumerate(entries):
         frame = tables.get(entry.table)

@@ -26,7 +26,7 @@ import pandas as pd
 
 from model.errors import InputError, Problem
 from model.inputs.cases import derive, load_case
-from model.inputs.loading import case_tables, read_dataset
+from model.inputs.loading import Reader
 from model.outputs.percentiles import COST, SAMPLES_FILE, SET_FILE, TORNADO_FILE
 from model.outputs.runstore import staged
 from model.workflow import ranges
@@ -69,9 +69,10 @@ def run_uncertainty(case_file: Path, folder: Path, samples: int, seed: int,
     case_file, folder = Path(case_file).resolve(), Path(folder).resolve()
     base = load_case(case_file)
     entries = ranges.read_ranges(case_file)
-    ds = read_dataset(base.dataset, base)
+    reader = Reader()   # the folder is read and parsed once for all the checks below
+    ds = reader.read(base.dataset, base)
     matches = ranges.resolve(str(case_file), entries, ds,
-                             case_tables(base.dataset, base, ds.settings.end_year))
+                             reader.case_tables(base.dataset, base, ds.settings.end_year))
     points = plan(entries, samples, seed, tornado)
     names = [e.name for e in entries]
     # Bounds of a column hold between its extremes (multipliers are >= 0), so checking
@@ -79,7 +80,7 @@ def run_uncertainty(case_file: Path, folder: Path, samples: int, seed: int,
     for end, values in (("lowest", points[names].min()), ("highest", points[names].max())):
         case = derive(base, f"{case_file} ([[uncertain]] at their {end} multipliers)",
                       ranges.fragment(entries, matches, values.to_dict()))
-        read_dataset(case.dataset, case)
+        reader.read(case.dataset, case)
     with staged(folder / CASES, folder=True) as staging:
         for number, point in points.iterrows():
             text = _case_text(f"{point['label']} {number} of {case_file.name} (seed {seed})",
