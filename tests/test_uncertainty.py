@@ -232,3 +232,12 @@ def test_the_shipped_japan_ranges_are_valid():
     # from 2030: the anchors of the power path as written (2030, 2040, 2045, 2050)
     assert [m["year"] for m in matches["grid_factor"]] == [2030, 2040, 2045, 2050]
     assert matches["hydrogen_price"] == [{"commodity": "hydrogen"}]
+
+
+def test_bad_toml_in_the_ranges_names_its_line(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('purpose = "bad"\n[[uncertain]]\nname = \n')   # line 3: no value
+    with pytest.raises(InputError) as error:
+        ranges.read_ranges(path)
+    [problem] = error.value.problems
+    assert (problem.file, problem.row) == (str(path), 3)

@@ -335,8 +335,7 @@ def _scale_row_problems(file: str, key: str, table: Table, row: Any) -> list[Pro
     text columns) select the rows to scale, as in `drop`."""
     if not isinstance(row, dict) or not row:
         return [Problem(file, None, key, show(row), "a table of column = value")]
-    factors = {c: v for c, v in row.items() if c in scalable_columns(table)}
-    match = {c: v for c, v in row.items() if c not in factors}
+    factors, match = split_scale_row(table, row)
     if not factors:
         return [Problem(file, None, key, show(row), "at least one numeric column of "
                         f"{table.file} to scale: " + ", ".join(scalable_columns(table)))]
@@ -347,6 +346,14 @@ def _scale_row_problems(file: str, key: str, table: Table, row: Any) -> list[Pro
 def scalable_columns(table: Table) -> list[str]:
     """The columns a `scale` edit may multiply: numeric and not part of the key."""
     return [c.name for c in table.columns if c.dtype == "float" and c.name not in table.key]
+
+
+def split_scale_row(table: Table, row: Mapping[str, Any]
+                    ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A list-form scale row's factors (its scalable columns) and the match (the rest)."""
+    scalable = scalable_columns(table)
+    factors = {c: v for c, v in row.items() if c in scalable}
+    return factors, {c: v for c, v in row.items() if c not in factors}
 
 
 def _availability_problems(file: str, key: str, entry: Any) -> list[Problem]:
