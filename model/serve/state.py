@@ -117,9 +117,9 @@ def scheme_last_years(ds: Dataset) -> dict[str, int]:
             ds.tax_schemes.set_index("scheme")["last_year"].items()}
 
 
-def describe(ds: Dataset) -> dict:
-    """The levers as the page draws them."""
-    return {"levers": [asdict(lever) for lever in page_levers(ds)],
+def describe(ds: Dataset, defs: list[Lever]) -> dict:
+    """The levers `defs` (the page's, of `ds`) as the page draws them."""
+    return {"levers": [asdict(lever) for lever in defs],
             "scheme_last_years": scheme_last_years(ds)}
 
 
@@ -192,12 +192,18 @@ def state_case(base: Case, fragment: Fragment) -> Case:
 
 # ---- saving a state as a case file ----------------------------------------------------
 
+def check_name(what: str, name: Any) -> None:
+    """InputError unless `name` can name a file or folder; `what` is the action, its last
+    word what is named ("store run", "save as case")."""
+    if not isinstance(name, str) or not CASE_NAME.fullmatch(name):
+        raise InputError([Problem(what, None, "name", show(name), f"a {what.split()[-1]} "
+                                  "name: letters, digits, _ or -, up to 64")])
+
+
 def save_case(base: Case, fragment: Fragment, name: Any, purpose: str) -> Path:
     """Write the state as `<dataset>/cases/<name>.toml`, inheriting from the base case;
     InputError for a bad name or one that is taken (shipped cases are never replaced)."""
-    if not isinstance(name, str) or not CASE_NAME.fullmatch(name):
-        raise InputError([Problem("save as case", None, "name", show(name),
-                                  "a case name: letters, digits, _ or -, up to 64")])
+    check_name("save as case", name)
     path = Path(base.dataset) / CASES_FOLDER / f"{name}.toml"
     if path.exists():
         raise InputError([Problem(str(path), None, "name", name,
