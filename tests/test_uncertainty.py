@@ -241,3 +241,15 @@ def test_bad_toml_in_the_ranges_names_its_line(tmp_path):
         ranges.read_ranges(path)
     [problem] = error.value.problems
     assert (problem.file, problem.row) == (str(path), 3)
+
+
+def test_the_set_charts_read_the_samples_emissions_once(sample_set, monkeypatch):
+    from model.outputs import html_report, percentiles
+    read = []
+    real = percentiles.read_tables
+    monkeypatch.setattr(percentiles, "read_tables",
+                        lambda dirs, table, *a: read.append(table) or real(dirs, table, *a))
+    charts = html_report.set_charts(read_set(sample_set))
+    assert [c.key for c in charts][:3] == ["fan_emissions", "fan_sector_emissions",
+                                            "fan_investment"]
+    assert read.count("emissions") == 1
