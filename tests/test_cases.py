@@ -6,12 +6,13 @@ anchors 2025 and 2050, 1 Mt/yr of steel demand, and technologies `old` and `new`
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from cli import main
-from model.inputs.cases import find_case, list_cases, load_case
+from model.inputs.cases import case_toml, find_case, list_cases, load_case
 from model.errors import InputError
 from model.inputs.loading import read_dataset
 from tests.tiny import frame, tiny_frames, tiny_settings, write_case
@@ -110,6 +111,25 @@ scale = [{ commodity = "coal", price_jpy_per_unit = 1.5 }]
     # coal 100 x 1.5 = 150 in both model years; electricity keeps its 100
     assert price(ds, "coal", 2030) == pytest.approx(150.0)
     assert price(ds, "electricity", 2030) == pytest.approx(100.0)
+
+
+def test_a_written_case_reads_back_as_its_fragment(data):
+    case_file(data, "base", 'purpose = "the base"\n')
+    fragment = {"settings": {"discount_rate_social": 0.05},
+                "tables": {"commodity_prices": {"scale": [
+                    {"commodity": "coal", "year": np.int64(2050), "price_jpy_per_unit": 1.5}]}},
+                "availability": [{"technologies": ["new"], "first_year": 2030}]}
+    text = case_toml('a "quoted" purpose', "base", fragment)
+    assert "year = 2050," in text   # a whole number stays one (numpy's too), not 2050.0
+    case = case_file(data, "written", text)
+    case = load_case(case)
+    assert case.purpose == 'a "quoted" purpose'
+    assert case.merged_settings()["discount_rate_social"] == 0.05
+    ds = read_dataset(case.dataset, case)
+    # the 2050 anchor of coal 100 x 1.5 = 150; 2030 lies 5/25 of the way from 2025's
+    # unscaled 100: 100 + 0.2 x 50 = 110; 2025 keeps its 100
+    assert price(ds, "coal", 2030) == pytest.approx(110.0)
+    assert price(ds, "coal", 2025) == pytest.approx(100.0)
 
 
 def test_an_unavailable_technology_cannot_be_built_in_the_horizon(data):

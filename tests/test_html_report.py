@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from matplotlib.image import imread
 
-from model.outputs.charts import capex_by_sector, support_by_instrument
+from model.outputs.charts import capex_by_sector, plant_timeline_chart, support_by_instrument
 from model.errors import InputError
 from model.outputs.html_report import write_report
 from model.outputs.runstore import write_run
@@ -147,3 +147,17 @@ def test_headless_chromium_draws_every_chart(many):
     expected = int(re.search(r'data-charts-expected="(\d+)"', body).group(1))
     drawn = int(re.search(r'data-charts-drawn="(\d+)"', body).group(1))
     assert drawn == expected == CHARTS_COMPARISON + CHARTS_CAPPED + CHARTS_UNCAPPED
+
+
+def test_the_plant_timeline_draws_a_bar_per_run_of_years_on_one_technology():
+    # 5-year steps. Plant a: old 2025-2030, new 2035-2040 -> bars [2025, 2035) and
+    # [2035, 2045) in row 0; plant b: old in 2025, then closed -> [2025, 2030) in row 1.
+    plants = pd.DataFrame({"plant": ["a"] * 4 + ["b"] * 4, "sector": "steel",
+                           "year": [2025, 2030, 2035, 2040] * 2,
+                           "technology": ["old", "old", "new", "new",
+                                          "old", "closed", "closed", "closed"]})
+    ax = plant_timeline_chart(plants, pd.DataFrame({"plant": ["a"], "year": [2035]})).axes[0]
+    bars = sorted((p.get_x(), p.get_x() + p.get_width(), p.get_y() + p.get_height() / 2)
+                  for p in ax.patches)
+    assert bars == [(2025, 2030, 1), (2025, 2035, 0), (2035, 2045, 0)]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["new", "old", "switch"]

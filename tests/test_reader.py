@@ -30,3 +30,19 @@ def test_an_edit_is_still_checked_across_tables(tmp_path):
         {"technology": "nowhere", "year": 2025, "capex_jpy_per_unit_yr": 1.0}]}}})
     with pytest.raises(InputError, match="nowhere"):
         reader.read(case.dataset, case)
+
+
+def test_the_memo_keeps_the_recently_used_answers_only():
+    reader, calls = Reader(), []
+
+    def square(x):
+        calls.append(x)
+        return x * x
+
+    reader.memo(square, -1)
+    for x in range(2 * Reader.MEMO_SIZE):   # -1 is used again after each new answer
+        assert reader.memo(square, x) == x * x and reader.memo(square, -1) == 1
+    assert calls == [-1, *range(2 * Reader.MEMO_SIZE)]   # -1 computed once, never dropped
+    assert len(reader._seen) == Reader.MEMO_SIZE
+    reader.memo(square, 0)   # long since dropped: computed again
+    assert calls[-1] == 0

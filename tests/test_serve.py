@@ -30,7 +30,7 @@ from cli import main
 from model.errors import InputError
 from model.inputs.cases import dataset_case
 from model.serve.app import Page, server
-from model.serve.state import check_state, page_levers, state_fragment
+from model.serve.state import check_name, check_state, page_levers, state_fragment
 from model.serve.views import view
 from model.workflow import levers
 from model.workflow.commands import load
@@ -335,3 +335,14 @@ def test_japan_levers_that_open_builds_or_modes_change_the_widest_model_in_place
 @pytest.fixture(scope="module")
 def japan_page(tmp_path_factory):
     return Page(dataset_case(ROOT / "data" / "japan"), tmp_path_factory.mktemp("results"))
+
+
+@pytest.mark.parametrize("what, name", [("store run", "../x"), ("save as case", ""),
+                                        ("store run", 7), ("save as case", "-x")])
+def test_a_bad_run_or_case_name_is_named_with_what_it_should_be(what, name):
+    with pytest.raises(InputError) as error:
+        check_name(what, name)
+    [problem] = error.value.problems
+    assert problem.file == what
+    assert problem.expected.startswith(f"a {what.split()[-1]} name: letters, digits")
+    check_name(what, "ok_name-2")   # a good one passes

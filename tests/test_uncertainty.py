@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from cli import main
 from model.errors import InputError
 from model.inputs.cases import load_case
-from model.inputs.loading import case_tables, read_dataset
+from model.inputs.loading import Reader
 from model.outputs.percentiles import (SampleSet, emissions_fan, failures, investment_fan,
                                        kpi_percentiles,
                                        read_set, tornado_bars)
@@ -225,9 +225,31 @@ def test_the_shipped_japan_ranges_are_valid():
     path = ROOT / "data" / "japan" / "cases" / "uncertainty.toml"
     entries = ranges.read_ranges(path)
     base = load_case(path)
-    ds = read_dataset(base.dataset, base)
+    reader = Reader()
+    ds = reader.read(base.dataset, base)
     matches = ranges.resolve(str(path), entries, ds,
-                             case_tables(base.dataset, base, ds.settings.end_year))
+                             reader.case_tables(base.dataset, base, ds.settings.end_year))
     # from 2030: the anchors of the power path as written (2030, 2040, 2045, 2050)
     assert [m["year"] for m in matches["grid_factor"]] == [2030, 2040, 2045, 2050]
     assert matches["hydrogen_price"] == [{"commodity": "hydrogen"}]
+
+
+def test_bad_toml_in_the_ranges_names_its_line(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('purpose = "bad"\n[[uncertain]]\nname = \n')   # line 3: no value
+    with pytest.raises(InputError) as error:
+        ranges.read_ranges(path)
+    [problem] = error.value.problems
+    assert (problem.file, problem.row) == (str(path), 3)
+
+
+def test_the_set_charts_read_the_samples_emissions_once(sample_set, monkeypatch):
+    from model.outputs import html_report, percentiles
+    read = []
+    real = percentiles.read_tables
+    monkeypatch.setattr(percentiles, "read_tables",
+                        lambda dirs, table, *a: read.append(table) or real(dirs, table, *a))
+    charts = html_report.set_charts(read_set(sample_set))
+    assert [c.key for c in charts][:3] == ["fan_emissions", "fan_sector_emissions",
+                                            "fan_investment"]
+    assert read.count("emissions") == 1

@@ -28,12 +28,15 @@ is reported with the case file and the key.
 from __future__ import annotations
 
 import difflib
+import json
+import numbers
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from model.errors import InputError, Problem
@@ -161,6 +164,45 @@ def load_case(path: Path) -> Case:
                 files=tuple(str(f) for f, _ in chain),
                 settings=tuple((str(f), raw.get("settings", {})) for f, raw in chain),
                 edits=tuple(edits))
+
+
+def case_toml(purpose: str, inherits: str | None, fragment: Mapping[str, Any],
+              comment: str = "") -> str:
+    """The text of a case file that `load_case` reads back as `fragment`'s settings, table
+    edits and availability on top of the case `inherits` names (a name or a path)."""
+    lines = [f"# {comment}"] if comment else []
+    lines.append(f"purpose = {_toml(purpose)}")
+    if inherits:
+        lines.append(f"inherits = {_toml(inherits)}")
+    if fragment.get("settings"):
+        lines += ["", "[settings]"] + [f"{k} = {_toml(v)}" for k, v in
+                                       fragment["settings"].items()]
+    for table, ops in fragment.get("tables", {}).items():
+        lines += ["", f"[tables.{table}]"]
+        for op, value in ops.items():
+            if isinstance(value, list):
+                lines += [f"{op} = ["] + [f"    {_toml(row)}," for row in value] + ["]"]
+            else:
+                lines.append(f"{op} = {_toml(value)}")
+    for entry in fragment.get("availability", []):
+        lines += ["", "[[availability]]"] + [f"{k} = {_toml(v)}" for k, v in entry.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: Any) -> str:
+    """A TOML value: whole numbers as integers, floats in full (repr) so the case file
+    holds the very numbers given, strings with JSON's escapes (which are TOML's)."""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return repr(float(value))
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)
 
 
 def _read(path: Path) -> tuple[dict, list[Problem]]:
@@ -293,8 +335,7 @@ def _scale_row_problems(file: str, key: str, table: Table, row: Any) -> list[Pro
     text columns) select the rows to scale, as in `drop`."""
     if not isinstance(row, dict) or not row:
         return [Problem(file, None, key, show(row), "a table of column = value")]
-    factors = {c: v for c, v in row.items() if c in scalable_columns(table)}
-    match = {c: v for c, v in row.items() if c not in factors}
+    factors, match = split_scale_row(table, row)
     if not factors:
         return [Problem(file, None, key, show(row), "at least one numeric column of "
                         f"{table.file} to scale: " + ", ".join(scalable_columns(table)))]
@@ -305,6 +346,14 @@ def _scale_row_problems(file: str, key: str, table: Table, row: Any) -> list[Pro
 def scalable_columns(table: Table) -> list[str]:
     """The columns a `scale` edit may multiply: numeric and not part of the key."""
     return [c.name for c in table.columns if c.dtype == "float" and c.name not in table.key]
+
+
+def split_scale_row(table: Table, row: Mapping[str, Any]
+                    ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A list-form scale row's factors (its scalable columns) and the match (the rest)."""
+    scalable = scalable_columns(table)
+    factors = {c: v for c, v in row.items() if c in scalable}
+    return factors, {c: v for c, v in row.items() if c not in factors}
 
 
 def _availability_problems(file: str, key: str, entry: Any) -> list[Problem]:

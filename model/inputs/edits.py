@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from model.inputs.cases import Case, Edit, cell_text, scalable_columns
+from model.inputs.cases import Case, Edit, cell_text, split_scale_row
 from model.errors import Problem
 from model.inputs.schema import TABLE_BY_NAME, Table
 from model.inputs.validation import show
@@ -37,7 +37,9 @@ def apply_case(raw: Mapping[str, pd.DataFrame | None], case: Case, end_year: int
     return tables, problems
 
 
-def _matches(table: Table, frame: pd.DataFrame, row: Mapping[str, Any]) -> pd.Series:
+def matches(table: Table, frame: pd.DataFrame, row: Mapping[str, Any]) -> pd.Series:
+    """The rows of `frame` (text or typed) that `row` names: text columns compared as
+    text, numeric ones as numbers (so "2030" and 2030.0 are one year)."""
     hit = pd.Series(True, index=frame.index)
     for column, value in row.items():
         text = frame[column] if column in frame else pd.Series("", index=frame.index)
@@ -51,7 +53,7 @@ def _matches(table: Table, frame: pd.DataFrame, row: Mapping[str, Any]) -> pd.Se
 def _drop(table: Table, frame: pd.DataFrame, edit: Edit, _: int):
     if edit.value == "all":
         return frame.iloc[0:0], []
-    hit = _matches(table, frame, edit.value)
+    hit = matches(table, frame, edit.value)
     if not hit.any():
         return frame, [(show(edit.value), f"a row of {table.file} to drop; none matches")]
     return frame.loc[~hit], []
@@ -63,7 +65,7 @@ def _set(table: Table, frame: pd.DataFrame, edit: Edit, _: int):
     for column in row:
         if column not in frame:
             frame[column] = ""
-    hit = _matches(table, frame, {k: row[k] for k in table.key})
+    hit = matches(table, frame, {k: row[k] for k in table.key})
     if hit.any():
         for column, value in row.items():
             frame.loc[hit, column] = cell_text(value)
@@ -80,9 +82,8 @@ def _set(table: Table, frame: pd.DataFrame, edit: Edit, _: int):
 def _scale(table: Table, frame: pd.DataFrame, edit: Edit, _: int):
     """Multiply numeric columns; a row of a list-form scale names the rows it applies to
     with its other columns (every row when it names none)."""
-    factors = {c: v for c, v in edit.value.items() if c in scalable_columns(table)}
-    match = {c: v for c, v in edit.value.items() if c not in factors}
-    hit = _matches(table, frame, match)
+    factors, match = split_scale_row(table, edit.value)
+    hit = matches(table, frame, match)
     if match and not hit.any():
         return frame, [(show(match), f"a row of {table.file} to scale; none matches")]
     frame = frame.copy()

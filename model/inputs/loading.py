@@ -13,6 +13,7 @@ import io
 import json
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -51,28 +52,45 @@ class Reader:
     (the same parsed frame) is not checked or interpolated again. A sweep worker
     reads each point's case through one Reader, so a point costs its edits and the
     checks across tables. Files changed on disk after the first read are not seen.
+    The memo keeps the most recently used answers only (a read makes about four per
+    table), so a long-lived Reader does not grow with every case it reads.
     """
+
+    MEMO_SIZE = 8 * len(TABLES)   # the base dataset's answers and one case's new ones
 
     def __init__(self) -> None:
         self._folders: dict[Path, _Parsed] = {}
-        self._seen: dict[tuple, tuple] = {}
+        self._seen: OrderedDict[tuple, tuple] = OrderedDict()
 
     def memo(self, func, *args):
-        """func(*args), answered from an earlier call with equal arguments and the
+        """func(*args), answered from a recent call with equal arguments and the
         very same frames (frames are never changed in place once parsed)."""
         key = (func, *((id(a),) if isinstance(a, pd.DataFrame) else a for a in args))
-        if key not in self._seen:   # the frames are kept, so their ids are not reused
+        if key in self._seen:
+            self._seen.move_to_end(key)
+        else:   # the entry keeps its frames, so their ids are not reused while cached
             self._seen[key] = (args, func(*args))
+            if len(self._seen) > self.MEMO_SIZE:
+                self._seen.popitem(last=False)
         return self._seen[key][1]
 
     def read(self, folder: Path, case: Case | None = None) -> Dataset:
         folder = Path(folder)
+        return _with_case(self._parsed(folder), folder, case, self.memo)
+
+    def case_tables(self, folder: Path, case: Case, end_year: int
+                    ) -> dict[str, pd.DataFrame | None]:
+        """The text tables of a valid dataset with `case`'s edits applied, before checks
+        and interpolation: the anchor rows that further edits of the case work on."""
+        return apply_case(self._parsed(Path(folder)).raw, case, end_year)[0]
+
+    def _parsed(self, folder: Path) -> _Parsed:
         if not folder.is_dir():
             raise InputError([Problem(str(folder), None, None, "",
                                       "a folder holding the dataset")])
         if folder not in self._folders:
             self._folders[folder] = _parse_folder(folder)
-        return _with_case(self._folders[folder], folder, case, self.memo)
+        return self._folders[folder]
 
 
 @dataclass(frozen=True)
@@ -371,11 +389,3 @@ def _located(problems: list[Problem], source: str) -> list[Problem]:
     """Problems naming their file within `source` (the dataset folder, or <memory>)."""
     return [replace(p, file=str(Path(source) / p.file)) for p in problems]
 
-
-def case_tables(folder: Path, case: Case, end_year: int) -> dict[str, pd.DataFrame | None]:
-    """The text tables of a valid dataset with `case`'s edits applied, before checks and
-    interpolation: the anchor rows that further edits of the case work on."""
-    contents, _ = _read_files(Path(folder))
-    raw = {t.name: _parse_csv(t.file, contents[t.file])[0] for t in TABLES
-           if contents.get(t.file) is not None}
-    return apply_case(raw, case, end_year)[0]

@@ -21,6 +21,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
 from model.inputs.schema import SECTOR_ALL
+from model.outputs.plants import CLOSED
 
 DPI = 110
 WIDE = (10.0, 4.2)
@@ -47,8 +48,8 @@ def colours(names: list[str]) -> dict[str, tuple]:
     return {name: cmap(i % cmap.N) for i, name in enumerate(names)}
 
 
-def _legend_right(ax, title: str | None = None) -> None:
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+def _legend_right(ax, title: str | None = None, handles: list | None = None) -> None:
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
               fontsize="small", title=title, title_fontsize="small")
 
 
@@ -369,7 +370,7 @@ def plant_segments(plants: pd.DataFrame) -> pd.DataFrame:
     left out): plant, technology, first, years (count)."""
     years = sorted(plants["year"].unique())
     step = int(years[1] - years[0]) if len(years) > 1 else 1
-    p = plants.loc[plants["technology"] != "closed"].sort_values(["plant", "year"])
+    p = plants.loc[plants["technology"] != CLOSED].sort_values(["plant", "year"])
     same_plant = p["plant"].eq(p["plant"].shift())
     new_run = ~same_plant | p["technology"].ne(p["technology"].shift()) \
         | p["year"].diff().ne(step)
@@ -388,15 +389,14 @@ def plant_timeline_chart(plants: pd.DataFrame, investments: pd.DataFrame) -> Fig
     row = {plant: i for i, plant in enumerate(order)}
     palette = colours(sorted(segments["technology"].unique()))
     fig, ax = _figure(figsize=(10.0, max(3.0, 0.12 * len(order) + 1.0)))
-    for technology, group in segments.groupby("technology"):
-        for i, s in enumerate(group.itertuples(index=False)):
-            ax.broken_barh([(s.first, s.years)], (row[s.plant] - 0.4, 0.8),
-                           color=palette[technology], label=technology if i == 0 else None)
+    keys = [ax.barh(group["plant"].map(row), group["years"], height=0.8, left=group["first"],
+                    color=palette[technology], label=technology)   # one call per colour
+            for technology, group in segments.groupby("technology")]
     if not investments.empty:
-        ax.scatter(investments["year"], investments["plant"].map(row), marker="x",
-                   color="black", s=12, label="switch")
+        keys.append(ax.scatter(investments["year"], investments["plant"].map(row), marker="x",
+                               color="black", s=12, label="switch"))
     ax.set_yticks(range(len(order)), order, fontsize=4 if len(order) > 60 else "small")
     ax.set_ylim(len(order) - 0.5, -0.5)
     _axes(ax, "plant")
-    _legend_right(ax, "technology")
+    _legend_right(ax, "technology", keys or None)   # the technologies first, as drawn
     return fig

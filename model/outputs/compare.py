@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -41,7 +41,7 @@ def compare_runs(run_dirs: Sequence[Path]) -> pd.DataFrame:
     year_steps = dict(zip(labels, steps))
     em = read_tables(dirs, "emissions", labels)
     costs = read_tables(dirs, "costs", labels)
-    money = _investment_money(read_tables(dirs, "investments", labels), em)
+    money = investment_money(read_tables(dirs, "investments", labels), em)
     found = list(dict.fromkeys(em["sector"]))
     sectors = [SECTOR_ALL] + [s for s in found if s != SECTOR_ALL]
 
@@ -58,12 +58,11 @@ def compare_runs(run_dirs: Sequence[Path]) -> pd.DataFrame:
                     every_sector=True) for y in KPI_YEARS]
     blocks += [block(f"cap {y}", EMISSIONS, rows, "cap_mtco2") for y, rows in _capped(em)]
     blocks += _imported_blocks(dirs, labels, em, block)
-    cumulative = em.assign(cumulative=em["total_mtco2"] * em["run"].map(year_steps)) \
-        .groupby(["run", "sector"], as_index=False)["cumulative"].sum()
+    cumulative = cumulative_emissions(em, year_steps)
     blocks.append(block("cumulative emissions", CUMULATIVE, cumulative, "cumulative"))
     blocks.append(block("capex", BJPY, money, "capex_bjpy"))
     blocks.append(block("support received", BJPY, money, "support_bjpy"))
-    public = _public_costs(costs, labels)
+    public = public_costs(costs, labels)
     total = costs.loc[(costs["kind"] == "cost") & (costs["component"] == "total")] \
         .assign(sector=SECTOR_ALL)
     blocks.append(block("private NPV", BJPY, total, "private_npv_bjpy"))
@@ -110,7 +109,7 @@ def _capped(em: pd.DataFrame) -> Iterator[tuple[int, pd.DataFrame]]:
             yield y, rows
 
 
-def _public_costs(costs: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+def public_costs(costs: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
     """Public cash by run: the total first, then each instrument any run paid
     (0 for a run without it), sector all."""
     public = costs.loc[costs["kind"] == "public"]
@@ -121,7 +120,14 @@ def _public_costs(costs: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
     return paid.reset_index().assign(sector=SECTOR_ALL)
 
 
-def _investment_money(inv: pd.DataFrame, em: pd.DataFrame) -> pd.DataFrame:
+def cumulative_emissions(em: pd.DataFrame, year_steps: Mapping[str, int]) -> pd.DataFrame:
+    """Emissions summed over the horizon (Mt-CO2: each model year stands for its step of
+    years) per run and sector, in the column `cumulative`."""
+    return em.assign(cumulative=em["total_mtco2"] * em["run"].map(year_steps)) \
+        .groupby(["run", "sector"], as_index=False)["cumulative"].sum()
+
+
+def investment_money(inv: pd.DataFrame, em: pd.DataFrame) -> pd.DataFrame:
     """Capex and support received (subsidies + tax benefit) per run and sector, and
     for all sectors; 0 for a sector of the run that invested nothing."""
     subsidies = [c for c in inv.columns if SUBSIDY.fullmatch(c)]

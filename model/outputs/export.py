@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import json
 import shutil
+from collections.abc import Iterable, Mapping
 from importlib.metadata import version
 from pathlib import Path
 
@@ -114,9 +115,7 @@ def run_rows(run: Run) -> pd.DataFrame:
 
 def _write_csv(run: Run, target: Path) -> Path:
     check_writable(target, folder=True)
-    if target.exists() and not _is_csv_export(target):
-        raise FileExistsError(errno.EEXIST, "exists and is not an earlier csv export; "
-                              "give a new folder", str(target))
+    _check_csv_target(target, [*TABLES.values(), *WHEN_PRESENT.values(), RUN_SHEET])
     with staged(target, folder=True) as staging:
         for table, exported in _exported(run).items():
             shutil.copyfile(run.folder / f"{table}.csv", staging / f"{exported}.csv")
@@ -129,10 +128,14 @@ def _exported(run: Run) -> dict[str, str]:
     return {**TABLES, **{t: e for t, e in WHEN_PRESENT.items() if t in run.tables}}
 
 
-def _is_csv_export(folder: Path) -> bool:
-    """An earlier export may be replaced; any other folder is left alone."""
-    names = {f"{t}.csv" for t in [*TABLES.values(), *WHEN_PRESENT.values(), RUN_SHEET]}
-    return folder.is_dir() and all(p.name in names for p in folder.iterdir())
+def _check_csv_target(target: Path, tables: Iterable[str]) -> None:
+    """An earlier export (a folder holding only `tables`' CSV files) may be replaced; any
+    other existing file or folder is left alone."""
+    names = {f"{t}.csv" for t in tables}
+    if target.exists() and not (target.is_dir()
+                                and all(p.name in names for p in target.iterdir())):
+        raise FileExistsError(errno.EEXIST, "exists and is not an earlier csv export; "
+                              "give a new folder", str(target))
 
 
 def set_tables(s: percentiles.SampleSet) -> dict[str, pd.DataFrame]:
@@ -164,32 +167,26 @@ def export_set(folder: Path, fmt: str, out: Path | None = None,
         return target
     tables = set_tables(s)
     if fmt == "csv":
-        if target.exists() and not (target.is_dir() and all(
-                p.name in {f"{n}.csv" for n in tables} for p in target.iterdir())):
-            raise FileExistsError(errno.EEXIST, "exists and is not an earlier csv export; "
-                                  "give a new folder", str(target))
+        _check_csv_target(target, tables)
         with staged(target, folder=True) as staging:
             for name, table in tables.items():
                 table.to_csv(staging / f"{name}.csv", index=False, float_format="%.10g")
         return target
+    return _write_workbook(tables, target)
+
+
+def _write_xlsx(run: Run, target: Path) -> Path:
+    return _write_workbook({**{exported: run.tables[table] for table, exported
+                               in _exported(run).items()}, RUN_SHEET: run_rows(run)}, target)
+
+
+def _write_workbook(tables: Mapping[str, pd.DataFrame], target: Path) -> Path:
+    """One sheet per table, in order, headed by each column's quantity [unit]."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for name, table in tables.items():
         _fill_sheet(workbook.create_sheet(), name, table,
                     [column_header(str(c)) for c in table.columns])
-    with staged(target) as staging:
-        workbook.save(staging)
-    return target
-
-
-def _write_xlsx(run: Run, target: Path) -> Path:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for table, exported in _exported(run).items():
-        frame = run.tables[table]
-        _fill_sheet(workbook.create_sheet(), exported, frame,
-                    [column_header(c) for c in frame.columns])
-    _fill_sheet(workbook.create_sheet(), RUN_SHEET, run_rows(run), ["key", "value"])
     with staged(target) as staging:
         workbook.save(staging)
     return target

@@ -298,7 +298,8 @@ def _write(page: str, pngs: dict[str, bytes], html_path: Path) -> Path:
 def set_charts(s: SampleSet) -> list[Chart]:
     """Fans of emissions (all sectors, per sector) and investment, and the cost tornado."""
     fan = percentiles.emissions_fan(s)
-    first = read_run(s.solved[0]).tables["emissions"]
+    em = s.emissions
+    first = em.loc[em["run"] == em["run"].iloc[0]]   # the first solved sample's
     cap = first.loc[first["sector"] == SECTOR_ALL].set_index("year")["cap_mtco2"]
     band = "P10-P90 band shaded, P50 line"
     found = [

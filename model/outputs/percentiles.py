@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import warnings
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,12 @@ class SampleSet:
         """Run folders of the samples that solved."""
         ok = self.samples.loc[self.samples["status"] == "optimal", "run"]
         return [self.folder.parent / run for run in ok]
+
+    @cached_property
+    def emissions(self) -> pd.DataFrame:
+        """emissions.csv of every solved sample (column `run`: its label), read once for
+        the fans and charts; not to be changed in place."""
+        return read_tables(self.solved, "emissions")
 
     @property
     def failed(self) -> int:
@@ -99,16 +106,14 @@ def kpi_percentiles(s: SampleSet) -> pd.DataFrame:
 
 def emissions_fan(s: SampleSet) -> pd.DataFrame:
     """Counted emissions (Mt-CO2/yr): P10, P50, P90 by sector (`all`: every sector) and year."""
-    em = read_tables(s.solved, "emissions")
-    wide = em.pivot_table(index=["sector", "year"], columns="run", values="counted_mtco2")
+    wide = s.emissions.pivot_table(index=["sector", "year"], columns="run", values="counted_mtco2")
     return percentiles(wide)
 
 
 def investment_fan(s: SampleSet) -> pd.DataFrame:
     """Capex of all sectors (BJPY) by year of build: P10, P50, P90; 0 where a sample
     builds nothing that year."""
-    em = read_tables(s.solved, "emissions")
-    inv = read_tables(s.solved, "investments")
+    em, inv = s.emissions, read_tables(s.solved, "investments")
     wide = inv.pivot_table(index="year", columns="run", values="capex_bjpy", aggfunc="sum")
     return percentiles(wide.reindex(index=sorted(em["year"].unique()),
                                     columns=list(dict.fromkeys(em["run"]))).fillna(0.0))

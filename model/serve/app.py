@@ -26,9 +26,8 @@ import bottle
 from model.errors import InfeasibleError, InputError, Problem, SolverError
 from model.inputs.cases import CASES_FOLDER, Case, derive, load_case
 from model.inputs.loading import Reader
-from model.inputs.validation import show
 from model.outputs.runstore import default_run_name
-from model.serve.state import (CASE_NAME, LABEL, SERVE_SETTINGS, check_state, describe,
+from model.serve.state import (LABEL, SERVE_SETTINGS, check_name, check_state, describe,
                                page_levers, save_case, state_case, state_fragment)
 from model.serve.views import Reference, reference_of, view
 from model.solving.resolve import Session
@@ -104,9 +103,7 @@ class Page:
 
     def store(self, state: Any, name: Any) -> dict:
         name = name or default_run_name(f"{self.base.name}-serve")
-        if not isinstance(name, str) or not CASE_NAME.fullmatch(name):
-            raise InputError([Problem("store run", None, "name", show(name),
-                                      "a run name: letters, digits, _ or -, up to 64")])
+        check_name("store run", name)
         if (self.results / name).exists():
             raise InputError([Problem(str(self.results / name), None, "name", name,
                                       "a new run name (this run folder exists)")])
@@ -134,7 +131,7 @@ class Page:
         return {"case": self.base.name, "purpose": self.base.purpose,
                 "dataset": str(self.base.dataset), "note": LP_NOTE,
                 "reference": self.reference.name if self.reference else None,
-                **describe(self.base_ds), "first": self.first}
+                **describe(self.base_ds, self.levers), "first": self.first}
 
 
 def make_app(page: Page) -> bottle.Bottle:

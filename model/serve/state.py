@@ -8,7 +8,6 @@ saved case reproduces the page's solution exactly.
 """
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import asdict, dataclass
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import InputError, Problem
-from model.inputs.cases import CASES_FOLDER, Case, derive
+from model.inputs.cases import CASES_FOLDER, Case, case_toml, derive
 from model.inputs.dataset import Dataset
 from model.inputs.validation import show
 from model.outputs.runstore import staged
@@ -118,9 +117,9 @@ def scheme_last_years(ds: Dataset) -> dict[str, int]:
             ds.tax_schemes.set_index("scheme")["last_year"].items()}
 
 
-def describe(ds: Dataset) -> dict:
-    """The levers as the page draws them."""
-    return {"levers": [asdict(lever) for lever in page_levers(ds)],
+def describe(ds: Dataset, defs: list[Lever]) -> dict:
+    """The levers `defs` (the page's, of `ds`) as the page draws them."""
+    return {"levers": [asdict(lever) for lever in defs],
             "scheme_last_years": scheme_last_years(ds)}
 
 
@@ -193,51 +192,32 @@ def state_case(base: Case, fragment: Fragment) -> Case:
 
 # ---- saving a state as a case file ----------------------------------------------------
 
+def check_name(what: str, name: Any) -> None:
+    """InputError unless `name` can name a file or folder; `what` is the action, its last
+    word what is named ("store run", "save as case")."""
+    if not isinstance(name, str) or not CASE_NAME.fullmatch(name):
+        raise InputError([Problem(what, None, "name", show(name), f"a {what.split()[-1]} "
+                                  "name: letters, digits, _ or -, up to 64")])
+
+
 def save_case(base: Case, fragment: Fragment, name: Any, purpose: str) -> Path:
     """Write the state as `<dataset>/cases/<name>.toml`, inheriting from the base case;
     InputError for a bad name or one that is taken (shipped cases are never replaced)."""
-    if not isinstance(name, str) or not CASE_NAME.fullmatch(name):
-        raise InputError([Problem("save as case", None, "name", show(name),
-                                  "a case name: letters, digits, _ or -, up to 64")])
+    check_name("save as case", name)
     path = Path(base.dataset) / CASES_FOLDER / f"{name}.toml"
     if path.exists():
         raise InputError([Problem(str(path), None, "name", name,
                                   "a new case name (this case file exists)")])
     with staged(path) as staging:
-        staging.write_text(case_toml(base, fragment, purpose, path.parent), encoding="utf-8")
+        staging.write_text(_saved_case_text(base, fragment, purpose, path.parent),
+                           encoding="utf-8")
     return path
 
 
-def case_toml(base: Case, fragment: Fragment, purpose: str, folder: Path) -> str:
-    """A case file with `fragment`'s settings and edits on top of `base` (see `cases`)."""
-    lines = ["# Saved by decarb serve; like the page, it solves the LP relaxation.",
-             f"purpose = {_toml(' '.join(purpose.split()) or 'Saved from decarb serve')}"]
-    if base.files:
-        leaf = Path(base.files[-1])
-        lines.append(f"inherits = {_toml(leaf.stem if leaf.parent == folder else str(leaf))}")
-    if fragment.get("settings"):
-        lines += ["", "[settings]"] + [f"{k} = {_toml(v)}" for k, v in
-                                       fragment["settings"].items()]
-    for table, ops in fragment.get("tables", {}).items():
-        lines += ["", f"[tables.{table}]"]
-        for op, value in ops.items():
-            if isinstance(value, list):
-                lines += [f"{op} = ["] + [f"    {_toml(row)}," for row in value] + ["]"]
-            else:
-                lines.append(f"{op} = {_toml(value)}")
-    for entry in fragment.get("availability", []):
-        lines += ["", "[[availability]]"] + [f"{k} = {_toml(v)}" for k, v in entry.items()]
-    return "\n".join(lines) + "\n"
-
-
-def _toml(value: Any) -> str:
-    """A TOML value; floats in full (repr), so the case file holds the page's numbers."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)   # JSON's escapes are TOML's
+def _saved_case_text(base: Case, fragment: Fragment, purpose: str, folder: Path) -> str:
+    """The state's case file: inheriting the base case by name when it lies in `folder`."""
+    leaf = Path(base.files[-1]) if base.files else None
+    inherits = None if leaf is None else leaf.stem if leaf.parent == folder else str(leaf)
+    return case_toml(" ".join(purpose.split()) or "Saved from decarb serve", inherits,
+                     fragment, "Saved by decarb serve; like the page, it solves the LP "
+                     "relaxation.")

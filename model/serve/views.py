@@ -14,7 +14,8 @@ import pandas as pd
 from model.inputs.schema import SECTOR_ALL
 from model.outputs.charts import (capex_by_sector, mac_table, production_mix,
                                   sectors, support_by_instrument)
-from model.outputs.compare import KPI_YEARS, public_cost_per_t_abated
+from model.outputs.compare import (KPI_YEARS, cumulative_emissions, investment_money,
+                                   public_cost_per_t_abated, public_costs)
 
 
 @dataclass(frozen=True)
@@ -26,14 +27,30 @@ class Reference:
     public_cost_bjpy: float
 
 
+RUN = ""   # a solution's tables as compare's tables of runs, with this one run
+
+
+def _as_run(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {name: tables[name].assign(run=RUN) for name in ("emissions", "investments", "costs")}
+
+
+def _cumulative(run: dict[str, pd.DataFrame], year_step: int) -> pd.Series:
+    """Cumulative emissions by sector (Mt-CO2), as `compare` sums them."""
+    return cumulative_emissions(run["emissions"], {RUN: year_step}) \
+        .set_index("sector")["cumulative"]
+
+
+def _public(run: dict[str, pd.DataFrame]) -> pd.Series:
+    """Public cash by component (BJPY, the total first), as `compare` lists it."""
+    return public_costs(run["costs"], [RUN]).set_index("component")["public_cost_bjpy"]
+
+
 def cumulative_mtco2(tables: dict[str, pd.DataFrame], year_step: int) -> float:
-    em = tables["emissions"]
-    return float(em.loc[em["sector"] == SECTOR_ALL, "total_mtco2"].sum() * year_step)
+    return float(_cumulative(_as_run(tables), year_step)[SECTOR_ALL])
 
 
 def public_cost_bjpy(tables: dict[str, pd.DataFrame]) -> float:
-    costs = tables["costs"].set_index(["kind", "component"])
-    return float(costs.loc[("public", "total"), "public_cost_bjpy"])
+    return float(_public(_as_run(tables))["total"])
 
 
 def reference_of(name: str, tables: dict[str, pd.DataFrame], year_step: int) -> Reference:
@@ -81,12 +98,10 @@ def kpis(tables: dict[str, pd.DataFrame], years: list[int], year_step: int,
     """The KPI table (a row per sector and for all) and the headline figures."""
     shown = [y for y in KPI_YEARS if y in years] or sorted({years[0], years[-1]})
     em = tables["emissions"]
-    inv = tables["investments"]
-    support = [c for c in inv.columns if c.startswith("subsidy_")] + ["tax_benefit_bjpy"]
     order = [*sectors(em), SECTOR_ALL]
-    money = inv.assign(support_bjpy=inv[support].sum(axis=1)).groupby("sector")[
-        ["capex_bjpy", "support_bjpy"]].sum()
-    money = pd.concat([money, money.sum().to_frame(SECTOR_ALL).T]).reindex(order).fillna(0.0)
+    run = _as_run(tables)
+    money = investment_money(run["investments"], run["emissions"]).set_index("sector")
+    cumulative = _cumulative(run, year_step)
     columns = ([(f"emissions {y}", "Mt-CO2/yr") for y in shown]
                + [(f"cap {y}", "Mt-CO2/yr") for y in shown]
                + [("cumulative", "Mt-CO2"), ("capex", "BJPY"), ("support", "BJPY")]
@@ -96,12 +111,12 @@ def kpis(tables: dict[str, pd.DataFrame], years: list[int], year_step: int,
         e = em.loc[em["sector"] == sector].set_index("year")
         cells = ([e.loc[y, "counted_mtco2"] for y in shown]
                  + [e.loc[y, "cap_mtco2"] for y in shown]
-                 + [e["total_mtco2"].sum() * year_step, money.loc[sector, "capex_bjpy"],
+                 + [cumulative[sector], money.loc[sector, "capex_bjpy"],
                     money.loc[sector, "support_bjpy"]]
                  + [e.loc[y, "mac_jpy_per_tco2"] for y in shown])
         rows.append({"sector": sector, "values": [_number(float(v)) for v in cells]})
     costs = tables["costs"].set_index(["kind", "component"])
-    public = costs.loc["public", "public_cost_bjpy"]
+    public = _public(run)
     headline = [
         {"kpi": "private NPV", "unit": "BJPY",
          "value": _number(costs.loc[("cost", "total"), "private_npv_bjpy"])},
@@ -112,8 +127,8 @@ def kpis(tables: dict[str, pd.DataFrame], years: list[int], year_step: int,
     ]
     if reference is not None:
         per_t = public_cost_per_t_abated(
-            pd.Series([reference.public_cost_bjpy, public_cost_bjpy(tables)]),
-            pd.Series([reference.cumulative_mtco2, cumulative_mtco2(tables, year_step)]))
+            pd.Series([reference.public_cost_bjpy, public["total"]]),
+            pd.Series([reference.cumulative_mtco2, cumulative[SECTOR_ALL]]))
         headline.append({"kpi": f"public cost per t abated (vs {reference.name})",
                          "unit": "JPY/t-CO2", "value": _number(per_t["jpy_per_tco2"].iloc[1])})
     return {"columns": [{"name": n, "unit": u} for n, u in columns], "rows": rows,

@@ -23,7 +23,6 @@ draw is an ordinary case. Only the file's own entries count (not its bases').
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +36,8 @@ from scipy.stats import qmc
 from model.errors import InputError, Problem
 from model.inputs.cases import expected_name, scalable_columns
 from model.inputs.dataset import Dataset
+from model.inputs.decoding import parse_toml
+from model.inputs import edits
 from model.inputs.schema import TABLE_BY_NAME
 from model.inputs.validation import show
 
@@ -79,9 +80,14 @@ def read_ranges(path: Path) -> list[Uncertain]:
     every mistake, and one if there is none."""
     file = str(path)
     try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("uncertain")
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InputError([Problem(file, None, None, str(error), "a readable case file")])
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise InputError([Problem(file, None, None, str(error.strerror),
+                                  "a readable case file")])
+    parsed, problems = parse_toml(file, data)   # locates a syntax error as case files do
+    if problems:
+        raise InputError(problems)
+    raw = parsed.get("uncertain")
     if not isinstance(raw, list) or not raw:
         raise InputError([Problem(file, None, "uncertain", show(raw) if raw else "",
                                   "[[uncertain]] entries: the inputs to draw (docs/cases.md)")])
@@ -181,7 +187,7 @@ def resolve(file: str, entries: list[Uncertain], ds: Dataset,
     """Entry name -> the match of each `scale` row it makes: the entry's own columns,
     one row per technology or commodity picked through an attribute (pathway, sector,
     ...) of `ds`, and per anchor year from `first_year` in the text `tables` the case's
-    edits work on (loading.case_tables). InputError naming an entry that picks no row."""
+    edits work on (Reader.case_tables). InputError naming an entry that picks no row."""
     found, problems = {}, []
     for i, entry in enumerate(entries):
         frame = tables.get(entry.table)
@@ -189,10 +195,10 @@ def resolve(file: str, entries: list[Uncertain], ds: Dataset,
             entry.table) + ["year"])
         own = {c: v for c, v in entry.match.items() if c in frame.columns}
         through = {c: v for c, v in entry.match.items() if c not in own}
-        rows = _rows(frame, own)
+        rows = _rows(entry.table, frame, own)
         if through:
             column = next(c for c in THROUGH if c in frame.columns)
-            named = _rows(getattr(ds, THROUGH[column]), through)[column]
+            named = _rows(THROUGH[column], getattr(ds, THROUGH[column]), through)[column]
             rows = rows.loc[rows[column].isin(set(named))]
             matches = [{column: name, **own} for name in dict.fromkeys(rows[column])]
         else:
@@ -201,7 +207,7 @@ def resolve(file: str, entries: list[Uncertain], ds: Dataset,
             years = pd.to_numeric(rows["year"], errors="coerce")
             rows = rows.loc[years >= entry.first_year]
             matches = [{**m, "year": int(y)} for m in matches
-                       for y in sorted(set(pd.to_numeric(_rows(rows, m)["year"])))]
+                       for y in sorted(set(pd.to_numeric(_rows(entry.table, rows, m)["year"])))]
         if rows.empty:
             problems.append(Problem(file, None, f"uncertain[{i}].match", show(entry.match),
                                     f"rows of {TABLE_BY_NAME[entry.table].file} to scale; "
@@ -212,11 +218,9 @@ def resolve(file: str, entries: list[Uncertain], ds: Dataset,
     return found
 
 
-def _rows(frame: pd.DataFrame, match: Mapping[str, str]) -> pd.DataFrame:
-    hit = pd.Series(True, index=frame.index)
-    for column, value in match.items():
-        hit &= frame[column].astype(str).eq(str(value))
-    return frame.loc[hit]
+def _rows(table: str, frame: pd.DataFrame, match: Mapping[str, Any]) -> pd.DataFrame:
+    """The rows of `table` that a scale row with `match` hits (as the edit compares)."""
+    return frame.loc[edits.matches(TABLE_BY_NAME[table], frame, match)]
 
 
 def draw(entries: list[Uncertain], samples: int, seed: int) -> pd.DataFrame:

@@ -25,8 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from model.errors import InputError, Problem
-from model.inputs.cases import derive, load_case
-from model.inputs.loading import case_tables, read_dataset
+from model.inputs.cases import case_toml, derive, load_case
+from model.inputs.loading import Reader
 from model.outputs.percentiles import COST, SAMPLES_FILE, SET_FILE, TORNADO_FILE
 from model.outputs.runstore import staged
 from model.workflow import ranges
@@ -69,9 +69,10 @@ def run_uncertainty(case_file: Path, folder: Path, samples: int, seed: int,
     case_file, folder = Path(case_file).resolve(), Path(folder).resolve()
     base = load_case(case_file)
     entries = ranges.read_ranges(case_file)
-    ds = read_dataset(base.dataset, base)
+    reader = Reader()   # the folder is read and parsed once for all the checks below
+    ds = reader.read(base.dataset, base)
     matches = ranges.resolve(str(case_file), entries, ds,
-                             case_tables(base.dataset, base, ds.settings.end_year))
+                             reader.case_tables(base.dataset, base, ds.settings.end_year))
     points = plan(entries, samples, seed, tornado)
     names = [e.name for e in entries]
     # Bounds of a column hold between its extremes (multipliers are >= 0), so checking
@@ -79,11 +80,11 @@ def run_uncertainty(case_file: Path, folder: Path, samples: int, seed: int,
     for end, values in (("lowest", points[names].min()), ("highest", points[names].max())):
         case = derive(base, f"{case_file} ([[uncertain]] at their {end} multipliers)",
                       ranges.fragment(entries, matches, values.to_dict()))
-        read_dataset(case.dataset, case)
+        reader.read(case.dataset, case)
     with staged(folder / CASES, folder=True) as staging:
         for number, point in points.iterrows():
-            text = _case_text(f"{point['label']} {number} of {case_file.name} (seed {seed})",
-                              case_file, ranges.fragment(entries, matches, point[names]))
+            text = case_toml(f"{point['label']} {number} of {case_file.name} (seed {seed})",
+                             str(case_file), ranges.fragment(entries, matches, point[names]))
             (staging / f"{number:03d}-{point['label']}.toml").write_text(text)
     cases = [load_case(folder / CASES / f"{n:03d}-{p['label']}.toml")
              for n, p in points.iterrows()]
@@ -121,17 +122,3 @@ def _write_tables(folder: Path, points: pd.DataFrame, summary: pd.DataFrame,
         with staged(folder / TORNADO_FILE) as path:
             pd.DataFrame(rows).to_csv(path, index=False, float_format="%.10g")
 
-
-def _case_text(purpose: str, base: Path, fragment: dict) -> str:
-    """A case file inheriting `base` with `fragment`'s list-form scale edits."""
-    lines = [f"purpose = {json.dumps(purpose)}", f"inherits = {json.dumps(str(base))}"]
-    for table, ops in fragment["tables"].items():
-        lines += ["", f"[tables.{table}]", "scale = ["]
-        lines += ["  { " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in row.items()) + " },"
-                  for row in ops["scale"]]
-        lines.append("]")
-    return "\n".join(lines) + "\n"
-
-
-def _toml_value(value: object) -> str:
-    return repr(float(value)) if isinstance(value, (int, float)) else json.dumps(str(value))
