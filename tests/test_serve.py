@@ -337,12 +337,13 @@ def japan_page(tmp_path_factory):
     return Page(dataset_case(ROOT / "data" / "japan"), tmp_path_factory.mktemp("results"))
 
 
-@pytest.mark.parametrize("what, name", [("store run", "../x"), ("save as case", ""),
-                                        ("store run", 7), ("save as case", "-x")])
-def test_a_bad_run_or_case_name_is_named_with_what_it_should_be(what, name):
+@pytest.mark.parametrize("action, named, name", [
+    ("store run", "run", "../x"), ("save as case", "case", ""), ("store run", "run", 7),
+    ("save as case", "case", "-x")])
+def test_a_bad_run_or_case_name_is_named_with_what_it_should_be(action, named, name):
     with pytest.raises(InputError) as error:
-        check_name(what, name)
+        check_name(action, named, name)
     [problem] = error.value.problems
-    assert problem.file == what
-    assert problem.expected.startswith(f"a {what.split()[-1]} name: letters, digits")
-    check_name(what, "ok_name-2")   # a good one passes
+    assert problem.file == action
+    assert problem.expected.startswith(f"a {named} name: letters, digits")
+    check_name(action, named, "ok_name-2")   # a good one passes

@@ -103,7 +103,7 @@ class Page:
 
     def store(self, state: Any, name: Any) -> dict:
         name = name or default_run_name(f"{self.base.name}-serve")
-        check_name("store run", name)
+        check_name("store run", "run", name)
         if (self.results / name).exists():
             raise InputError([Problem(str(self.results / name), None, "name", name,
                                       "a new run name (this run folder exists)")])

@@ -192,18 +192,18 @@ def state_case(base: Case, fragment: Fragment) -> Case:
 
 # ---- saving a state as a case file ----------------------------------------------------
 
-def check_name(what: str, name: Any) -> None:
-    """InputError unless `name` can name a file or folder; `what` is the action, its last
-    word what is named ("store run", "save as case")."""
+def check_name(action: str, named: str, name: Any) -> None:
+    """InputError unless `name` can name the `named` thing (a run, a case) as a file or
+    folder; the problem is located at the page's `action`."""
     if not isinstance(name, str) or not CASE_NAME.fullmatch(name):
-        raise InputError([Problem(what, None, "name", show(name), f"a {what.split()[-1]} "
-                                  "name: letters, digits, _ or -, up to 64")])
+        raise InputError([Problem(action, None, "name", show(name),
+                                  f"a {named} name: letters, digits, _ or -, up to 64")])
 
 
 def save_case(base: Case, fragment: Fragment, name: Any, purpose: str) -> Path:
     """Write the state as `<dataset>/cases/<name>.toml`, inheriting from the base case;
     InputError for a bad name or one that is taken (shipped cases are never replaced)."""
-    check_name("save as case", name)
+    check_name("save as case", "case", name)
     path = Path(base.dataset) / CASES_FOLDER / f"{name}.toml"
     if path.exists():
         raise InputError([Problem(str(path), None, "name", name,
