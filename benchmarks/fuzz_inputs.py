@@ -34,9 +34,9 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cli import main  # noqa: E402
-from model.inputs.schema import TABLE_BY_NAME, Column, Table  # noqa: E402
-from model.inputs.settings import SETTING_FIELDS, SETTINGS_FILE  # noqa: E402
+from decarb.cli import main  # noqa: E402
+from decarb.inputs.schema import TABLE_BY_NAME, Column, Table  # noqa: E402
+from decarb.inputs.settings import SETTING_FIELDS, SETTINGS_FILE  # noqa: E402
 
 BASE_CASE, CHILD_CASE = "fuzz_base", "fuzz_child"
 UNKNOWN = "zz_unknown"
@@ -73,7 +73,7 @@ class Pristine:
             if data is not None:
                 rows = [r for r in csv.reader(io.StringIO(data.decode("utf-8-sig"))) if r]
                 ds.tables[name] = ([c.strip() for c in rows[0]], rows[1:])
-        from model.inputs.loading import read_dataset
+        from decarb.inputs.loading import read_dataset
         settings = read_dataset(folder).settings
         ds.start_year, ds.end_year = settings.start_year, settings.end_year
         return ds
@@ -572,7 +572,7 @@ def run_corruption(ds: Pristine, work: Path, corruption: Corruption) -> tuple[st
         if args[0] == "run":
             args[args.index("--case") + 1] = str(work / args[args.index("--case") + 1])
             args += ["--out", str(work.parent / "never-written")]
-        with mock.patch("model.workflow.commands.run_loaded", _stop_before_solving):
+        with mock.patch("decarb.workflow.commands.run_loaded", _stop_before_solving):
             result = CliRunner().invoke(main, args)
     finally:
         for name in corruption.changes:

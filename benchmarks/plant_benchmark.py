@@ -25,10 +25,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from model.formulation.build import build_model  # noqa: E402
-from model.inputs.dataset import Dataset  # noqa: E402
-from model.solving.solve import HighsModel  # noqa: E402
-from model.workflow.commands import load  # noqa: E402
+from decarb.formulation.build import build_model  # noqa: E402
+from decarb.inputs.dataset import Dataset  # noqa: E402
+from decarb.solving.solve import HighsModel  # noqa: E402
+from decarb.workflow.commands import load  # noqa: E402
 
 
 def synthetic_fleet(ds: Dataset, n: int, seed: int = 0) -> pd.DataFrame:

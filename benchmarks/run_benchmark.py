@@ -35,11 +35,11 @@ t_import = time.perf_counter()
 from pyomo.environ import Constraint, Var  # noqa: E402
 
 from benchmarks.scale import replicate  # noqa: E402
-from model.formulation.build import build_model  # noqa: E402
-from model.inputs.loading import read_dataset  # noqa: E402
-from model.outputs.results import result_tables  # noqa: E402
-from model.outputs.runstore import write_run  # noqa: E402
-from model.solving.solve import solve  # noqa: E402
+from decarb.formulation.build import build_model  # noqa: E402
+from decarb.inputs.loading import read_dataset  # noqa: E402
+from decarb.outputs.results import result_tables  # noqa: E402
+from decarb.outputs.runstore import write_run  # noqa: E402
+from decarb.solving.solve import solve  # noqa: E402
 IMPORT_S = time.perf_counter() - t_import
 # Unit sizes relaxed; the 100x LP needs about 500 s of interior point.
 LP_SETTINGS = {"integer_units": "false", "time_limit_s": "3600.0"}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.inputs.schema import SECTOR_ALL, TABLES
+from decarb.inputs.schema import SECTOR_ALL, TABLES
 
 ID_COLUMNS = ("sector", "commodity", "output", "technology", "replaces", "from_technology",
               "to_technology", "plant")

@@ -33,15 +33,15 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from model.inputs.cases import derive, load_case  # noqa: E402
-from model.inputs.loading import Reader, read_dataset  # noqa: E402
-from model.outputs.results import result_tables  # noqa: E402
-from model.outputs.runstore import write_run  # noqa: E402
-from model.solving.handover import standard_form  # noqa: E402
-from model.solving.resolve import Session  # noqa: E402
-from model.workflow.levers import grid, parse_lever  # noqa: E402
-from model.workflow.run import run_and_store  # noqa: E402
-from model.workflow.sweep import point_cases, run_sweep  # noqa: E402
+from decarb.inputs.cases import derive, load_case  # noqa: E402
+from decarb.inputs.loading import Reader, read_dataset  # noqa: E402
+from decarb.outputs.results import result_tables  # noqa: E402
+from decarb.outputs.runstore import write_run  # noqa: E402
+from decarb.solving.handover import standard_form  # noqa: E402
+from decarb.solving.resolve import Session  # noqa: E402
+from decarb.workflow.levers import grid, parse_lever  # noqa: E402
+from decarb.workflow.run import run_and_store  # noqa: E402
+from decarb.workflow.sweep import point_cases, run_sweep  # noqa: E402
 
 BASE = ROOT / "data" / "japan" / "cases" / "fy2024.toml"
 

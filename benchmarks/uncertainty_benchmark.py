@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from model.outputs.html_report import write_set_report  # noqa: E402
-from model.workflow.uncertainty import run_uncertainty  # noqa: E402
+from decarb.outputs.html_report import write_set_report  # noqa: E402
+from decarb.workflow.uncertainty import run_uncertainty  # noqa: E402
 
 CASE = ROOT / "data" / "japan" / "cases" / "uncertainty.toml"
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from model.inputs.loading import read_dataset
-from model.workflow.run import run_case
+from decarb.inputs.loading import read_dataset
+from decarb.workflow.run import run_case
 
 ROOT = Path(__file__).resolve().parents[1]
 STORED = Path(__file__).with_name("regression") / "japan_totals.json"

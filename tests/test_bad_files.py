@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from model.errors import InputError
-from model.inputs.cases import load_case
-from model.inputs.loading import read_dataset
+from decarb.errors import InputError
+from decarb.inputs.cases import load_case
+from decarb.inputs.loading import read_dataset
 from tests.tiny import tiny_frames, tiny_settings, write_case
 
 # tiny technologies.csv as write_case writes it: header, then old (row 1) and new (row 2)

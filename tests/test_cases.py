@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from cli import main
-from model.inputs.cases import case_toml, find_case, list_cases, load_case
-from model.errors import InputError
-from model.inputs.loading import read_dataset
+from decarb.cli import main
+from decarb.inputs.cases import case_toml, find_case, list_cases, load_case
+from decarb.errors import InputError
+from decarb.inputs.loading import read_dataset
 from tests.tiny import frame, tiny_frames, tiny_settings, write_case
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ import json
 import pandas as pd
 from click.testing import CliRunner
 
-from cli import main
+from decarb.cli import main
 from tests.tiny import flat, frame, one_year, tiny_frames, write_case
 
 RUN_FILES = {"emissions.csv", "production.csv", "investments.csv", "energy.csv",

@@ -18,9 +18,9 @@ against old's 1,000 JPY/t of coal at 1 t-CO2/t.
 import pandas as pd
 import pytest
 
-from model.outputs.compare import compare_runs, format_comparison, read_tables
-from model.errors import InputError
-from model.outputs.runstore import write_run
+from decarb.outputs.compare import compare_runs, format_comparison, read_tables
+from decarb.errors import InputError
+from decarb.outputs.runstore import write_run
 from tests.test_formulation import CAP_04, EXPENSIVE
 from tests.test_policy import scheme, subsidy
 from tests.tiny import capital_per_year, frame, one_year, solve_tiny, tiny_settings

@@ -7,9 +7,9 @@ of its 1 t-CO2/t direct. `new` uses no ingot.
 import pandas as pd
 import pytest
 
-from model.outputs.export import export_run, iamc_table
-from model.outputs.html_report import write_report
-from model.outputs.runstore import write_run
+from decarb.outputs.export import export_run, iamc_table
+from decarb.outputs.html_report import write_report
+from decarb.outputs.runstore import write_run
 from tests.test_formulation import EXPENSIVE, emissions, output
 from tests.tiny import flat, frame, one_year, solve_tiny, tiny_frames
 

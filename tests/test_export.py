@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from model.errors import InputError, OutputError
-from model.outputs.export import FORMATS, column_header, export_run, iamc_table, split_unit
-from model.outputs.runstore import write_run
+from decarb.errors import InputError, OutputError
+from decarb.outputs.export import FORMATS, column_header, export_run, iamc_table, split_unit
+from decarb.outputs.runstore import write_run
 from tests.test_formulation import CAP_04, EXPENSIVE, MAC
 from tests.test_policy import scheme, subsidy
 from tests.tiny import frame, one_year, solve_tiny, tiny_settings
@@ -337,7 +337,7 @@ def test_a_failed_write_leaves_the_earlier_export_whole(capped, tmp_path, monkey
             f.write(b"PK half")
         raise OSError("disk full")
 
-    monkeypatch.setattr("model.outputs.export.Workbook.save", half_write)
+    monkeypatch.setattr("decarb.outputs.export.Workbook.save", half_write)
     with pytest.raises(OutputError, match="Cannot write .*plan.xlsx: disk full"):
         export_run(capped, "xlsx", target)
     assert target.read_bytes() == before
@@ -355,7 +355,7 @@ def test_a_csv_export_replaces_only_an_earlier_export(capped, tmp_path, monkeypa
     def fail(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr("model.outputs.export.shutil.copyfile", fail)
+    monkeypatch.setattr("decarb.outputs.export.shutil.copyfile", fail)
     with pytest.raises(OutputError, match="disk full"):
         export_run(capped, "csv", out)
     assert len(list(out.iterdir())) == len(SHEETS)

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from cli import main
-from model.outputs.runstore import RESULT_TABLES, RUN_FILE
-from model.workflow.sweep import exit_code
+from decarb.cli import main
+from decarb.outputs.runstore import RESULT_TABLES, RUN_FILE
+from decarb.workflow.sweep import exit_code
 from tests.test_sweep import PRICES
 from tests.tiny import flat, frame, one_year, tiny_frames, write_case
 
@@ -44,7 +44,7 @@ else:
             marker.touch()
             time.sleep(600)
     pandas.DataFrame.to_csv = to_csv_then_hang
-from cli import main
+from decarb.cli import main
 main(sys.argv[3:])
 """
 

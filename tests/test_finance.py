@@ -1,7 +1,7 @@
 """Finance helpers against numbers worked out by hand."""
 import pytest
 
-from model.formulation import finance
+from decarb.formulation import finance
 
 
 def test_special_depreciation_worked_check():

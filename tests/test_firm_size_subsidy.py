@@ -8,8 +8,8 @@ each part is paid its own rate.
 """
 import pytest
 
-from model.errors import InputError
-from model.inputs.loading import dataset_from_frames
+from decarb.errors import InputError
+from decarb.inputs.loading import dataset_from_frames
 from tests.test_formulation import EXPENSIVE, investment
 from tests.tiny import frame, one_year, solve_tiny, tiny_frames, tiny_settings
 

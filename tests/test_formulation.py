@@ -7,7 +7,7 @@ year's annuity, paid at the year's end: capex * CRF(8%, 30) / 1.08.
 """
 import pytest
 
-from model.errors import InfeasibleError
+from decarb.errors import InfeasibleError
 from tests.tiny import (capital_per_year, costs, flat, frame, one_year, solve_tiny,
                         tiny_frames, tiny_settings)
 

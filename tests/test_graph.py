@@ -1,8 +1,8 @@
 """The commodity / technology graph: supplies, operability, heat bands, unused items."""
 from __future__ import annotations
 
-from model.inputs.graph import COMMODITY, TECHNOLOGY, build_graph
-from model.inputs.loading import dataset_from_frames
+from decarb.inputs.graph import COMMODITY, TECHNOLOGY, build_graph
+from decarb.inputs.loading import dataset_from_frames
 from tests.test_validation import append, edit, problem_at, problems_of, with_technology
 from tests.tiny import tiny_frames, tiny_settings
 

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from matplotlib.image import imread
 
-from model.outputs.charts import capex_by_sector, plant_timeline_chart, support_by_instrument
-from model.errors import InputError
-from model.outputs.html_report import write_report
-from model.outputs.runstore import write_run
+from decarb.outputs.charts import capex_by_sector, plant_timeline_chart, support_by_instrument
+from decarb.errors import InputError
+from decarb.outputs.html_report import write_report
+from decarb.outputs.runstore import write_run
 from tests.test_policy import scheme, subsidy
 from tests.tiny import one_year, solve_tiny, tiny_settings
 

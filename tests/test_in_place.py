@@ -4,9 +4,9 @@ like a rebuild (tiny cases of tests/test_policy.py: the cap forces 0.6 Mt/yr of 
 import pandas as pd
 import pytest
 
-from model.inputs.loading import dataset_from_frames
-from model.solving.resolve import Session
-from model.workflow.run import run_case
+from decarb.inputs.loading import dataset_from_frames
+from decarb.solving.resolve import Session
+from decarb.workflow.run import run_case
 from tests.test_policy import CAPEX_BJPY, SD_VALUE, scheme, subsidy
 from tests.test_formulation import investment
 from tests.tiny import one_year, tiny_frames, tiny_settings

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.formulation.build import build_model
-from model.inputs.loading import dataset_from_frames
-from model.solving.solve import HighsModel
+from decarb.formulation.build import build_model
+from decarb.inputs.loading import dataset_from_frames
+from decarb.solving.solve import HighsModel
 from tests.tiny import (capital_per_year, costs, flat, frame, one_year, tiny_frames,
                         write_case)
 

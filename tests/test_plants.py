@@ -176,8 +176,8 @@ def test_identical_plants_keep_their_technology_in_name_order():
 def test_only_identical_plants_are_ordered():
     # a and b match in sector, technology, size and relining year; c is larger and
     # d is relined another year, so the one ordering constraint is a before b.
-    from model.formulation.build import build_model
-    from model.inputs.loading import dataset_from_frames
+    from decarb.formulation.build import build_model
+    from decarb.inputs.loading import dataset_from_frames
     from tests.tiny_plants import plant_frames
 
     fleet = plants(("b", 1.0, 2030), ("a", 1.0, 2030), ("c", 2.0, 2030), ("d", 1.0, 2031))
@@ -261,8 +261,8 @@ def test_plant_and_aggregate_runs_agree_with_windows_and_units_relaxed():
     # A carbon price makes the switch worth it over 2025-2035 in 5-year steps. With
     # windows off and units relaxed the two modes have the same optimum: rel=1e-9
     # leaves room for rounding only, so a cost counted in one mode alone would show.
-    from model.inputs.loading import dataset_from_frames
-    from model.workflow.run import run_case
+    from decarb.inputs.loading import dataset_from_frames
+    from decarb.workflow.run import run_case
     from tests.tiny_plants import plant_frames
 
     frames = plant_frames(plants(("a", 1.0, 2040), ("b", 1.0, 2040)), [edge()],
@@ -279,8 +279,8 @@ def test_plant_and_aggregate_runs_agree_with_windows_and_units_relaxed():
 # --- the plant tables' checks ----------------------------------------------------
 
 def _problems(fleet, edges, settings=None, **changes) -> list[str]:
-    from model.errors import InputError
-    from model.inputs.loading import dataset_from_frames
+    from decarb.errors import InputError
+    from decarb.inputs.loading import dataset_from_frames
     from tests.tiny_plants import plant_frames
 
     drop = [k for k, v in changes.items() if v is None]
@@ -312,7 +312,7 @@ def test_an_edge_naming_an_unknown_technology_is_an_error():
 
 def test_a_plant_without_a_path_to_low_carbon_is_flagged():
     # old -> mid only, and mid (efficiency) is no low-carbon end state: a warning
-    from model.inputs.loading import dataset_from_frames
+    from decarb.inputs.loading import dataset_from_frames
     from tests.tiny_plants import plant_frames
 
     extra = with_technology("mid", "efficiency", 40, "coal", 9.0)
@@ -336,7 +336,7 @@ def test_run_of_a_plant_case_writes_the_schedule_and_prints_next_switches(tmp_pa
     # then exported: every switch written is an edge of transitions.csv.
     from click.testing import CliRunner
 
-    from cli import main
+    from decarb.cli import main
     from tests.tiny import write_case
     from tests.tiny_plants import plant_frames
 
@@ -367,7 +367,7 @@ def test_run_of_a_plant_case_writes_the_schedule_and_prints_next_switches(tmp_pa
 def test_plant_timeline_segments_are_runs_of_one_technology():
     # a: old 2025-2026, new 2027-2028 (two segments of 2 years); b: old in 2025, then
     # closed (one segment of 1 year, closed years not drawn)
-    from model.outputs.charts import plant_segments
+    from decarb.outputs.charts import plant_segments
 
     years = [2025, 2026, 2027, 2028]
     table = pd.DataFrame(dict(plant=["a"] * 4 + ["b"] * 4, year=years * 2,

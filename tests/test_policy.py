@@ -5,9 +5,9 @@ New capex is 20,000 JPY/(t/yr): one year's annuity is capital_per_year(20,000)
 """
 import pytest
 
-from model.inputs.loading import dataset_from_frames
-from model.formulation.parameters import prepare
-from model.formulation.components.investment import carbon_productivity_gain, support_modes
+from decarb.inputs.loading import dataset_from_frames
+from decarb.formulation.parameters import prepare
+from decarb.formulation.components.investment import carbon_productivity_gain, support_modes
 from tests.tiny import capital_per_year, costs, frame, one_year, solve_tiny, tiny_frames
 from tests.test_formulation import CAP_04, EXPENSIVE, investment, output
 

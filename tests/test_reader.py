@@ -1,9 +1,9 @@
 """A Reader (one per sweep worker) reads cases of a dataset as read_dataset does."""
 import pytest
 
-from model.errors import InputError
-from model.inputs.cases import dataset_case, derive
-from model.inputs.loading import Reader, read_dataset
+from decarb.errors import InputError
+from decarb.inputs.cases import dataset_case, derive
+from decarb.inputs.loading import Reader, read_dataset
 from tests.tiny import one_year, tiny_frames, write_case
 
 

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from model.outputs.report import format_summary, sector_summary
+from decarb.outputs.report import format_summary, sector_summary
 
 
 def test_summary_sums_investment_since_the_previous_report_year_and_names_the_mix():

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from model.outputs.compare import compare_runs
-from model.workflow.commands import stored_or_run
+from decarb.outputs.compare import compare_runs
+from decarb.workflow.commands import stored_or_run
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "japan"
 SEED = {2040: (-1.30, -9.68), 2050: (-2.56, -19.14)}    # Mt primary, Mt-CO2

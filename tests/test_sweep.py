@@ -13,14 +13,14 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from cli import main
-from model.inputs.cases import dataset_case
-from model.errors import InputError
-from model.workflow.levers import grid, parse_lever
-from model.inputs.loading import dataset_from_frames, read_dataset
-from model.solving.resolve import Session, changes_in_place
-from model.workflow.run import run_case
-from model.workflow.sweep import point_cases, run_sweep
+from decarb.cli import main
+from decarb.inputs.cases import dataset_case
+from decarb.errors import InputError
+from decarb.workflow.levers import grid, parse_lever
+from decarb.inputs.loading import dataset_from_frames, read_dataset
+from decarb.solving.resolve import Session, changes_in_place
+from decarb.workflow.run import run_case
+from decarb.workflow.sweep import point_cases, run_sweep
 from tests.tiny import (capital_per_year, costs, flat, frame, one_year, tiny_frames,
                         tiny_settings, write_case)
 

@@ -23,15 +23,15 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from cli import main
-from model.errors import InputError
-from model.inputs.cases import load_case
-from model.inputs.loading import Reader
-from model.outputs.percentiles import (SampleSet, emissions_fan, failures, investment_fan,
+from decarb.cli import main
+from decarb.errors import InputError
+from decarb.inputs.cases import load_case
+from decarb.inputs.loading import Reader
+from decarb.outputs.percentiles import (SampleSet, emissions_fan, failures, investment_fan,
                                        kpi_percentiles,
                                        read_set, tornado_bars)
-from model.workflow import ranges
-from model.workflow.uncertainty import run_uncertainty
+from decarb.workflow import ranges
+from decarb.workflow.uncertainty import run_uncertainty
 from tests.test_sweep import PRICES   # power emits 0.1 t-CO2/GJ (scope 2)
 from tests.tiny import one_year, tiny_frames, write_case
 
@@ -244,7 +244,7 @@ def test_bad_toml_in_the_ranges_names_its_line(tmp_path):
 
 
 def test_the_set_charts_read_the_samples_emissions_once(sample_set, monkeypatch):
-    from model.outputs import html_report, percentiles
+    from decarb.outputs import html_report, percentiles
     read = []
     real = percentiles.read_tables
     monkeypatch.setattr(percentiles, "read_tables",

@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from model.inputs.datadoc import REGENERATE, render_data_reference
-from model.errors import InputError, Problem
-from model.inputs.loading import dataset_from_frames, parse_settings, read_dataset
-from model.inputs.schema import TABLES
+from decarb.inputs.datadoc import REGENERATE, render_data_reference
+from decarb.errors import InputError, Problem
+from decarb.inputs.loading import dataset_from_frames, parse_settings, read_dataset
+from decarb.inputs.schema import TABLES
 from tests.tiny import tiny_frames, tiny_settings
 
 ROOT = Path(__file__).resolve().parents[1]

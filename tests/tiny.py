@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from model.inputs.settings import Settings
+from decarb.inputs.settings import Settings
 
 
 def frame(rows: list[dict]) -> pd.DataFrame:
@@ -103,8 +103,8 @@ def flat(**row) -> list[dict]:
 
 
 def solve_tiny(settings: Settings | None = None, **changes: pd.DataFrame):
-    from model.inputs.loading import dataset_from_frames
-    from model.workflow.run import run_case
+    from decarb.inputs.loading import dataset_from_frames
+    from decarb.workflow.run import run_case
 
     return run_case(dataset_from_frames(tiny_frames(**changes), settings or one_year()))
 

@@ -39,8 +39,8 @@ def plant_frames(fleet: pd.DataFrame, edges: list[dict], reline: float = RELINE,
 
 
 def solve_plants(fleet: pd.DataFrame, edges: list[dict], settings=None, **changes):
-    from model.inputs.loading import dataset_from_frames
-    from model.workflow.run import run_case
+    from decarb.inputs.loading import dataset_from_frames
+    from decarb.workflow.run import run_case
 
     settings = settings or one_year(mode="plant")
     return run_case(dataset_from_frames(plant_frames(fleet, edges, **changes), settings))

@@ -5,11 +5,11 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 from pyomo.core.expr.numeric_expr import LinearExpression
 
-from model.formulation.built import Built
-from model.formulation.components import capacity, emissions, investment, operation
-from model.formulation.plant import switching
-from model.inputs.dataset import Dataset
-from model.formulation.parameters import prepare
+from decarb.formulation.built import Built
+from decarb.formulation.components import capacity, emissions, investment, operation
+from decarb.formulation.plant import switching
+from decarb.inputs.dataset import Dataset
+from decarb.formulation.parameters import prepare
 
 # Later components use the variables of earlier ones.
 ORDER = (capacity, operation, emissions, investment)

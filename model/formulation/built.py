@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from model.inputs.dataset import Dataset
-from model.formulation.parameters import Parameters
+from decarb.inputs.dataset import Dataset
+from decarb.formulation.parameters import Parameters
 
 COST_COLUMNS = ["component", "sector", "year", "var", "private", "social", "flow_mjpy"]
 TRANSFER_COLUMNS = ["instrument", "programme", "sector", "year", "var", "cash", "social"]

@@ -13,7 +13,7 @@ import pandas as pd
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
-from model.errors import InfeasibleError
+from decarb.errors import InfeasibleError
 
 SENSES = ("<=", ">=", "==")
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from model.formulation import finance
-from model.inputs.dataset import Dataset
+from decarb.formulation import finance
+from decarb.inputs.dataset import Dataset
 
 MJPY_PER_BJPY = 1000.0
 

@@ -39,10 +39,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.errors import InputError, Problem
-from model.inputs.decoding import parse_toml
-from model.inputs.schema import PATHWAYS, TABLE_BY_NAME, Table
-from model.inputs.validation import show, typed_column
+from decarb.errors import InputError, Problem
+from decarb.inputs.decoding import parse_toml
+from decarb.inputs.schema import PATHWAYS, TABLE_BY_NAME, Table
+from decarb.inputs.validation import show, typed_column
 
 CASES_FOLDER = "cases"
 # `uncertain`: ranges for `decarb uncertainty` (model/workflow/ranges.py); a run ignores them

@@ -1,7 +1,7 @@
 """Render the input-data reference (`docs/data.md`) from the schema and settings metadata.
 
 Regenerate after changing `model/inputs/schema.py` or `model/inputs/settings.py`:
-    python -m model.inputs.datadoc docs/data.md
+    python -m decarb.inputs.datadoc docs/data.md
 """
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import sys
 from dataclasses import Field
 from pathlib import Path
 
-from model.inputs import schema
-from model.inputs.schema import TABLES, Column, Table
-from model.inputs.settings import SETTING_FIELDS, SETTINGS_FILE
-from model.inputs.validation import range_text
+from decarb.inputs import schema
+from decarb.inputs.schema import TABLES, Column, Table
+from decarb.inputs.settings import SETTING_FIELDS, SETTINGS_FILE
+from decarb.inputs.validation import range_text
 
-REGENERATE = "python -m model.inputs.datadoc docs/data.md"
+REGENERATE = "python -m decarb.inputs.datadoc docs/data.md"
 
 
 def render_data_reference() -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from model.inputs.settings import Settings
+from decarb.inputs.settings import Settings
 
 
 @dataclass(frozen=True)

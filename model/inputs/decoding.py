@@ -11,7 +11,7 @@ import re
 import tomllib
 from typing import Any
 
-from model.errors import Problem
+from decarb.errors import Problem
 
 UTF8 = "utf-8-sig"   # a byte-order mark, as spreadsheets write, is not part of the text
 

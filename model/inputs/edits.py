@@ -12,10 +12,10 @@ from typing import Any
 
 import pandas as pd
 
-from model.inputs.cases import Case, Edit, cell_text, split_scale_row
-from model.errors import Problem
-from model.inputs.schema import TABLE_BY_NAME, Table
-from model.inputs.validation import show
+from decarb.inputs.cases import Case, Edit, cell_text, split_scale_row
+from decarb.errors import Problem
+from decarb.inputs.schema import TABLE_BY_NAME, Table
+from decarb.inputs.validation import show
 
 
 def apply_case(raw: Mapping[str, pd.DataFrame | None], case: Case, end_year: int

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 import networkx as nx
 import pandas as pd
 
-from model.errors import Problem
-from model.inputs.schema import TABLE_BY_NAME
+from decarb.errors import Problem
+from decarb.inputs.schema import TABLE_BY_NAME
 
 COMMODITY, TECHNOLOGY = "commodity", "technology"
 Node = tuple[str, str]   # (COMMODITY or TECHNOLOGY, name): a name may be both

@@ -22,16 +22,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.inputs.cases import Case
-from model.inputs.dataset import Dataset
-from model.inputs.decoding import decode, line_of, parse_toml
-from model.inputs.edits import apply_case
-from model.errors import InputError, Problem
-from model.inputs.graph import check_graph
-from model.inputs.schema import TABLE_BY_NAME, TABLES, Table
-from model.inputs.settings import SETTING_FIELDS, SETTINGS_FILE, Settings
-from model.inputs.transitions import check_plants
-from model.inputs.validation import call_directly, check_domain, check_tables, range_text, show
+from decarb.inputs.cases import Case
+from decarb.inputs.dataset import Dataset
+from decarb.inputs.decoding import decode, line_of, parse_toml
+from decarb.inputs.edits import apply_case
+from decarb.errors import InputError, Problem
+from decarb.inputs.graph import check_graph
+from decarb.inputs.schema import TABLE_BY_NAME, TABLES, Table
+from decarb.inputs.settings import SETTING_FIELDS, SETTINGS_FILE, Settings
+from decarb.inputs.transitions import check_plants
+from decarb.inputs.validation import call_directly, check_domain, check_tables, range_text, show
 
 DTYPES = {"str": object, "float": "float64", "int": "int64"}
 _PY_TYPES = {"int": (int,), "float": (int, float), "str": (str,), "bool": (bool,)}

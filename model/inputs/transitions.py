@@ -12,9 +12,9 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from model.errors import Problem
-from model.inputs.schema import TABLE_BY_NAME
-from model.inputs.settings import SETTINGS_FILE
+from decarb.errors import Problem
+from decarb.inputs.schema import TABLE_BY_NAME
+from decarb.inputs.settings import SETTINGS_FILE
 
 # Pathways whose technologies count as a low-carbon end state of a plant.
 LOW_CARBON_PATHWAYS = ("electrification", "hydrogen", "ccus", "recycling", "fuel_switch")

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from model.errors import Problem
-from model.inputs.schema import (COMMODITY_KINDS, COMMODITY_UNITS, FIRM_SIZES, TABLE_BY_NAME, TABLES, Column,
+from decarb.errors import Problem
+from decarb.inputs.schema import (COMMODITY_KINDS, COMMODITY_UNITS, FIRM_SIZES, TABLE_BY_NAME, TABLES, Column,
                      Table)
-from model.inputs.settings import SETTINGS_FILE, Settings
+from decarb.inputs.settings import SETTINGS_FILE, Settings
 
 _INT_LIMIT = 2.0**53   # beyond this a float no longer holds every whole number
 

@@ -20,8 +20,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
-from model.inputs.schema import SECTOR_ALL
-from model.outputs.plants import CLOSED
+from decarb.inputs.schema import SECTOR_ALL
+from decarb.outputs.plants import CLOSED
 
 DPI = 110
 WIDE = (10.0, 4.2)

@@ -15,9 +15,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from model.errors import InputError, Problem
-from model.outputs.runstore import RUN_FILE, read_run
-from model.inputs.schema import SECTOR_ALL
+from decarb.errors import InputError, Problem
+from decarb.outputs.runstore import RUN_FILE, read_run
+from decarb.inputs.schema import SECTOR_ALL
 
 KPI_YEARS = (2030, 2040, 2050)
 NO_ABATEMENT_MTCO2 = 1e-9

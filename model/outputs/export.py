@@ -20,10 +20,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from model.errors import InputError, Problem
-from model.outputs import percentiles
-from model.outputs.iamc import iamc_frame
-from model.outputs.runstore import Run, check_writable, read_run, staged
+from decarb.errors import InputError, Problem
+from decarb.outputs import percentiles
+from decarb.outputs.iamc import iamc_frame
+from decarb.outputs.runstore import Run, check_writable, read_run, staged
 
 FORMATS = ("csv", "xlsx", "iamc")
 # run-folder table -> exported table, in the order they are written (schedule first)

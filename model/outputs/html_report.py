@@ -16,14 +16,14 @@ from typing import Sequence
 
 import pandas as pd
 
-from model.outputs import charts
-from model.outputs.compare import compare_runs, formatted, run_labels
-from model.errors import InputError, Problem
-from model.outputs.report import report_years, sector_summary
-from model.outputs import percentiles
-from model.outputs.percentiles import SampleSet
-from model.outputs.runstore import Run, read_run, staged
-from model.inputs.schema import SECTOR_ALL
+from decarb.outputs import charts
+from decarb.outputs.compare import compare_runs, formatted, run_labels
+from decarb.errors import InputError, Problem
+from decarb.outputs.report import report_years, sector_summary
+from decarb.outputs import percentiles
+from decarb.outputs.percentiles import SampleSet
+from decarb.outputs.runstore import Run, read_run, staged
+from decarb.inputs.schema import SECTOR_ALL
 
 SETTINGS_SHOWN = ("perspective", "cap_scope", "carbon_price_scope", "tax_scheme", "tax_base",
                   "cumulative_cap_mtco2")

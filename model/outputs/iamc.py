@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from model.inputs.schema import SECTOR_ALL
+from decarb.inputs.schema import SECTOR_ALL
 
 COLUMNS = ["Model", "Scenario", "Region", "Variable", "Unit", "Year", "Value"]
 INDUSTRY = "Industry"

@@ -17,11 +17,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.errors import InputError, Problem
-from model.inputs.schema import SECTOR_ALL
-from model.outputs.compare import compare_runs, formatted, read_tables
-from model.outputs.iamc import iamc_frame
-from model.outputs.runstore import read_run
+from decarb.errors import InputError, Problem
+from decarb.inputs.schema import SECTOR_ALL
+from decarb.outputs.compare import compare_runs, formatted, read_tables
+from decarb.outputs.iamc import iamc_frame
+from decarb.outputs.runstore import read_run
 
 # An uncertainty set's files, as workflow/uncertainty.py writes them.
 SET_FILE = "uncertainty.json"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from model.formulation.built import Built
-from model.outputs.results import BJPY_PER_MJPY, values
+from decarb.formulation.built import Built
+from decarb.outputs.results import BJPY_PER_MJPY, values
 
 CLOSED = "closed"
 ON = 0.5   # a binary at 1 (relaxed runs: any share above a half)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from model.inputs.schema import SECTOR_ALL
+from decarb.inputs.schema import SECTOR_ALL
 
 REPORT_YEARS = (2025, 2030, 2040, 2050)
 MIX_SHOWN = 2        # technologies named per product and year

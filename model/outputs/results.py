@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.formulation.built import Built
-from model.inputs.schema import SECTOR_ALL
-from model.solving.solve import Solution
+from decarb.formulation.built import Built
+from decarb.inputs.schema import SECTOR_ALL
+from decarb.solving.solve import Solution
 
 BJPY_PER_MJPY = 1e-3
 

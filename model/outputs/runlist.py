@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.outputs.compare import read_tables
-from model.outputs.runstore import find_runs, read_meta
+from decarb.outputs.compare import read_tables
+from decarb.outputs.runstore import find_runs, read_meta
 
 COLUMNS = ["run", "case", "status", "created", "last_year_mtco2", "private_npv_bjpy",
            "public_cost_bjpy", "seconds"]

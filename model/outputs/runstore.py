@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.errors import InputError, OutputError, Problem
+from decarb.errors import InputError, OutputError, Problem
 
 
 RUN_FILE = "run.json"

@@ -23,15 +23,15 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import bottle
 
-from model.errors import InfeasibleError, InputError, Problem, SolverError
-from model.inputs.cases import CASES_FOLDER, Case, derive, load_case
-from model.inputs.loading import Reader
-from model.outputs.runstore import default_run_name
-from model.serve.state import (LABEL, SERVE_SETTINGS, check_name, check_state, describe,
+from decarb.errors import InfeasibleError, InputError, Problem, SolverError
+from decarb.inputs.cases import CASES_FOLDER, Case, derive, load_case
+from decarb.inputs.loading import Reader
+from decarb.outputs.runstore import default_run_name
+from decarb.serve.state import (LABEL, SERVE_SETTINGS, check_name, check_state, describe,
                                page_levers, save_case, state_case, state_fragment)
-from model.serve.views import Reference, reference_of, view
-from model.solving.resolve import Session
-from model.workflow.run import run_and_store, run_case
+from decarb.serve.views import Reference, reference_of, view
+from decarb.solving.resolve import Session
+from decarb.workflow.run import run_and_store, run_case
 
 HOST = "127.0.0.1"
 STATIC = Path(__file__).resolve().parent / "static"

@@ -1,6 +1,6 @@
 """The page's levers, and a lever state as the case edits `decarb run --case` applies.
 
-Each lever is a sweep lever of `model.workflow.levers` (or a run setting), so a
+Each lever is a sweep lever of `decarb.workflow.levers` (or a run setting), so a
 state becomes the same edits a sweep point or a case file would make. Levers
 left at their default make no edit; the page always solves the LP relaxation
 (`integer_units = false`), and that setting is part of every state's case, so a
@@ -14,13 +14,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from model.errors import InputError, Problem
-from model.inputs.cases import CASES_FOLDER, Case, case_toml, derive
-from model.inputs.dataset import Dataset
-from model.inputs.validation import show
-from model.outputs.runstore import staged
-from model.workflow import levers
-from model.workflow.levers import Fragment
+from decarb.errors import InputError, Problem
+from decarb.inputs.cases import CASES_FOLDER, Case, case_toml, derive
+from decarb.inputs.dataset import Dataset
+from decarb.inputs.validation import show
+from decarb.outputs.runstore import staged
+from decarb.workflow import levers
+from decarb.workflow.levers import Fragment
 
 SERVE_SETTINGS = {"integer_units": False}   # a re-solve in place in well under a second
 LABEL = "decarb serve"                      # names the page's edits in errors and run.json

@@ -1,6 +1,6 @@
 """What the page draws, as JSON: chart series and the KPI table of one solution.
 
-Chart data is shaped by the report's functions (`model.outputs.charts`), so the
+Chart data is shaped by the report's functions (`decarb.outputs.charts`), so the
 page and `decarb report` sum the same way; units as in the run tables (Mt-CO2/yr,
 BJPY, JPY/t-CO2, millions of each product's unit per year).
 """
@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from model.inputs.schema import SECTOR_ALL
-from model.outputs.charts import (capex_by_sector, mac_table, production_mix,
+from decarb.inputs.schema import SECTOR_ALL
+from decarb.outputs.charts import (capex_by_sector, mac_table, production_mix,
                                   sectors, support_by_instrument)
-from model.outputs.compare import (KPI_YEARS, cumulative_emissions, investment_money,
+from decarb.outputs.compare import (KPI_YEARS, cumulative_emissions, investment_money,
                                    public_cost_per_t_abated, public_costs)
 
 

@@ -23,15 +23,15 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from model.formulation.build import build_model
-from model.formulation.built import Built
-from model.formulation.components.emissions import cap_limits, register_carbon_price
-from model.formulation.components.investment import (Limit, budget_limits_mjpy, limits,
+from decarb.formulation.build import build_model
+from decarb.formulation.built import Built
+from decarb.formulation.components.emissions import cap_limits, register_carbon_price
+from decarb.formulation.components.investment import (Limit, budget_limits_mjpy, limits,
                                                       register_capital, support_for)
-from model.formulation.parameters import discounting
-from model.inputs.dataset import Dataset
-from model.inputs.schema import TABLES
-from model.solving.solve import HighsModel, Solution
+from decarb.formulation.parameters import discounting
+from decarb.inputs.dataset import Dataset
+from decarb.inputs.schema import TABLES
+from decarb.solving.solve import HighsModel, Solution
 
 # Table -> the columns that may change in place (their blanks must stay blanks).
 IN_PLACE_COLUMNS = {

@@ -30,9 +30,9 @@ import numpy as np
 import pandas as pd
 from pyomo.core.base.constraint import ConstraintData
 
-from model.formulation.built import Built
-from model.solving.handover import standard_form
-from model.solving.lp_start import relative_gap, start_from_lp
+from decarb.formulation.built import Built
+from decarb.solving.handover import standard_form
+from decarb.solving.lp_start import relative_gap, start_from_lp
 
 
 IPM_FROM_NONZEROS = 100_000

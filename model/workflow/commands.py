@@ -6,13 +6,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.inputs.cases import Case, dataset_case, find_case, load_case
-from model.inputs.dataset import Dataset
-from model.errors import InputError, Problem
-from model.inputs.loading import read_dataset
-from model.solving.resolve import Session
-from model.workflow.run import RunResult, run_and_store
-from model.outputs.runstore import (RUN_FILE, check_writable, default_run_name, find_runs,
+from decarb.inputs.cases import Case, dataset_case, find_case, load_case
+from decarb.inputs.dataset import Dataset
+from decarb.errors import InputError, Problem
+from decarb.inputs.loading import read_dataset
+from decarb.solving.resolve import Session
+from decarb.workflow.run import RunResult, run_and_store
+from decarb.outputs.runstore import (RUN_FILE, check_writable, default_run_name, find_runs,
                                     read_meta)
 
 

@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from model.inputs.dataset import Dataset
-from model.errors import InputError, Problem
-from model.inputs.settings import SETTING_FIELDS
+from decarb.inputs.dataset import Dataset
+from decarb.errors import InputError, Problem
+from decarb.inputs.settings import SETTING_FIELDS
 
 Fragment = dict[str, Any]   # settings and table edits, as in a case file
 

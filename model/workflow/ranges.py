@@ -33,13 +33,13 @@ import pandas as pd
 from scipy import stats
 from scipy.stats import qmc
 
-from model.errors import InputError, Problem
-from model.inputs.cases import expected_name, scalable_columns
-from model.inputs.dataset import Dataset
-from model.inputs.decoding import parse_toml
-from model.inputs import edits
-from model.inputs.schema import TABLE_BY_NAME
-from model.inputs.validation import show
+from decarb.errors import InputError, Problem
+from decarb.inputs.cases import expected_name, scalable_columns
+from decarb.inputs.dataset import Dataset
+from decarb.inputs.decoding import parse_toml
+from decarb.inputs import edits
+from decarb.inputs.schema import TABLE_BY_NAME
+from decarb.inputs.validation import show
 
 ENTRY_KEYS = ("name", "table", "column", "match", "multiplier", "first_year")
 PARAMETERS = {"uniform": ("low", "high"), "triangular": ("low", "mode", "high"),

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.formulation.build import build_model
-from model.inputs.cases import Case
-from model.formulation.built import Built
-from model.inputs.dataset import Dataset
-from model.errors import InfeasibleError, Shortfall, SolverError
-from model.outputs.plants import plant_tables
-from model.outputs.results import result_tables, values
-from model.outputs.runstore import run_record, write_run
-from model.solving.resolve import Session
-from model.solving.solve import Solution, Status, solve
+from decarb.formulation.build import build_model
+from decarb.inputs.cases import Case
+from decarb.formulation.built import Built
+from decarb.inputs.dataset import Dataset
+from decarb.errors import InfeasibleError, Shortfall, SolverError
+from decarb.outputs.plants import plant_tables
+from decarb.outputs.results import result_tables, values
+from decarb.outputs.runstore import run_record, write_run
+from decarb.solving.resolve import Session
+from decarb.solving.solve import Solution, Status, solve
 
 CAP_KINDS = {"enforce_sector_cap": "sector", "enforce_total_cap": "economy-wide",
              "enforce_cumulative_cap": "cumulative"}

@@ -27,14 +27,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.workflow import levers
-from model.inputs.cases import Case, derive
-from model.errors import InfeasibleError, InputError, SolverError
-from model.inputs.loading import Reader, read_dataset
-from model.outputs.report import report_years
-from model.solving.resolve import Session
-from model.workflow.run import run_and_store
-from model.outputs.runstore import run_record, staged, write_run
+from decarb.workflow import levers
+from decarb.inputs.cases import Case, derive
+from decarb.errors import InfeasibleError, InputError, SolverError
+from decarb.inputs.loading import Reader, read_dataset
+from decarb.outputs.report import report_years
+from decarb.solving.resolve import Session
+from decarb.workflow.run import run_and_store
+from decarb.outputs.runstore import run_record, staged, write_run
 
 SUMMARY_FILE = "sweep.csv"
 POINTS_PER_DASK_TASK = 4
@@ -178,7 +178,7 @@ def _on_processes(workers: int, jobs: list, folder: Path, collect: Callable,
     chunks = [[jobs[i] for i in part] for part in np.array_split(range(len(jobs)), workers)
               if len(part)]
     context = get_context("forkserver")
-    context.set_forkserver_preload(["model.workflow.run"])
+    context.set_forkserver_preload(["decarb.workflow.run"])
     with Manager() as manager, ProcessPoolExecutor(len(chunks), mp_context=context) as pool:
         rows = manager.Queue()
         futures = [pool.submit(run_chunk, chunk, folder, rows.put, solver_log)

@@ -24,13 +24,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.errors import InputError, Problem
-from model.inputs.cases import case_toml, derive, load_case
-from model.inputs.loading import Reader
-from model.outputs.percentiles import COST, SAMPLES_FILE, SET_FILE, TORNADO_FILE
-from model.outputs.runstore import staged
-from model.workflow import ranges
-from model.workflow.sweep import run_cases
+from decarb.errors import InputError, Problem
+from decarb.inputs.cases import case_toml, derive, load_case
+from decarb.inputs.loading import Reader
+from decarb.outputs.percentiles import COST, SAMPLES_FILE, SET_FILE, TORNADO_FILE
+from decarb.outputs.runstore import staged
+from decarb.workflow import ranges
+from decarb.workflow.sweep import run_cases
 
 CASES = "cases"
 TORNADO_QUANTILES = (0.1, 0.9)

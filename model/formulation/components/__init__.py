@@ -1,1 +1,1 @@
-"""The model's concerns, one module each; `model.formulation.build.ORDER` fixes the order they are added in."""
+"""The model's concerns, one module each; `decarb.formulation.build.ORDER` fixes the order they are added in."""

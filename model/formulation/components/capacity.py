@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from model.formulation.built import Built
-from model.formulation.linear import add_constraints, add_var, terms_of
+from decarb.formulation.built import Built
+from decarb.formulation.linear import add_constraints, add_var, terms_of
 
 
 def add(b: Built) -> None:

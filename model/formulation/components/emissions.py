@@ -17,11 +17,11 @@ from __future__ import annotations
 import pandas as pd
 import pyomo.environ as pyo
 
-from model.formulation.built import Built
-from model.inputs.dataset import Dataset
-from model.formulation.linear import add_constraints, add_var, terms_of
-from model.formulation.parameters import scope2_coefficients
-from model.inputs.schema import SECTOR_ALL
+from decarb.formulation.built import Built
+from decarb.inputs.dataset import Dataset
+from decarb.formulation.linear import add_constraints, add_var, terms_of
+from decarb.formulation.parameters import scope2_coefficients
+from decarb.inputs.schema import SECTOR_ALL
 
 
 def add(b: Built) -> None:

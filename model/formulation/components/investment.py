@@ -20,11 +20,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.formulation import finance
-from model.formulation.built import Built
-from model.inputs.dataset import Dataset
-from model.formulation.linear import add_constraints, add_var, terms_of
-from model.formulation.parameters import (MJPY_PER_BJPY, Parameters, scope2_coefficients,
+from decarb.formulation import finance
+from decarb.formulation.built import Built
+from decarb.inputs.dataset import Dataset
+from decarb.formulation.linear import add_constraints, add_var, terms_of
+from decarb.formulation.parameters import (MJPY_PER_BJPY, Parameters, scope2_coefficients,
                                           splits_by_firm_size, subsidy_offers)
 
 NO_PROGRAMME = ""

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from model.formulation.built import Built
-from model.inputs.dataset import Dataset
-from model.formulation.linear import add_constraints, add_var, terms_of
+from decarb.formulation.built import Built
+from decarb.inputs.dataset import Dataset
+from decarb.formulation.linear import add_constraints, add_var, terms_of
 
 
 def add(b: Built) -> None:

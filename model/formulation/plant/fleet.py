@@ -23,9 +23,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from model.formulation.parameters import Parameters
-from model.inputs.dataset import Dataset
-from model.inputs.transitions import transition_graph
+from decarb.formulation.parameters import Parameters
+from decarb.inputs.dataset import Dataset
+from decarb.inputs.transitions import transition_graph
 
 
 @dataclass(frozen=True)

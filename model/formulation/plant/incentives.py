@@ -16,10 +16,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.formulation.components.investment import (carbon_intensity, productivity_gain,
+from decarb.formulation.components.investment import (carbon_intensity, productivity_gain,
                                                       support_modes)
-from model.formulation.parameters import MJPY_PER_BJPY, Parameters
-from model.inputs.dataset import Dataset
+from decarb.formulation.parameters import MJPY_PER_BJPY, Parameters
+from decarb.inputs.dataset import Dataset
 
 KEYS = ("plant", "from_technology", "technology", "year")
 

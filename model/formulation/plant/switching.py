@@ -22,11 +22,11 @@ from __future__ import annotations
 import pandas as pd
 import pyomo.environ as pyo
 
-from model.formulation.built import Built
-from model.formulation.components.investment import annuity_weights, discount_by_year
-from model.formulation.linear import add_constraints, add_var, terms_of
-from model.formulation.plant.fleet import prepare_fleet
-from model.formulation.plant.incentives import KEYS, credit_rows, switch_modes
+from decarb.formulation.built import Built
+from decarb.formulation.components.investment import annuity_weights, discount_by_year
+from decarb.formulation.linear import add_constraints, add_var, terms_of
+from decarb.formulation.plant.fleet import prepare_fleet
+from decarb.formulation.plant.incentives import KEYS, credit_rows, switch_modes
 
 PLANT_YEAR = ["plant", "technology", "year"]
 

@@ -1,0 +1,348 @@
+"""decarb: the command line. It parses and prints; the library does the work.
+
+Exit codes: 0 solved, 1 a file that cannot be written, 2 bad input, 3 infeasible
+(with the caps that cannot be met), 4 solver failure or time limit without a
+solution. A sweep with failed points exits 3, else 4, else 2 (see `sweep.exit_code`).
+"""
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from decarb import shipped_dataset
+from decarb.errors import DecarbError
+
+DEFAULT_DATA = shipped_dataset("japan")
+DEFAULT_RESULTS = Path("results")          # under the folder the command runs in
+
+data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path),
+                           default=DEFAULT_DATA, show_default="data/japan",
+                           help="Dataset folder (CSV tables + settings.toml).")
+
+
+def reports_errors(command):
+    """Turn the library's known errors into a message and its exit code."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except DecarbError as error:
+            click.secho(str(error), fg="red", err=True)
+            sys.exit(error.exit_code)
+        except OSError as error:      # e.g. a run folder that cannot be written
+            click.secho(f"{error.strerror or error}: {error.filename or ''}", fg="red",
+                        err=True)
+            sys.exit(1)
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="decarb", prog_name="decarb")
+def main() -> None:
+    """Plan industrial decarbonisation investment under caps, carbon prices,
+    subsidies and tax incentives."""
+
+
+@main.command()
+@data_option
+@reports_errors
+def validate(data_dir: Path) -> None:
+    """Check a dataset without solving it."""
+    from decarb.inputs.loading import read_dataset
+
+    ds = read_dataset(data_dir)
+    for warning in ds.warnings:
+        click.secho(f"warning: {warning}", fg="yellow")
+    click.echo(f"{data_dir}: valid ({len(ds.technologies)} technologies, "
+               f"{len(ds.sectors)} sectors, years {ds.years[0]}-{ds.years[-1]})")
+
+
+results_option = click.option("--results", "results_dir", type=click.Path(path_type=Path),
+                              default=DEFAULT_RESULTS, show_default="results",
+                              help="Run store: the folder holding run folders.")
+case_option = click.option("--case", "case_spec", default=None, metavar="NAME|FILE",
+                           help="Policy case: a name in <data>/cases/ or a case file (TOML).")
+verbose_option = click.option("--verbose", is_flag=True, help="Show the solver's log.")
+
+
+@main.command()
+@data_option
+@case_option
+@results_option
+@click.option("--name", default=None, help="Run name: its folder under the run store "
+              "(default: <case or dataset>-<date>-<time>).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Write the run folder here instead (overrides --name and --results).")
+@verbose_option
+@reports_errors
+def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | None,
+        out_dir: Path | None, verbose: bool) -> None:
+    """Solve a dataset, or a policy case of it, and write its run folder."""
+    from decarb.outputs.report import format_summary, sector_summary
+    from decarb.outputs.runstore import default_run_name
+    from decarb.workflow.commands import load, run_loaded
+
+    loaded = load(data_dir, case_spec)
+    for warning in loaded.ds.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    destination = out_dir or results_dir / (name or default_run_name(loaded.label))
+    folder, result = run_loaded(loaded, destination, solver_log=verbose)
+    click.echo(format_summary(sector_summary(result.tables, loaded.ds.years)))
+    if "plant_investments" in result.tables:   # plant mode
+        from decarb.outputs.plants import format_next_switches
+        click.echo(format_next_switches(result.tables))
+    solver = result.meta["solver"]
+    costs = result.tables["costs"].set_index(["kind", "component"])
+    note = (f" (MIP within {solver['mip_gap']:.2%} of the optimum, stopping at "
+            f"{solver['mip_gap_limit']:.2%}; MACs from the LP with integer decisions fixed)"
+            if solver["mip"] else "")
+    click.echo(f"\nSolved: {solver['status']}{note}. Present-value cost "
+               f"{costs.loc[('cost', 'total'), 'private_npv_bjpy']:,.0f} BJPY (private), "
+               f"public cost {costs.loc[('public', 'total'), 'public_cost_bjpy']:,.0f} BJPY."
+               f"\nRun folder: {folder}")
+
+
+@main.command()
+@data_option
+def cases(data_dir: Path) -> None:
+    """List the policy cases shipped beside a dataset, with their purpose."""
+    from decarb.inputs.cases import list_cases
+
+    found = list_cases(data_dir)
+    if not found:
+        click.echo(f"No cases in {data_dir / 'cases'}.")
+    width = max(map(len, found), default=0)
+    for name, purpose in found.items():
+        click.echo(f"{name:<{width}}  {purpose}")
+
+
+@main.command()
+@data_option
+@case_option
+@click.option("--lever", "lever_specs", multiple=True, required=True, metavar="NAME=VALUES",
+              help="A lever and its values: v1,v2,... or start:stop:count. Repeat for a "
+              "grid. Levers: carbon_price, carbon_price_scale, cap_scale, budget_scale, "
+              "subsidy_rate[:PROGRAMME], budget:PROGRAMME, incentive_last_year[:SCHEME], "
+              "ccus_first_year, or any run setting.")
+@results_option
+@click.option("--name", default=None, help="Sweep name: its folder under the run store "
+              "(default: <case>-sweep-<date>-<time>).")
+@click.option("--workers", default=0, show_default="all cores", type=click.IntRange(min=0),
+              help="Worker processes.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run on a Dask cluster (e.g. tcp://host:8786) instead of local processes; "
+              "its workers must see the run store's folder. Needs `pip install decarb[dask]`.")
+@verbose_option
+@reports_errors
+def sweep(data_dir: Path, case_spec: str | None, lever_specs: tuple[str, ...],
+          results_dir: Path, name: str | None, workers: int, scheduler: str | None,
+          verbose: bool) -> None:
+    """Vary levers over values from a base case: one stored run per point, and a summary.
+
+    Points that differ from the previous one only in carbon price, caps, budgets,
+    subsidy and tax rates, open years, discount rates or a later first year
+    re-solve the model HiGHS already holds; others are rebuilt (docs/cases.md).
+    """
+    from decarb.workflow.levers import grid, parse_lever
+    from decarb.outputs.runstore import default_run_name
+    from decarb.workflow.sweep import SUMMARY_FILE, exit_code, run_sweep
+    from decarb.workflow.commands import base_case
+
+    base = base_case(data_dir, case_spec)
+    points = grid([parse_lever(spec) for spec in lever_specs])
+    folder = results_dir / (name or default_run_name(f"{base.name}-sweep"))
+    with click.progressbar(length=len(points), label=f"{len(points)} points",
+                           file=sys.stderr) as bar:
+        summary = run_sweep(base, points, folder, workers, scheduler,
+                            on_point=lambda row: bar.update(1), solver_log=verbose)
+    shown = [c for c in summary.columns
+             if c not in ("run", "point", "reason", "shortfalls", "model")]
+    click.echo(summary[shown].to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+    failed = summary.loc[summary["status"] != "optimal"]
+    for row in failed.itertuples():
+        click.secho(f"point {row.point} ({row.levers}) failed: {row.reason}", fg="red", err=True)
+    click.echo(f"\nSweep folder: {folder} (summary: {SUMMARY_FILE})")
+    if exit_code(summary):   # scripts can tell a sweep with failed points
+        sys.exit(exit_code(summary))
+
+
+@main.command()
+@data_option
+@click.option("--case", "case_spec", default="uncertainty", show_default=True,
+              metavar="NAME|FILE", help="A case file with [[uncertain]] ranges.")
+@click.option("--samples", default=50, show_default=True, type=click.IntRange(min=2),
+              help="Latin hypercube samples.")
+@click.option("--seed", default=1, show_default=True, type=int,
+              help="Seed of the draw: the same seed draws the same samples.")
+@click.option("--tornado/--no-tornado", default=True, show_default=True,
+              help="Also run each range at its P10 and P90, the others at their medians.")
+@results_option
+@click.option("--name", default=None, help="Set name: its folder under the run store "
+              "(default: <case>-uncertainty-<date>-<time>).")
+@click.option("--workers", default=0, show_default="all cores", type=click.IntRange(min=0),
+              help="Worker processes.")
+@reports_errors
+def uncertainty(data_dir: Path, case_spec: str, samples: int, seed: int, tornado: bool,
+                results_dir: Path, name: str | None, workers: int) -> None:
+    """Sample a case's [[uncertain]] ranges: one stored run per sample, P10/P50/P90 of
+    the key figures, and a tornado of what moves the cost most.
+
+    `decarb compare`, `report` and `export` take the set folder it writes.
+    """
+    from decarb.inputs.cases import find_case
+    from decarb.outputs.percentiles import format_percentiles, kpi_percentiles, read_set
+    from decarb.outputs.runstore import default_run_name
+    from decarb.workflow.ranges import read_ranges
+    from decarb.workflow.uncertainty import run_uncertainty
+
+    case_file = find_case(case_spec, data_dir)
+    points = samples + (1 + 2 * len(read_ranges(case_file)) if tornado else 0)
+    folder = results_dir / (name or default_run_name(f"{case_file.stem}-uncertainty"))
+    with click.progressbar(length=points, label=f"{points} points", file=sys.stderr) as bar:
+        run_uncertainty(case_file, folder, samples, seed, workers, tornado,
+                        on_point=lambda row: bar.update(1))
+    summary = read_set(folder)
+    click.echo(format_percentiles(summary, kpi_percentiles(summary)))
+    for row in summary.samples.loc[summary.samples["status"] != "optimal"].itertuples():
+        click.secho(f"sample {row.point} failed: {row.reason}", fg="red", err=True)
+    click.echo(f"\nSet folder: {folder} (samples.csv, tornado.csv; `decarb report {folder}`)")
+
+
+@main.command()
+@click.argument("specs", nargs=-1, required=True, metavar="RUN|CASE...")
+@data_option
+@results_option
+@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
+              help="Also write the comparison as CSV.")
+@verbose_option
+@reports_errors
+def compare(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
+            out_file: Path | None, verbose: bool) -> None:
+    """Compare runs side by side, deltas against the first (the reference).
+
+    Each RUN|CASE is a run folder, a run name in the store, or a policy case; a
+    case without a stored run of the same inputs is run first.
+    """
+    from decarb.outputs.compare import compare_runs, format_comparison
+    from decarb.outputs.percentiles import find_set, format_percentiles, kpi_percentiles, read_set
+    from decarb.outputs.runstore import check_writable, staged
+    from decarb.workflow.commands import stored_or_run
+
+    if out_file:
+        check_writable(out_file)
+    sample_set = find_set(specs[0], results_dir) if len(specs) == 1 else None
+    if sample_set is not None:       # an uncertainty set: percentiles over its samples
+        found = read_set(sample_set)
+        table = kpi_percentiles(found)
+        click.echo(format_percentiles(found, table))
+        if out_file:
+            with staged(out_file) as path:
+                table.to_csv(path, index=False, float_format="%.10g")
+            click.echo(f"\nPercentiles: {out_file}")
+        return
+    answers = stored_or_run(list(specs), data_dir, results_dir, solver_log=verbose)
+    for spec, (folder, ran) in zip(specs, answers):
+        click.echo(f"{spec}: {'ran into' if ran else 'stored run'} {folder}", err=True)
+    folders = [folder for folder, _ in answers]
+    table = compare_runs(folders)
+    click.echo(format_comparison(table))
+    if out_file:
+        with staged(out_file) as path:
+            table.to_csv(path, index=False, float_format="%.10g")
+        click.echo(f"\nComparison: {out_file}")
+
+
+@main.command()
+@click.argument("run_dir", metavar="RUN", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", required=True, metavar="csv|xlsx|iamc",
+              help="csv: a folder of tables; xlsx: one sheet per table with units in the "
+              "headers; iamc: long format (Model, Scenario, Region, Variable, Unit, Year, "
+              "Value) for pyam (.xlsx out path: a workbook with sheet 'data').")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Where to write (default: inside the run folder).")
+@click.option("--region", default="Japan", show_default=True, help="IAMC region name.")
+@reports_errors
+def export(run_dir: Path, fmt: str, out: Path | None, region: str) -> None:
+    """Export a run's investment schedule and result tables."""
+    from decarb.outputs.export import export_run
+
+    click.echo(f"Wrote {export_run(run_dir, fmt, out, region=region)}")
+
+
+@main.command()
+@click.argument("specs", nargs=-1, required=True, metavar="RUN|CASE...")
+@data_option
+@results_option
+@click.option("--html", "html_path", type=click.Path(path_type=Path),
+              default=None, help="HTML file to write (default: <first run>/report.html); "
+              "the charts also go to <name>_charts/ as PNG.")
+@verbose_option
+@reports_errors
+def report(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
+           html_path: Path | None, verbose: bool) -> None:
+    """Write a self-contained HTML report of runs (charts, KPI tables; comparison
+    charts for several runs). RUN|CASE as for compare."""
+    from decarb.outputs.html_report import write_report, write_set_report
+    from decarb.outputs.percentiles import find_set
+    from decarb.outputs.runstore import check_writable
+    from decarb.workflow.commands import stored_or_run
+
+    if html_path:
+        check_writable(html_path)
+    sample_set = find_set(specs[0], results_dir) if len(specs) == 1 else None
+    if sample_set is not None:       # an uncertainty set: fans, tornado, percentiles
+        out = write_set_report(sample_set, html_path or sample_set / "report.html")
+        click.echo(f"Report: {out}\nCharts: {out.with_name(out.stem + '_charts')}")
+        return
+    folders = [folder for folder, _ in stored_or_run(list(specs), data_dir, results_dir,
+                                                     solver_log=verbose)]
+    out = write_report(folders, html_path or folders[0] / "report.html")
+    click.echo(f"Report: {out}\nCharts: {out.with_name(out.stem + '_charts')}")
+
+
+@main.command()
+@results_option
+@reports_errors
+def runs(results_dir: Path) -> None:
+    """List the runs in the run store: name, case, status, time and headline results."""
+    from decarb.outputs.runlist import format_runs, list_runs
+
+    click.echo(format_runs(list_runs(results_dir)))
+
+
+@main.command()
+@data_option
+@case_option
+@results_option
+@click.option("--port", default=8050, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (the page binds to this machine only).")
+@click.option("--no-browser", is_flag=True, help="Do not open the page in a browser.")
+@reports_errors
+def serve(data_dir: Path, case_spec: str | None, results_dir: Path, port: int,
+          no_browser: bool) -> None:
+    """A local page of one case with levers and charts; each change re-solves the
+    kept model (the LP relaxation) in place where it can."""
+    import webbrowser
+
+    from decarb.serve.app import Page, server
+    from decarb.workflow.commands import base_case
+
+    click.echo("Solving the case for the page...", err=True)
+    httpd = server(Page(base_case(data_dir, case_spec), results_dir), port)
+    url = f"http://127.0.0.1:{httpd.server_port}/"
+    click.echo(f"decarb serve: {url} (Ctrl-C stops)")
+    if not no_browser:
+        webbrowser.open(url)
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.server_close()
+
+
+if __name__ == "__main__":
+    main()
