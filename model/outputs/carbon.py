@@ -16,6 +16,7 @@ from decarb.formulation.carbon_parameters import (REST, allocation, companies,
                                                   levy_per_unit, plant_coverage, sector_shares)
 from decarb.formulation.components.cbam import exposure_terms
 from decarb.inputs.schema import SECTOR_ALL
+from decarb.outputs.report import report_years
 from decarb.outputs.results import BJPY_PER_MJPY, values
 from decarb.solving.solve import Solution
 
@@ -203,3 +204,55 @@ def cbam_table(b: Built, ets_price: pd.Series | None) -> pd.DataFrame:
         "home_price_jpy_per_tco2": t["home_price"], "levy_jpy_per_tco2": t["levy"],
         "gross_bjpy": gross, "deduction_bjpy": deduction, "exposure_bjpy": gross - deduction,
     }).sort_values(["product", "year"]).reset_index(drop=True)
+
+
+# --- summaries for the terminal and the HTML report -------------------------------
+
+POSITION_YEAR = 2030   # the year whose positions the summaries list (the ETS's FY2030 step)
+
+
+def carbon_summary(tables: dict[str, pd.DataFrame], years: list[int]
+                   ) -> list[tuple[str, pd.DataFrame]]:
+    """Titled tables of the report years: the GX-ETS market, the participants' positions
+    in POSITION_YEAR (short first), the levies' revenue, the CBAM exposure."""
+    shown = report_years(years)
+    parts = []
+    ets = tables.get("ets")
+    if ets is not None:
+        market = ets.loc[(ets["participant"] == MARKET) & ets["year"].isin(shown)]
+        parts.append(("GX-ETS market (Mt-CO2/yr, JPY/t-CO2, BJPY/yr)", market[[
+            "year", "price_jpy_per_tco2", "covered_mtco2", "allocation_mtco2",
+            "offsets_mtco2", "ceiling_mtco2", "ets_cost_bjpy", "allocation_value_bjpy",
+            "net_cost_bjpy"]]))
+        year = POSITION_YEAR if POSITION_YEAR in set(ets["year"]) else int(ets["year"].min())
+        members = ets.loc[(ets["participant"] != MARKET) & (ets["year"] == year)
+                          & ets["covered"]].sort_values("net_purchase_mtco2", ascending=False)
+        parts.append((f"GX-ETS positions in {year}: net purchase > 0 is short, < 0 long "
+                      "(Mt-CO2/yr, BJPY/yr)", members[[
+                          "participant", "sector", "covered_mtco2", "allocation_mtco2",
+                          "net_purchase_mtco2", "ceiling_mtco2", "net_cost_bjpy"]]))
+    levies = tables.get("levies")
+    if levies is not None:
+        parts.append(("Fuel levies (JPY/t-CO2, BJPY/yr)", levies.loc[levies["year"].isin(
+            shown), ["levy", "year", "rate_jpy_per_tco2", "revenue_fuels_bjpy",
+                     "revenue_passed_through_bjpy", "revenue_bjpy"]]))
+    cbam = tables.get("cbam")
+    if cbam is not None:
+        parts.append(("CBAM exposure of EU exports (t-CO2/unit, JPY/t-CO2, BJPY/yr)",
+                      cbam.loc[cbam["year"].isin(shown), [
+                          "product", "year", "eu_exports_m_per_yr", "declared_tco2_per_unit",
+                          "eu_free_tco2_per_unit", "eu_price_jpy_per_tco2",
+                          "home_price_jpy_per_tco2", "gross_bjpy", "deduction_bjpy",
+                          "exposure_bjpy"]]))
+    return parts
+
+
+def format_carbon(tables: dict[str, pd.DataFrame], years: list[int], listed: int = 8) -> str:
+    """The carbon-pricing summary as text: at most `listed` rows of the positions each
+    way (shortest and longest)."""
+    lines = []
+    for title, table in carbon_summary(tables, years):
+        if title.startswith("GX-ETS positions") and len(table) > 2 * listed:
+            table = pd.concat([table.head(listed), table.tail(listed)])
+        lines += ["", title, table.to_string(index=False, float_format=lambda v: f"{v:,.2f}")]
+    return "\n".join(lines)

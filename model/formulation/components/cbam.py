@@ -9,6 +9,7 @@ technologies):
   certificates = X * (e - BM_p * FA_y)        EU benchmark at the EU's free-allocation share
   deduction    = X / D * (P_home * E + L_y * G)
                  P_home = ETS price x covered share x (1 - share of base emissions free)
+                          + the carbon price path of carbon_price.csv (on all direct CO2)
   exposure     = max(0, certificates * P_EU_y - deduction)
 Linear in activity because D is data. With `cbam_in_objective`:
   cbam[p,y] >= that expression, cbam >= 0, cost cbam in both perspectives (a cost of
@@ -98,9 +99,11 @@ def _products(ds: Dataset, p: Parameters, ets_price: pd.Series | None) -> pd.Dat
     if ets_price is None:
         ets_price = ets_years(ds).set_index("year")["price"]
     rows = rows.merge(free_share(ds, p), on=["sector", "year"], how="left")
+    carbon_price = ds.carbon_price.set_index("year")["price_jpy_per_tco2"]
     home_price = (rows["year"].map(ets_price).fillna(0.0)
                   * rows["sector"].map(sector_shares(ds))
-                  * (1.0 - rows["free_share"].fillna(0.0)))
+                  * (1.0 - rows["free_share"].fillna(0.0))
+                  + rows["year"].map(carbon_price).fillna(0.0))   # on all direct CO2
     levies = ds.fuel_levies.groupby("year")["rate_jpy_per_tco2"].sum() \
         if ds.settings.charge_fuel_levies else pd.Series(dtype=float)
     default = rows["default_tco2_per_unit"] * (1.0 + rows["default_markup"])
