@@ -104,3 +104,25 @@ def test_a_re_solve_in_place_keeps_the_carbon_flows_and_a_new_rate_rebuilds():
         tiny_frames(**{**ETS, **subsidy(0.2)}), tiny_settings(
             ets_pricing="market", charge_fuel_levies=True, discount_rate_social=0.05)))
     assert not in_place
+
+
+def test_the_shipped_gx2026_case_prices_in_its_band_and_clears_its_market():
+    from decarb.inputs.cases import load_case
+    from decarb.inputs.loading import read_dataset
+    from tests.test_cases import JAPAN
+    case = load_case(JAPAN / "cases" / "gx2026.toml")
+    ds = read_dataset(case.dataset, case)
+    r = run_case(ds)
+    assert {"ets", "levies", "cbam"} <= set(r.tables)
+    market = r.tables["ets"].query("participant == 'market'").set_index("year")
+    band = ds.ets_prices.set_index("year").loc[market.index]
+    assert (market["price_jpy_per_tco2"] >= band["floor_jpy_per_tco2"] - 1e-6).all()
+    assert (market["price_jpy_per_tco2"] <= band["ceiling_jpy_per_tco2"] + 1e-6).all()
+    unmet = market["covered_mtco2"] - market["offsets_mtco2"] - market["ceiling_mtco2"] \
+        - market["allocation_mtco2"]
+    assert (unmet <= 1e-6).all()
+    assert (market["offsets_mtco2"] <= 0.1 * market["covered_mtco2"] + 1e-9).all()
+    members = r.tables["ets"].query("participant != 'market'").groupby("year")[
+        ["covered_mtco2", "allocation_mtco2"]].sum()
+    assert members.to_numpy() == pytest.approx(
+        market[["covered_mtco2", "allocation_mtco2"]].to_numpy(), abs=1e-6)
