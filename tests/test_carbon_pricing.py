@@ -233,6 +233,7 @@ def problems(settings=None, **tables):
 
 
 def test_bad_carbon_tables_name_file_row_and_column():
+    from tests.tiny_plants import edge
     found = problems(one_year(ets_pricing="exogenous"), ets_prices=band(900, 500))
     assert ("ets_prices.csv", 1, "ceiling_jpy_per_tco2") in found
     assert ("ets_prices.csv", 1, "price_jpy_per_tco2") in found
@@ -241,4 +242,6 @@ def test_bad_carbon_tables_name_file_row_and_column():
     fleet = frame([dict(plant="p", sector="steel", technology="old", capacity_m_per_yr=1.0,
                         next_reline_year=2040, company="Nobody")])
     firms = frame([dict(company="A", kind="company", size_class="large")])
-    assert ("plants.csv", 1, "company") in problems(plants=fleet, companies=firms)
+    assert ("plants.csv", 1, "company") in problems(
+        one_year(mode="plant", ets_pricing="market"), plants=fleet, companies=firms,
+        ets_prices=band(0, 100), transitions=frame([edge()]))

@@ -24,10 +24,11 @@ def check_carbon(t: Mapping[str, pd.DataFrame], settings: Settings,
     return problems
 
 
-def _plant_companies(t: Mapping[str, pd.DataFrame]) -> list[Problem]:
-    """Once companies.csv lists companies, every company named in plants.csv is one of them."""
+def _plant_companies(t: Mapping[str, pd.DataFrame], s: Settings) -> list[Problem]:
+    """A plant-mode run with the GX-ETS needs every company named in plants.csv in
+    companies.csv (once it lists any): the company is the unit of compliance."""
     companies, plants = t["companies"], t["plants"]
-    if companies.empty:
+    if companies.empty or s.mode != "plant" or s.ets_pricing == "none":
         return []
     unknown = plants["company"].ne("") & ~plants["company"].isin(companies["company"])
     return _flag("plants", plants, unknown, "company", "a company of companies.csv")
@@ -76,10 +77,10 @@ def _instruments(t: Mapping[str, pd.DataFrame], s: Settings) -> list[Problem]:
 
 
 _RULES = (
-    (_plant_companies, ("companies", "plants")),
     (_band, ("ets_prices",)),
     (_exported_products, ("exports", "commodities")),
 )
 _SETTING_RULES = (
+    (_plant_companies, ("companies", "plants")),
     (_instruments, ("ets_prices", "fuel_levies", "commodities", "exports", "cbam_prices")),
 )
