@@ -94,6 +94,8 @@ def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | No
     if "plant_investments" in result.tables:   # plant mode
         from decarb.outputs.plants import format_next_switches
         click.echo(format_next_switches(result.tables))
+    from decarb.outputs.carbon import format_carbon
+    click.echo(format_carbon(result.tables, loaded.ds.years))
     solver = result.meta["solver"]
     costs = result.tables["costs"].set_index(["kind", "component"])
     note = (f" (MIP within {solver['mip_gap']:.2%} of the optimum, stopping at "

@@ -33,6 +33,15 @@ class Dataset:
     tax_tiers: pd.DataFrame
     plants: pd.DataFrame
     transitions: pd.DataFrame
+    # carbon pricing in force from FY2026 (schema_carbon.py)
+    companies: pd.DataFrame
+    company_tax: pd.DataFrame
+    ets_sectors: pd.DataFrame
+    ets_allocation: pd.DataFrame
+    ets_prices: pd.DataFrame
+    fuel_levies: pd.DataFrame
+    exports: pd.DataFrame
+    cbam_prices: pd.DataFrame
     input_hash: str = ""
     warnings: tuple = ()     # Problems that do not stop a run (e.g. orphan commodities)
 

@@ -284,4 +284,9 @@ TABLES: tuple[Table, ...] = (
         SOURCE), required=False),
 )
 
+# Carbon pricing in force from FY2026 (companies, GX-ETS, fuel levies, CBAM): described in a
+# module of its own, which needs the Column and Table above.
+from decarb.inputs.schema_carbon import CARBON_TABLES  # noqa: E402
+
+TABLES += CARBON_TABLES
 TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

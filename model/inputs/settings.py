@@ -72,6 +72,27 @@ class Settings:
     relining_windows: bool = _setting(True, "Plant mode: relining is paid at each window and a "
                                       "switch outside one pays the stranded-asset charge; "
                                       "false makes every year a window at no charge.")
+    # Carbon pricing in force from FY2026 (formulation 9.1-9.3)
+    ets_pricing: str = _setting("none", "GX-ETS on covered direct emissions (ets_prices.csv): "
+                                "none; exogenous (the price path clipped to the band); or "
+                                "market (allocation, offsets and the ceiling clear the "
+                                "market; the price is the floor plus the market's dual).",
+                                choices=("none", "exogenous", "market"))
+    ets_threshold_kt_per_yr: float = _setting(100.0, "GX-ETS coverage: companies whose base "
+                                              "direct CO2 reaches this are covered.",
+                                              "kt-CO2/yr", min=0)
+    charge_fuel_levies: bool = _setting(False, "Charge the levies of fuel_levies.csv on the "
+                                        "carbon of fossil fuels bought.")
+    levy_pass_through_commodity: str = _setting("electricity", "Commodity whose price carries "
+                                                "the levies passed through from power "
+                                                "generation (fuel_levies.csv).")
+    cbam_intensity: str = _setting("declared", "CBAM embedded emissions: declared (the "
+                                   "model's direct intensity of the product, verified) or "
+                                   "default (the EU default value with its mark-up).",
+                                   choices=("declared", "default"))
+    cbam_in_objective: bool = _setting(False, "Count the CBAM exposure of EU exports as a "
+                                       "cost of exporting in the objective (otherwise it is "
+                                       "only reported).")
 
     @property
     def years(self) -> list[int]:

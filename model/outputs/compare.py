@@ -76,6 +76,7 @@ def compare_runs(run_dirs: Sequence[Path]) -> pd.DataFrame:
         .reindex(labels), all_sectors["cumulative"].reindex(labels))
     blocks.append(block("public cost per t abated", PER_T, per_t, "jpy_per_tco2"))
     blocks += [block(f"MAC {y}", PER_T, rows, "mac_jpy_per_tco2") for y, rows in _capped(em)]
+    blocks += _carbon_blocks(dirs, labels, year_steps, block)
     table = pd.concat(blocks, ignore_index=True)
     deltas = table[labels[1:]].sub(table[labels[0]], axis=0)
     deltas.columns = [f"delta {label}" for label in labels[1:]]
@@ -98,6 +99,48 @@ def _imported_blocks(dirs: list[Path], labels: list[str], em: pd.DataFrame,
         blocks += [block(f"{c} used {y}", "M unit/yr",
                          used.loc[(used["commodity"] == c) & (used["year"] == y)],
                          "use_m_per_yr") for c in carriers for y in KPI_YEARS]
+    return blocks
+
+
+def _carbon_blocks(dirs: list[Path], labels: list[str], year_steps: Mapping[str, int],
+                   block: Callable[..., pd.DataFrame]) -> list[pd.DataFrame]:
+    """The GX-ETS price in the KPI years; over the horizon the ETS cost before free
+    allocation, the allocation's value, the net cost, the levies' revenue (0 for a run
+    without the instrument); CBAM exposure in 2030 and over the horizon (blank for a run
+    without cbam.csv)."""
+    found = {t: [(d, label) for d, label in zip(dirs, labels) if (d / f"{t}.csv").is_file()]
+             for t in ("ets", "levies", "cbam")}
+    read = {t: read_tables([d for d, _ in pairs], t, [label for _, label in pairs])
+            for t, pairs in found.items() if pairs}
+    if not read:
+        return []
+
+    def horizon(table: str, column: str, fill: float) -> pd.DataFrame:
+        rows = read.get(table, pd.DataFrame(columns=["run", "year", column]))
+        rows = rows.assign(total=rows[column].astype(float) * rows["run"].map(year_steps))
+        total = rows.groupby("run")["total"].sum().reindex(labels)
+        if fill == fill:   # not NaN: a run without the table has none of it
+            total = total.fillna(fill)
+        return pd.DataFrame({"run": labels, "sector": SECTOR_ALL, "total": total.to_numpy()})
+
+    blocks = []
+    if "ets" in read:
+        market = read["ets"].loc[read["ets"]["participant"] == "market"]
+        blocks += [block(f"GX-ETS price {y}", PER_T, market.loc[market["year"] == y]
+                         .assign(sector=SECTOR_ALL), "price_jpy_per_tco2") for y in KPI_YEARS]
+        read["ets"] = market
+    for kpi, table, column, fill in (
+            ("GX-ETS cost before free allocation", "ets", "ets_cost_bjpy", 0.0),
+            ("GX-ETS free allocation value", "ets", "allocation_value_bjpy", 0.0),
+            ("GX-ETS net cost", "ets", "net_cost_bjpy", 0.0),
+            ("fuel levy revenue", "levies", "revenue_bjpy", 0.0),
+            ("CBAM exposure", "cbam", "exposure_bjpy", np.nan)):
+        if table in read:
+            blocks.append(block(kpi, BJPY, horizon(table, column, fill), "total"))
+    if "cbam" in read:
+        cbam = read["cbam"].loc[read["cbam"]["year"] == 2030]
+        blocks.append(block("CBAM exposure 2030", BJPY, cbam.groupby("run", as_index=False)[
+            "exposure_bjpy"].sum().assign(sector=SECTOR_ALL), "exposure_bjpy"))
     return blocks
 
 

@@ -17,6 +17,7 @@ from typing import Sequence
 import pandas as pd
 
 from decarb.outputs import charts
+from decarb.outputs.carbon import carbon_summary
 from decarb.outputs.compare import compare_runs, formatted, run_labels
 from decarb.errors import InputError, Problem
 from decarb.outputs.report import report_years, sector_summary
@@ -210,6 +211,8 @@ def _run_section(run: Run, figures: list[str], kpis: str) -> str:
         "support_bjpy": "support BJPY (since previous row)", "mix": "technology mix"})
     parts += ["<h3>Key figures</h3>", kpis, "<h3>By sector and report year</h3>",
               _table(summary), _materials_section(run, years)]
+    parts += [f"<h3>{html.escape(title)}</h3>" + _table(table)
+              for title, table in carbon_summary(run.tables, years)]
     return "\n".join(parts)
 
 

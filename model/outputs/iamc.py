@@ -4,7 +4,10 @@ Variables follow the IAMC hierarchy, `|` between levels. An aggregate equals
 the sum of its children in every year it is reported; the marginal abatement
 cost is a price, not a sum. CO2 embedded in imported materials (scope 3) is a
 tree of its own, `Emissions|CO2|Embedded in Imports|...`, never part of the
-direct and indirect totals of `Emissions|CO2|Industry`. Investment, subsidy and
+direct and indirect totals of `Emissions|CO2|Industry`; so are the GX-ETS
+(`Price|Carbon|GX-ETS`, `GX-ETS|...`, per participant), the fuel levies' revenue
+(`Revenue|Government|Fuel Levies|...`) and CBAM (`CBAM|Exposure|...`,
+`CBAM|Certificates`), per model year. Investment, subsidy and
 tax benefit are spending per calendar year: a model year stands for `year_step`
 calendar years and its builds are the period's, so the period total is divided
 by `year_step`.
@@ -40,7 +43,7 @@ def iamc_frame(tables: dict[str, pd.DataFrame], model: str, scenario: str, regio
     """Every IAMC variable of a run, one row per variable and year, blanks dropped."""
     parts = [*_emissions(tables["emissions"]), *_money(tables["investments"], year_step),
              _production(tables["production"]), *_energy(tables["energy"]),
-             *_embedded(tables.get("materials"))]
+             *_embedded(tables.get("materials")), *_carbon_pricing(tables)]
     rows = pd.concat(parts, ignore_index=True).dropna(subset=["Value"])
     rows = rows.astype({"Year": int, "Value": float}).sort_values(
         ["Variable", "Year"], kind="stable")
@@ -153,3 +156,47 @@ def _embedded(materials: pd.DataFrame | None) -> list[pd.DataFrame]:
                   sector["year"], sector["embedded_mtco2"]),
             _rows(f"{EMBEDDED}|{INDUSTRY}", EMISSIONS, industry["year"],
                   industry["embedded_mtco2"])]
+
+
+def _carbon_pricing(tables: dict[str, pd.DataFrame]) -> list[pd.DataFrame]:
+    """The GX-ETS market and each participant's covered emissions and net cost, the
+    levies' revenue, the CBAM exposure per product: for a run that has those tables."""
+    parts = []
+    ets = tables.get("ets")
+    if ets is not None:
+        market = ets.loc[ets["participant"] == "market"]
+        members = ets.loc[ets["participant"] != "market"]
+        parts.append(_rows("Price|Carbon|GX-ETS", MAC, market["year"],
+                           market["price_jpy_per_tco2"]))
+        for variable, column, unit in (
+                ("Covered Emissions", "covered_mtco2", EMISSIONS),
+                ("Free Allocation", "allocation_mtco2", EMISSIONS),
+                ("Offsets", "offsets_mtco2", EMISSIONS),
+                ("Ceiling Payments", "ceiling_mtco2", EMISSIONS),
+                ("Cost", "ets_cost_bjpy", MONEY),
+                ("Free Allocation Value", "allocation_value_bjpy", MONEY),
+                ("Net Cost", "net_cost_bjpy", MONEY)):
+            parts.append(_rows(f"GX-ETS|{variable}", unit, market["year"], market[column]))
+            if variable in ("Covered Emissions", "Net Cost"):
+                parts.append(_rows(_path(f"GX-ETS|{variable}",
+                                         members["participant"].map(display_name)),
+                                   unit, members["year"], members[column]))
+    levies = tables.get("levies")
+    if levies is not None:
+        total = levies.groupby("year", as_index=False)["revenue_bjpy"].sum()
+        parts += [_rows(_path("Revenue|Government|Fuel Levies",
+                              levies["levy"].map(display_name)), MONEY, levies["year"],
+                        levies["revenue_bjpy"]),
+                  _rows("Revenue|Government|Fuel Levies", MONEY, total["year"],
+                        total["revenue_bjpy"])]
+    cbam = tables.get("cbam")
+    if cbam is not None:
+        total = cbam.groupby("year", as_index=False)[["exposure_bjpy",
+                                                      "certificates_mtco2"]].sum()
+        parts += [_rows(_path("CBAM|Exposure", cbam["product"].map(display_name)), MONEY,
+                        cbam["year"], cbam["exposure_bjpy"]),
+                  _rows("CBAM|Exposure", MONEY, total["year"], total["exposure_bjpy"]),
+                  _rows("CBAM|Certificates", EMISSIONS, total["year"],
+                        total["certificates_mtco2"])]
+    return parts
+

@@ -17,6 +17,7 @@ from typing import Any
 from decarb.errors import InputError, Problem
 from decarb.inputs.cases import CASES_FOLDER, Case, case_toml, derive
 from decarb.inputs.dataset import Dataset
+from decarb.inputs.settings import SETTING_FIELDS
 from decarb.inputs.validation import show
 from decarb.outputs.runstore import staged
 from decarb.workflow import levers
@@ -102,6 +103,14 @@ def page_levers(ds: Dataset) -> list[Lever]:
         found.append(Lever("incentive_last_year", "last investment year", "tax incentive",
                            last.get(s.tax_scheme, s.end_year), "year",
                            min(s.start_year, *last.values()), s.end_year, 1, whole=True))
+    if not ds.ets_prices.empty:
+        found += [Lever("ets_pricing", "pricing", "GX-ETS", s.ets_pricing,
+                        choices=SETTING_FIELDS["ets_pricing"].metadata["choices"]),
+                  Lever("ets_band_scale", "price band", "GX-ETS", 1.0, "x floor and ceiling",
+                        0.0, 5.0, 0.05)]
+    if s.charge_fuel_levies:
+        found += [Lever(f"levy_scale:{levy}", "rate", f"levy {levy}", 1.0, "x rate path",
+                        0.0, 5.0, 0.05) for levy in sorted(set(ds.fuel_levies["levy"]))]
     if ds.technologies["pathway"].eq("ccus").any():
         years = range(s.start_year + CCUS_STEP_YR - s.start_year % CCUS_STEP_YR, s.end_year + 1,
                       CCUS_STEP_YR)
@@ -177,7 +186,7 @@ def merge(fragments: list[Fragment]) -> Fragment:
         for table, ops in fragment.get("tables", {}).items():
             into = merged["tables"].setdefault(table, {})
             for op, value in ops.items():
-                if op == "scale":
+                if op == "scale" and isinstance(value, dict):
                     into.setdefault(op, {}).update(value)
                 elif value == "all":
                     into[op] = value

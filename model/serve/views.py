@@ -125,6 +125,7 @@ def kpis(tables: dict[str, pd.DataFrame], years: list[int], year_step: int,
         *({"kpi": "public cost" + ("" if c == "total" else f": {c}"), "unit": "BJPY",
            "value": _number(v)} for c, v in public.items()),
     ]
+    headline += _carbon_headline(tables, shown)
     if reference is not None:
         per_t = public_cost_per_t_abated(
             pd.Series([reference.public_cost_bjpy, public["total"]]),
@@ -133,3 +134,20 @@ def kpis(tables: dict[str, pd.DataFrame], years: list[int], year_step: int,
                          "unit": "JPY/t-CO2", "value": _number(per_t["jpy_per_tco2"].iloc[1])})
     return {"columns": [{"name": n, "unit": u} for n, u in columns], "rows": rows,
             "headline": headline}
+
+
+def _carbon_headline(tables: dict[str, pd.DataFrame], shown: list[int]) -> list[dict]:
+    """The GX-ETS price and the CBAM exposure of the KPI years, where the run has them."""
+    found = []
+    for table, kpi, unit, column in (("ets", "GX-ETS price", "JPY/t-CO2", "price_jpy_per_tco2"),
+                                     ("cbam", "CBAM exposure", "BJPY/yr", "exposure_bjpy")):
+        rows = tables.get(table)
+        if rows is None:
+            continue
+        if table == "ets":
+            rows = rows.loc[rows["participant"] == "market"]
+        by_year = rows.groupby("year")[column].sum()
+        found += [{"kpi": f"{kpi} {y}", "unit": unit, "value": _number(by_year.get(y, math.nan))}
+                  for y in shown if y in by_year.index]
+    return found
+

@@ -25,6 +25,7 @@ import pandas as pd
 
 from decarb.formulation.build import build_model
 from decarb.formulation.built import Built
+from decarb.formulation.components import carbon_market
 from decarb.formulation.components.emissions import cap_limits, register_carbon_price
 from decarb.formulation.components.investment import (Limit, budget_limits_mjpy, limits,
                                                       register_capital, support_for)
@@ -116,6 +117,8 @@ def _in_place(b: Built, ds: Dataset) -> _Change | None:
             return None
     if b.fleet is not None and discounting(ds)[0] != b.p.rates:
         return None   # plant relining and stranded charges are not re-weighted
+    if carbon_market.active(ds) and discounting(ds)[0] != b.p.rates:
+        return None   # the present values of its public flows are not re-weighted
     return _Change(support, closed)
 
 

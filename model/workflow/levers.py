@@ -13,6 +13,9 @@ is an ordinary case (stored resolved with its run) and is validated like one.
     incentive_last_year=2030      last investment year of the tax scheme in force
                                   (incentive_last_year:SCHEME for another scheme)
     ccus_first_year=2035          no CCUS built before this year (after end_year: never)
+    ets_band_scale=0.5,1,2        the GX-ETS price band (floor and ceiling) times a factor
+    levy_scale=0,1,2              every fuel levy's rate path times a factor
+                                  (levy_scale:LEVY for one levy of fuel_levies.csv)
     discount_rate_private=0.05    any run setting (settings.toml key)
 """
 from __future__ import annotations
@@ -69,6 +72,21 @@ def _ccus_first_year(value: float, ds: Dataset, _: str) -> Fragment:
                              {"pathway": "ccus", "first_year": int(value)}]}
 
 
+def _ets_band_scale(value: float, ds: Dataset, _: str) -> Fragment:
+    return {"tables": {"ets_prices": {"scale": {"floor_jpy_per_tco2": value,
+                                                "ceiling_jpy_per_tco2": value}}}}
+
+
+def _levy_scale(value: float, ds: Dataset, levy: str) -> Fragment:
+    known = sorted(set(ds.fuel_levies["levy"]))
+    if levy and levy not in known:
+        raise _bad(f"levy_scale:{levy}", "name",
+                   "a levy of fuel_levies.csv: " + (", ".join(known) or "it has none"))
+    if not levy:
+        return {"tables": {"fuel_levies": {"scale": {"rate_jpy_per_tco2": value}}}}
+    return {"tables": {"fuel_levies": {"scale": [{"levy": levy, "rate_jpy_per_tco2": value}]}}}
+
+
 LEVERS: dict[str, Callable[[float, Dataset, str], Fragment]] = {
     "carbon_price": _carbon_price,
     "carbon_price_scale": _scale("carbon_price", "price_jpy_per_tco2"),
@@ -78,6 +96,8 @@ LEVERS: dict[str, Callable[[float, Dataset, str], Fragment]] = {
     "budget": _programme_rows("budget_bjpy_per_yr"),
     "incentive_last_year": _incentive_last_year,
     "ccus_first_year": _ccus_first_year,
+    "ets_band_scale": _ets_band_scale,
+    "levy_scale": _levy_scale,
 }
 
 

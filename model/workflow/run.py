@@ -15,6 +15,7 @@ from decarb.inputs.cases import Case
 from decarb.formulation.built import Built
 from decarb.inputs.dataset import Dataset
 from decarb.errors import InfeasibleError, Shortfall, SolverError
+from decarb.outputs.carbon import carbon_tables
 from decarb.outputs.plants import plant_tables
 from decarb.outputs.results import result_tables, values
 from decarb.outputs.runstore import run_record, write_run
@@ -49,6 +50,7 @@ def run_case(ds: Dataset, session: Session | None = None) -> RunResult:
     tables = result_tables(built, solution)
     if built.fleet is not None:
         tables.update(plant_tables(built, tables))
+    tables.update(carbon_tables(built, solution))
     times = {**solution.times_s, "results": time.perf_counter() - t1}
     meta = run_meta(ds, solution, times)
     meta["solver"]["model"] = "changed in place and re-solved" if in_place else "built"

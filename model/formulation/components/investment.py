@@ -266,7 +266,9 @@ def register_capital(b: Built) -> None:
             "instrument": instrument, "programme": programme, "sector": sector,
             "year": support["year"], "var": support["var"]}).loc[paid].assign(
                 cash=cash, social=cash * social_df[paid]))
-    b.transfers = transfers
+    # Only the capital's own public flows are registered anew; other components' stay.
+    b.transfers = [t for t in b.transfers
+                   if not t["instrument"].isin(("subsidy", *INCENTIVES)).all()] + transfers
 
 
 def _social_factor(support: pd.DataFrame) -> pd.Series | float:

@@ -1,0 +1,185 @@
+"""GX-ETS and the levies on fossil-fuel carbon (formulation 9.1, 9.2); Mt-CO2/yr, MJPY.
+
+Covered emissions of the year (participants and shares: carbon_parameters.py):
+  covered[y] = sum_s share_s * scope1[s,y]
+               + sum_{p,k} (cov_p - share_s(p)) * ef_k * plant_output[p,k,y]   (plant mode)
+  plant mode, each plant p running k (its dispatch, so a company's emissions exist):
+    plant_output[p,k,y] <= avail_k * size_p * run[p,k,y]
+    sum_p plant_output[p,k,y] <= act[k,y]
+    act[k,y] - sum_p plant_output[p,k,y] <= avail_k * (residual[k,y] + builds alive[k,y])
+  offsets[y] <= offset_share_y * covered[y]
+Pricing, a case switch (`ets_pricing`):
+  exogenous: P_y = price_y clipped to [F_y, C_y];
+             cost P_y * (covered - offsets) + offset_price_y * offsets
+  market:    covered[y] - offsets[y] - ceiling[y] <= A[y]          (dual lambda_y >= 0)
+             cost F_y * (covered - offsets) + (C_y - F_y) * ceiling + offset_price * offsets:
+             an allowance can always be sold at the floor, a shortfall paid at the
+             ceiling, so the market price F_y + lambda_y stays in the band.
+  A[y], the free allocation, is fixed ex ante: never in the objective, so it moves no
+  decision; it is a transfer (its value at the floor, or the exogenous price).
+Levies (`charge_fuel_levies`): rate_y * combustion factor per unit of fuel bought, and
+  share_y * rate_y * supply factor per unit of the pass-through commodity bought.
+Public flows (Built.transfers, cash per model year x its calendar years): ETS payments
+  -F (covered - offsets) - (C - F) ceiling, or -P (covered - offsets); free allocation
+  +F A or +P A (their sum is what the state receives net); levies -revenue.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from decarb.formulation.built import Built
+from decarb.formulation.carbon_parameters import (allocation, ets_years, levy_per_unit,
+                                                  plant_coverage, sector_shares)
+from decarb.formulation.linear import add_constraints, add_var, terms_of
+from decarb.inputs.dataset import Dataset
+
+ETS, LEVY = "gx_ets", "fuel_levy"
+
+
+def active(ds: Dataset) -> bool:
+    """Whether a run of `ds` prices carbon through this component."""
+    return ds.settings.ets_pricing != "none" or ds.settings.charge_fuel_levies
+
+
+def add(b: Built) -> None:
+    years = ets_years(b.ds)
+    if not years.empty:
+        _ets(b, years)
+    if b.ds.settings.charge_fuel_levies:
+        register_levies(b)
+
+
+def _ets(b: Built, years: pd.DataFrame) -> None:
+    m, ds = b.m, b.ds
+    covered = add_var(m, "ets_covered", years[["year"]], "Direct emissions of companies "
+                      "covered by the GX-ETS (Mt-CO2/yr)").merge(years, on="year")
+    offsets = add_var(m, "ets_offsets", years[["year"]], "Offset credits surrendered "
+                      "(Mt-CO2/yr)").merge(years, on="year")
+    b.vars.update(ets_covered=covered, ets_offsets=offsets)
+
+    scope1 = b.vars["scope1"].merge(years[["year"]])
+    share = scope1["sector"].map(sector_shares(ds))
+    terms = [terms_of(covered, 1.0, year="year"), terms_of(scope1, -share, year="year")]
+    if ds.settings.mode == "plant" and "plant_run" in b.vars:
+        terms.append(_plant_dispatch(b, years))
+    b.cons["ets_account_covered"] = add_constraints(
+        m, "ets_account_covered", pd.concat(terms, ignore_index=True), ["year"], "==", 0.0,
+        "Covered emissions = covered share of direct emissions (Mt-CO2/yr)")
+    b.cons["ets_limit_offsets"] = add_constraints(
+        m, "ets_limit_offsets", pd.concat([terms_of(offsets, 1.0, year="year"),
+                                           terms_of(covered, -covered["offset_share"],
+                                                    year="year")]),
+        ["year"], "<=", 0.0, "Offsets <= offset share x covered emissions (Mt-CO2/yr)")
+
+    allocated = allocation(ds, b.p).groupby("year")["allocation_mtco2"].sum() \
+        .reindex(years["year"], fill_value=0.0)
+    free = add_var(m, "ets_allocation", years[["year"]], "Free allocation, fixed ex ante "
+                   "(Mt-CO2/yr)").merge(years, on="year")
+    for var, amount in zip(free["var"], allocated.to_numpy()):
+        var.setlb(amount)
+        var.setub(amount)
+    b.vars["ets_allocation"] = free
+    if ds.settings.ets_pricing == "market":
+        ceiling = add_var(m, "ets_ceiling", years[["year"]], "Shortfall paid at the upper "
+                          "reference price (Mt-CO2/yr)").merge(years, on="year")
+        b.vars["ets_ceiling"] = ceiling
+        b.cons["ets_surrender_allowances"] = add_constraints(
+            m, "ets_surrender_allowances",
+            pd.concat([terms_of(covered, 1.0, year="year"),
+                       terms_of(offsets, -1.0, year="year"),
+                       terms_of(ceiling, -1.0, year="year")]),
+            ["year"], "<=", allocated.rename("rhs").reset_index(),
+            "Covered emissions - offsets - ceiling payments <= free allocation (Mt-CO2/yr)")
+    register_ets(b)
+
+
+def _plant_dispatch(b: Built, years: pd.DataFrame) -> pd.DataFrame:
+    """Each running plant's output, so covered companies' emissions are their plants';
+    returns the terms it adds to the covered emissions."""
+    m, p = b.m, b.p
+    tech = p.tech
+    runs = b.vars["plant_run"].merge(years[["year"]])
+    output = add_var(m, "ets_plant_output", runs[["plant", "technology", "year"]],
+                     "Output of a plant running a technology (M unit/yr)")
+    coverage = plant_coverage(b.ds, p).set_index("plant")
+    output = output.assign(size=runs["size"].to_numpy(), cov=output["plant"].map(
+        coverage["cov"]), avail=output["technology"].map(tech["availability"]))
+    b.vars["ets_plant_output"] = output
+    keys = ["plant", "technology", "year"]
+    b.cons["ets_limit_plant_output"] = add_constraints(
+        m, "ets_limit_plant_output",
+        pd.concat([terms_of(output, 1.0, **{k: k for k in keys}),
+                   terms_of(runs, -output["avail"].to_numpy() * runs["size"].to_numpy(),
+                            **{k: k for k in keys})]),
+        keys, "<=", 0.0, "Plant output <= availability x size x runs (M unit/yr)")
+    pair = ["technology", "year"]
+    act = b.vars["act"].merge(output[pair].drop_duplicates())
+    b.cons["ets_plant_output_in_activity"] = add_constraints(
+        m, "ets_plant_output_in_activity",
+        pd.concat([terms_of(output, 1.0, technology="technology", year="year"),
+                   terms_of(act, -1.0, technology="technology", year="year")]),
+        pair, "<=", 0.0, "Plants' output <= the technology's activity (M unit/yr)")
+    alive = p.vintages.merge(b.vars["new"].rename(columns={"year": "vintage"}),
+                             on=["technology", "vintage"]).merge(act[pair])
+    residual = p.residual.rename(columns={"capacity_m_per_yr": "rhs"}).merge(act[pair])
+    residual = residual.assign(rhs=residual["rhs"] * residual["technology"].map(
+        tech["availability"]))
+    b.cons["ets_limit_other_output"] = add_constraints(
+        m, "ets_limit_other_output",
+        pd.concat([terms_of(act, 1.0, technology="technology", year="year"),
+                   terms_of(output, -1.0, technology="technology", year="year"),
+                   terms_of(alive, -alive["technology"].map(tech["availability"]),
+                            technology="technology", year="year")]),
+        pair, "<=", residual, "Activity outside the plants <= availability x (existing "
+        "capacity left + builds within life) (M unit/yr)")
+    sector = output["technology"].map(tech["sector"])
+    extra = (output["cov"] - sector.map(sector_shares(b.ds))) \
+        * output["technology"].map(tech["scope1_tco2_per_unit"])
+    return terms_of(output, -extra, year="year")
+
+
+def register_ets(b: Built) -> None:
+    """Costs of the ETS (allowances at the price the model knows, ceiling payments,
+    offsets) and its public flows."""
+    covered, offsets = b.vars["ets_covered"], b.vars["ets_offsets"]
+    market = b.ds.settings.ets_pricing == "market"
+    price = covered["floor"] if market else covered["price"]
+    b.add_flow_cost(ETS, covered.assign(sector="all", jpy=price), "jpy")
+    b.add_flow_cost(ETS, offsets.assign(sector="all", jpy=-price), "jpy")
+    b.add_flow_cost(f"{ETS}_offsets", offsets.assign(sector="all"), "offset_price")
+    payments = [(covered, -price), (offsets, price)]
+    if market:
+        ceiling = b.vars["ets_ceiling"]
+        b.add_flow_cost(ETS, ceiling.assign(sector="all", jpy=ceiling["ceiling"]
+                                            - ceiling["floor"]), "jpy")
+        payments.append((ceiling, ceiling["floor"] - ceiling["ceiling"]))
+    free = b.vars["ets_allocation"]
+    for table, cash in payments:
+        _transfer(b, table, ETS, "payments", cash)
+    _transfer(b, free, ETS, "free_allocation", free["floor"] if market else free["price"])
+
+
+def register_levies(b: Built) -> None:
+    """Cost of each levy on the commodities bought, and its revenue."""
+    charges = levy_per_unit(b.ds, b.p)
+    if charges.empty:
+        return
+    bought = b.vars["buy"].merge(charges, on=["commodity", "year"])
+    b.add_flow_cost("fuel_levies", bought.assign(sector="all"), "jpy_per_unit")
+    programme = bought["levy"] + np.where(bought["passed"], "_passed_through", "")
+    _transfer(b, bought, LEVY, programme, -bought["jpy_per_unit"])
+
+
+def _transfer(b: Built, table: pd.DataFrame, instrument: str, programme: str | pd.Series,
+              cash_per_unit: pd.Series) -> None:
+    """A public flow per model year: cash (MJPY per unit of the variable) over the
+    calendar years the model year stands for, social: its present value."""
+    social = b.p.weights["social"]
+    rows = pd.DataFrame({
+        "instrument": instrument,
+        "programme": programme.to_numpy() if isinstance(programme, pd.Series) else programme,
+        "sector": "all", "year": table["year"].to_numpy(), "var": table["var"].to_numpy(),
+        "cash": cash_per_unit.to_numpy(float) * b.p.step,
+        "social": cash_per_unit.to_numpy(float) * table["year"].map(social).to_numpy()})
+    b.transfers.append(rows.loc[rows["cash"] != 0])
