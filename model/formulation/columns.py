@@ -41,8 +41,10 @@ class Columns:
         return self._ids.get_indexer(np.fromiter(map(id, objects), np.int64, len(objects)))
 
 
-def columns_of(model) -> Columns:
-    """The Columns of a Pyomo model (made on first use)."""
+def columns_of(block) -> Columns:
+    """The Columns of the Pyomo model `block` is part of (made on first use): the
+    blocks of one model share their column numbers."""
+    model = block.model()
     columns = model.__dict__.get("_decarb_columns")
     if columns is None:
         columns = model._decarb_columns = Columns()
