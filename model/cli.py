@@ -76,19 +76,32 @@ verbose_option = click.option("--verbose", is_flag=True, help="Show the solver's
               "(default: <case or dataset>-<date>-<time>).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Write the run folder here instead (overrides --name and --results).")
+@click.option("--foresight", default=None, type=click.IntRange(min=1), metavar="YEARS",
+              help="Plan myopically: each window sees this many years ahead.")
+@click.option("--step", default=None, type=click.IntRange(min=1), metavar="YEARS",
+              help="With --foresight: years each window decides before the next "
+              "(default: the foresight).")
 @verbose_option
 @reports_errors
 def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | None,
-        out_dir: Path | None, verbose: bool) -> None:
+        out_dir: Path | None, foresight: int | None, step: int | None, verbose: bool) -> None:
     """Solve a dataset, or a policy case of it, and write its run folder."""
     from decarb.outputs.report import format_summary, sector_summary
     from decarb.outputs.runstore import default_run_name
-    from decarb.workflow.commands import load, run_loaded
+    from decarb.workflow.commands import load, run_loaded, run_myopic_and_store
 
     loaded = load(data_dir, case_spec)
     for warning in loaded.ds.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     destination = out_dir or results_dir / (name or default_run_name(loaded.label))
+    if foresight is not None:
+        folder, result = run_myopic_and_store(loaded, destination, foresight,
+                                              step or foresight)
+        click.echo(result.tables["foresight"].to_string(
+            index=False, float_format=lambda v: f"{v:,.2f}"))
+        click.echo(f"\nMyopic plan ({foresight}-year foresight, {step or foresight}-year "
+                   f"steps) against perfect foresight. Run folder: {folder}")
+        return
     folder, result = run_loaded(loaded, destination, solver_log=verbose)
     click.echo(format_summary(sector_summary(result.tables, loaded.ds.years)))
     if "plant_investments" in result.tables:   # plant mode
