@@ -54,7 +54,7 @@ def against_bare(points: int, folder: Path) -> None:
     built, _, _ = session.solve(reader.read(cases[0].dataset, cases[0]))   # builds
     bare = highspy.Highs()
     bare.setOptionValue("output_flag", False)
-    bare.passModel(standard_form(built.m).lp)
+    standard_form(built.m).pass_to(bare)
     bare.run()
     print("\n| point | in place s | of which HiGHS s | bare warm re-solve s | "
           "in place / bare | results + run folder s |")

@@ -76,19 +76,32 @@ verbose_option = click.option("--verbose", is_flag=True, help="Show the solver's
               "(default: <case or dataset>-<date>-<time>).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Write the run folder here instead (overrides --name and --results).")
+@click.option("--foresight", default=None, type=click.IntRange(min=1), metavar="YEARS",
+              help="Plan myopically: each window sees this many years ahead.")
+@click.option("--step", default=None, type=click.IntRange(min=1), metavar="YEARS",
+              help="With --foresight: years each window decides before the next "
+              "(default: the foresight).")
 @verbose_option
 @reports_errors
 def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | None,
-        out_dir: Path | None, verbose: bool) -> None:
+        out_dir: Path | None, foresight: int | None, step: int | None, verbose: bool) -> None:
     """Solve a dataset, or a policy case of it, and write its run folder."""
     from decarb.outputs.report import format_summary, sector_summary
     from decarb.outputs.runstore import default_run_name
-    from decarb.workflow.commands import load, run_loaded
+    from decarb.workflow.commands import load, run_loaded, run_myopic_and_store
 
     loaded = load(data_dir, case_spec)
     for warning in loaded.ds.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     destination = out_dir or results_dir / (name or default_run_name(loaded.label))
+    if foresight is not None:
+        folder, result = run_myopic_and_store(loaded, destination, foresight,
+                                              step or foresight)
+        click.echo(result.tables["foresight"].to_string(
+            index=False, float_format=lambda v: f"{v:,.2f}"))
+        click.echo(f"\nMyopic plan ({foresight}-year foresight, {step or foresight}-year "
+                   f"steps) against perfect foresight. Run folder: {folder}")
+        return
     folder, result = run_loaded(loaded, destination, solver_log=verbose)
     click.echo(format_summary(sector_summary(result.tables, loaded.ds.years)))
     if "plant_investments" in result.tables:   # plant mode
@@ -211,6 +224,58 @@ def uncertainty(data_dir: Path, case_spec: str, samples: int, seed: int, tornado
     for row in summary.samples.loc[summary.samples["status"] != "optimal"].itertuples():
         click.secho(f"sample {row.point} failed: {row.reason}", fg="red", err=True)
     click.echo(f"\nSet folder: {folder} (samples.csv, tornado.csv; `decarb report {folder}`)")
+
+
+@main.command()
+@data_option
+@click.option("--case", "case_spec", required=True, metavar="NAME|FILE",
+              help="The base case (its [[scenario]] tables, or [[uncertain]] ranges to sample).")
+@click.option("--scenarios", "scenarios_file", type=click.Path(path_type=Path), default=None,
+              help="A TOML file of [[scenario]] tables on top of the case.")
+@click.option("--samples", default=None, type=click.IntRange(min=1),
+              help="Draw this many equally likely scenarios from the case's [[uncertain]].")
+@click.option("--seed", default=1, show_default=True, type=int, help="Seed of the draw.")
+@click.option("--decision-year", default=2030, show_default=True, type=int,
+              help="Investments up to this year are decided before the uncertainty resolves.")
+@click.option("--risk-weight", default=0.0, show_default=True, type=click.FloatRange(min=0),
+              help="Weight lambda of the CVaR of cost in the objective.")
+@click.option("--cvar-alpha", default=0.95, show_default=True,
+              type=click.FloatRange(min=0, max=1, max_open=True), help="CVaR level alpha.")
+@results_option
+@click.option("--name", default=None, help="Set name: its folder under the run store "
+              "(default: <case>-stochastic-<date>-<time>).")
+@reports_errors
+def stochastic(data_dir: Path, case_spec: str, scenarios_file: Path | None,
+               samples: int | None, seed: int, decision_year: int, risk_weight: float,
+               cvar_alpha: float, results_dir: Path, name: str | None) -> None:
+    """Plan investments up to the decision year before the uncertainty resolves.
+
+    Prints RP, WS, EEV, VSS, EVPI and each scenario's regret, and stores the set
+    (stochastic.csv, plan.csv, report.html, a run folder per scenario).
+    """
+    from decarb.inputs.cases import find_case, load_case
+    from decarb.inputs.loading import Reader
+    from decarb.formulation.extensive import Risk, Scenario
+    from decarb.outputs.runstore import check_writable, default_run_name
+    from decarb.workflow import scenarios as found
+    from decarb.workflow.stochastic import run_stochastic
+    from decarb.workflow.stochastic_set import format_summary, write_set
+
+    case_file = find_case(case_spec, data_dir)
+    base = load_case(case_file)
+    folder = results_dir / (name or default_run_name(f"{case_file.stem}-stochastic"))
+    check_writable(folder, folder=True)
+    reader = Reader()
+    if samples is not None:
+        cases = found.sampled(base, case_file, samples, seed, reader)
+    else:
+        cases = found.from_tables(base, scenarios_file or case_file)
+    scenarios = [Scenario(c.name, c.probability, reader.read(c.case.dataset, c.case))
+                 for c in cases]
+    result = run_stochastic(scenarios, decision_year, Risk(risk_weight, cvar_alpha))
+    write_set(folder, result, base.resolved())
+    click.echo(format_summary(result))
+    click.echo(f"\nSet folder: {folder} (stochastic.csv, plan.csv, report.html)")
 
 
 @main.command()

@@ -17,10 +17,12 @@ ORDER = (capacity, operation, emissions, investment, carbon_market, cbam)
 PLANT_ORDER = (switching, *ORDER)   # the plants' capacity enters the capacity limits
 
 
-def build_model(ds: Dataset, with_slack: bool = False) -> Built:
+def build_model(ds: Dataset, with_slack: bool = False, block: pyo.Block | None = None) -> Built:
     """The ConcreteModel of `ds`. With `with_slack`, caps get penalised slack
-    (used to diagnose an infeasible case)."""
-    b = Built(ds=ds, p=prepare(ds), m=pyo.ConcreteModel(name="decarb"), with_slack=with_slack)
+    (used to diagnose an infeasible case). With `block`, the model is built in that
+    block of a larger model (a scenario of the extensive form)."""
+    m = pyo.ConcreteModel(name="decarb") if block is None else block
+    b = Built(ds=ds, p=prepare(ds), m=m, with_slack=with_slack)
     with PauseGC():
         for component in PLANT_ORDER if ds.settings.mode == "plant" else ORDER:
             component.add(b)

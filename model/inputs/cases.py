@@ -45,9 +45,10 @@ from decarb.inputs.schema import PATHWAYS, TABLE_BY_NAME, Table
 from decarb.inputs.validation import show, typed_column
 
 CASES_FOLDER = "cases"
-# `uncertain`: ranges for `decarb uncertainty` (model/workflow/ranges.py); a run ignores them
+# `uncertain`: ranges for `decarb uncertainty` (model/workflow/ranges.py); `scenario`: the
+# scenarios of `decarb stochastic` (model/workflow/scenarios.py); a run ignores both
 CASE_KEYS = ("purpose", "inherits", "dataset", "settings", "tables", "availability",
-             "uncertain")
+             "uncertain", "scenario")
 EDIT_OPS = ("drop", "set", "scale")
 AVAILABILITY_KEYS = ("pathway", "technologies", "first_year")
 

@@ -11,9 +11,9 @@ from decarb.inputs.dataset import Dataset
 from decarb.errors import InputError, Problem
 from decarb.inputs.loading import read_dataset
 from decarb.solving.resolve import Session
-from decarb.workflow.run import RunResult, run_and_store
+from decarb.workflow.run import RunResult, run_and_store, run_meta
 from decarb.outputs.runstore import (RUN_FILE, check_writable, default_run_name, find_runs,
-                                    read_meta)
+                                    read_meta, run_record, write_run)
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,23 @@ def run_loaded(loaded: Loaded, destination: Path, solver_log: bool = False
     check_writable(destination, folder=True)   # before the solve, not after it
     return run_and_store(loaded.ds, destination, destination.name, loaded.case, loaded.data,
                          loaded.load_s, Session(solver_log))
+
+
+def run_myopic_and_store(loaded: Loaded, destination: Path, foresight: int, step: int
+                         ) -> tuple[Path, RunResult]:
+    """`run_myopic` on the loaded case; its run folder (with `foresight.csv`)."""
+    from decarb.workflow.foresight import run_myopic
+
+    check_writable(destination, folder=True)
+    t0 = time.perf_counter()
+    myopic = run_myopic(loaded.ds, foresight, step)
+    meta = {**run_record(destination.name, case=loaded.case.resolved() if loaded.case
+                         else None),
+            **run_meta(loaded.ds, myopic.solution, {"myopic": time.perf_counter() - t0}),
+            "foresight": {"years": foresight, "step": step,
+                          "perfect_foresight_objective_mjpy": myopic.perfect_objective_mjpy}}
+    result = RunResult(myopic.built, myopic.solution, myopic.tables, meta)
+    return write_run(destination, myopic.tables, meta), result
 
 
 def stored_or_run(specs: list[str], data_dir: Path, results: Path, solver_log: bool = False

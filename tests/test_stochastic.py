@@ -1,0 +1,150 @@
+"""Two-stage stochastic planning (formulation section 10), derived by hand on tiny cases.
+
+The tiny case (tests/tiny.py, one model year): 1 Mt of steel from `old` (coal,
+1,000 JPY/t to run, existing capacity) or from `new` (capital charge
+k = 1,000 x CRF(8%, 30) / 1.08 = 82.25 JPY per t/yr, and 1 GJ of electricity per t).
+Two equally likely electricity prices, 100 and 2,100 JPY/GJ, and the build of
+`new` decided before the price is known (decision year 2025):
+- with perfect information: cheap builds (k + 100), dear runs old (1,000);
+  WS = (k + 100 + 1,000) / 2 = 591.12 MJPY;
+- hedged: building x Mt costs k x + (100 x + 1,000 (1 - x)) / 2 + 1,000 / 2, falling
+  in x, so x = 1: RP = k + 550 = 632.25 MJPY; the dear scenario's regret is k;
+- the expected-value problem (electricity at 1,100 > coal's 1,000) builds nothing, so
+  EEV = 1,000; VSS = EEV - RP = 367.75; EVPI = RP - WS = k / 2 = 41.12.
+"""
+from __future__ import annotations
+
+import pytest
+
+from decarb.formulation.extensive import Risk, Scenario, build_extensive
+from decarb.inputs.loading import dataset_from_frames, read_dataset
+from decarb.workflow.run import run_case
+from decarb.workflow.stochastic import run_stochastic
+from tests.tiny import capital_per_year, frame, one_year, tiny_frames, write_case
+from tests.tiny_plants import edge, plant_frames, plants, RELINE
+
+K = capital_per_year(1000.0)
+CRF_8PCT_40YR = 0.08 * 1.08 ** 40 / (1.08 ** 40 - 1)
+PRICES = {"cheap": 100.0, "dear": 2100.0}
+
+
+def prices(electricity: float) -> object:
+    return frame([dict(commodity="coal", year=2025, price_jpy_per_unit=100.0),
+                  dict(commodity="electricity", year=2025, price_jpy_per_unit=electricity,
+                       scope2_ef_tco2_per_unit=0.0)])
+
+
+def two_prices(settings=None, frames=tiny_frames) -> list[Scenario]:
+    return [Scenario(name, 0.5, dataset_from_frames(frames(commodity_prices=prices(e)),
+                                                    settings or one_year()))
+            for name, e in PRICES.items()]
+
+
+def plan_value(plan, family: str, key: str) -> float:
+    row = plan.loc[(plan["family"] == family) & (plan["key"] == key), "value"]
+    return float(row.iloc[0]) if len(row) else 0.0
+
+
+def test_the_hedged_plan_builds_what_the_expected_value_plan_does_not():
+    r = run_stochastic(two_prices(), 2025)
+    f = r.figures()
+    assert plan_value(r.rp.plan, "new", "new|2025") == pytest.approx(1.0)
+    assert plan_value(r.ev_plan, "new", "new|2025") == pytest.approx(0.0)
+    assert f["ws_mjpy"] == pytest.approx((K + 100 + 1000) / 2)
+    assert f["rp_mjpy"] == pytest.approx(K + 550)
+    assert f["eev_mjpy"] == pytest.approx(1000.0)
+    assert f["vss_mjpy"] == pytest.approx(1000.0 - K - 550)
+    assert f["evpi_mjpy"] == pytest.approx(K / 2)
+    assert r.rp.costs_mjpy - r.ws.costs_mjpy == pytest.approx([0.0, K])   # regrets
+
+
+def test_ws_le_rp_le_eev_on_the_tiny_cases():
+    for scenarios in (two_prices(), [two_prices()[1], two_prices()[0]]):
+        f = run_stochastic(scenarios, 2025).figures()
+        assert f["ws_mjpy"] <= f["rp_mjpy"] + 1e-6 <= f["eev_mjpy"] + 2e-6
+
+
+def test_cvar_weight_keeps_a_risk_averse_plan_from_building():
+    """alpha = 0.5 over two equally likely scenarios: CVaR is the dear scenario's cost,
+    k x + 1,000. Objective (1,000 - 367.75 x) + lambda (1,000 + k x): building pays
+    while 367.75 > lambda k, i.e. lambda < 4.47. At lambda = 5 nothing is built and
+    the objective is 1,000 + 5 x 1,000."""
+    r = run_stochastic(two_prices(), 2025, Risk(weight=5.0, alpha=0.5))
+    assert plan_value(r.rp.plan, "new", "new|2025") == pytest.approx(0.0)
+    assert r.rp.objective_mjpy == pytest.approx(6000.0)
+    r = run_stochastic(two_prices(), 2025, Risk(weight=1.0, alpha=0.5))
+    assert plan_value(r.rp.plan, "new", "new|2025") == pytest.approx(1.0)
+    assert r.rp.objective_mjpy == pytest.approx(K + 550 + K + 1000)
+
+
+def test_a_plant_switch_is_decided_before_the_price_is_known():
+    """Plant mode: plant p (1 Mt, relining due in 2025) stays (relining annuity
+    r = RELINE x CRF(8%, 40) / 1.08 = 310.59, then 1,000 to run), or converts to new (k,
+    then the price); a new `old` plant on a new site costs r too. Per plan (cheap, dear):
+    stay (r + 1,000, r + 1,000), E = 1,310.59; convert (k + 100, k + 2,100), E = 1,182.25;
+    convert and build 1 Mt of old as a standby (k + r + 100, k + r + 1,000), E = 942.84:
+    the hedged plan. The EV problem (1,100) converts without standby: EEV = 1,182.25.
+    WS: cheap converts, dear stays: (k + 100 + r + 1,000) / 2."""
+    r_reline = RELINE * CRF_8PCT_40YR / 1.08
+
+    def frames(**changes):
+        return plant_frames(plants(("p", 1.0, 2025)), [edge()], **changes)
+    r = run_stochastic(two_prices(one_year(mode="plant"), frames), 2025)
+    f = r.figures()
+    assert f["rp_mjpy"] == pytest.approx(K + r_reline + 550)
+    assert f["ws_mjpy"] == pytest.approx((K + 100 + r_reline + 1000) / 2)
+    assert f["eev_mjpy"] == pytest.approx(K + 1100)
+    assert plan_value(r.rp.plan, "plant_switch", "p|old|new|2025|all||none") == \
+        pytest.approx(1.0)
+    assert plan_value(r.rp.plan, "new", "old|2025") == pytest.approx(1.0)
+    assert plan_value(r.ev_plan, "new", "old|2025") == pytest.approx(0.0)
+
+
+def test_one_scenario_reproduces_a_run_of_the_default_case():
+    ds = read_dataset(__import__("decarb.data", fromlist=["x"]).__path__[0] + "/japan")
+    run = run_case(ds)
+    ext = build_extensive([Scenario("only", 1.0, ds)], 2030)
+    from decarb.solving.solve import HighsModel
+    solution = HighsModel(ext).solve()
+    assert solution.objective_mjpy == pytest.approx(run.solution.objective_mjpy, rel=1e-9)
+
+
+def test_ws_le_rp_le_eev_on_two_samples_of_the_japan_uncertainty_case():
+    from decarb.inputs.cases import find_case, load_case
+    from decarb.inputs.loading import Reader
+    from decarb.workflow.scenarios import sampled
+
+    data = __import__("decarb.data", fromlist=["x"]).__path__[0] + "/japan"
+    case_file = find_case("uncertainty", data)
+    reader = Reader()
+    cases = sampled(load_case(case_file), case_file, 2, 3, reader)
+    scenarios = [Scenario(c.name, c.probability, reader.read(c.case.dataset, c.case))
+                 for c in cases]
+    f = run_stochastic(scenarios, 2027).figures()
+    assert f["ws_mjpy"] <= f["rp_mjpy"] * (1 + 1e-7) <= f["eev_mjpy"] * (1 + 2e-7)
+
+
+def test_the_command_reads_scenario_tables_and_stores_the_set(tmp_path):
+    from click.testing import CliRunner
+    from decarb.cli import main
+
+    write_case(tmp_path / "data", tiny_frames(commodity_prices=prices(100.0)), one_year())
+    (tmp_path / "data" / "cases").mkdir()
+    case = tmp_path / "data" / "cases" / "two.toml"
+    case.write_text('purpose = "two electricity prices"\n\n'
+                    '[[scenario]]\nname = "cheap"\nprobability = 0.5\n\n'
+                    '[[scenario]]\nname = "dear"\nprobability = 0.5\n'
+                    '[scenario.tables.commodity_prices]\n'
+                    'scale = [{ commodity = "electricity", price_jpy_per_unit = 21.0 }]\n')
+    result = CliRunner().invoke(main, ["stochastic", "--data", str(tmp_path / "data"),
+                                       "--case", "two", "--decision-year", "2025",
+                                       "--results", str(tmp_path / "results"),
+                                       "--name", "s"])
+    assert result.exit_code == 0, result.output
+    assert "VSS" in result.output
+    import pandas as pd
+    table = pd.read_csv(tmp_path / "results" / "s" / "stochastic.csv")
+    vss = table.loc[table["figure"] == "VSS", "value_bjpy"].iloc[0]
+    assert vss == pytest.approx((1000.0 - K - 550) / 1000)
+    assert (tmp_path / "results" / "s" / "002-dear" / "run.json").exists()
+    assert (tmp_path / "results" / "s" / "report.html").exists()
