@@ -26,8 +26,10 @@ from decarb.errors import InputError, OutputError, Problem
 
 RUN_FILE = "run.json"
 RESULT_TABLES = ("investments", "emissions", "production", "energy", "costs")
-# plant mode only; materials.csv: runs stored before it was written lack it
-OPTIONAL_TABLES = ("plant_investments", "plants", "materials")
+# plant mode only; materials.csv, levelised_costs.csv, mac_curve.csv: runs stored
+# before they were written lack them
+OPTIONAL_TABLES = ("plant_investments", "plants", "materials", "levelised_costs",
+                   "mac_curve")
 
 
 def default_run_name(label: str) -> str:
