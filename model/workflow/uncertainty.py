@@ -71,6 +71,7 @@ def run_uncertainty(case_file: Path, folder: Path, samples: int, seed: int,
     entries = ranges.read_ranges(case_file)
     reader = Reader()   # the folder is read and parsed once for all the checks below
     ds = reader.read(base.dataset, base)
+    entries = ranges.with_dataset(str(case_file), entries, ds)
     matches = ranges.resolve(str(case_file), entries, ds,
                              reader.case_tables(base.dataset, base, ds.settings.end_year))
     points = plan(entries, samples, seed, tornado)
