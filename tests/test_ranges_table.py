@@ -73,3 +73,28 @@ def test_a_range_row_that_cannot_serve_is_named_on_load(change, column, expected
         dataset_from_frames(tiny_frames(ranges=frame(rows)), one_year())
     problems = [p for p in error.value.problems if p.file.endswith("ranges.csv")]
     assert any(p.column == column and expected in p.expected for p in problems), problems
+def test_every_shipped_range_is_centred_on_the_dataset_value():
+    ds = read_dataset(ROOT / "data" / "japan")
+    assert len(ds.ranges) > 0
+    for row in ds.ranges.itertuples():
+        table = getattr(ds, row.table)
+        keys = {c: getattr(row, c) for c in ("technology", "commodity")
+                if getattr(row, c) and c in table.columns}
+        picked = table.loc[(table[list(keys)] == pd.Series(keys)).all(axis=1)] if keys \
+            else table
+        if "year" in TABLE_BY_NAME[row.table].key:
+            picked = picked.loc[picked["year"] == row.year]
+        assert len(picked), row
+        assert picked[row.column].to_numpy() == pytest.approx(row.central, rel=5e-3), row
+
+
+def test_the_shipped_uncertainty_case_draws_every_range():
+    path = ROOT / "data" / "japan" / "cases" / "uncertainty.toml"
+    base = load_case(path)
+    ds = read_dataset(ROOT / "data" / "japan")
+    entries = ranges.with_dataset(str(path), ranges.read_ranges(path), ds)
+    assert {e.range for e in entries if e.range} == set(ds.ranges["range"])
+    reader = Reader()
+    ds = reader.read(base.dataset, base)
+    ranges.resolve(str(path), entries, ds,
+                   reader.case_tables(base.dataset, base, ds.settings.end_year))

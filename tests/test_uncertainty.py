@@ -223,15 +223,17 @@ def test_failed_samples_are_counted_by_the_caps_they_cannot_meet(tmp_path):
 
 def test_the_shipped_japan_ranges_are_valid():
     path = ROOT / "data" / "japan" / "cases" / "uncertainty.toml"
-    entries = ranges.read_ranges(path)
     base = load_case(path)
     reader = Reader()
     ds = reader.read(base.dataset, base)
+    entries = ranges.with_dataset(str(path), ranges.read_ranges(path), ds)
     matches = ranges.resolve(str(path), entries, ds,
                              reader.case_tables(base.dataset, base, ds.settings.end_year))
     # from 2030: the anchors of the power path as written (2030, 2040, 2045, 2050)
     assert [m["year"] for m in matches["grid_factor"]] == [2030, 2040, 2045, 2050]
-    assert matches["hydrogen_price"] == [{"commodity": "hydrogen"}]
+    # a range of ranges.csv from 2030: the hydrogen anchors 2030 and 2050
+    assert matches["hydrogen_price"] == [{"commodity": "hydrogen", "year": 2030},
+                                         {"commodity": "hydrogen", "year": 2050}]
 
 
 def test_bad_toml_in_the_ranges_names_its_line(tmp_path):
