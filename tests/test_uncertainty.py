@@ -33,7 +33,7 @@ from decarb.outputs.percentiles import (SampleSet, emissions_fan, failures, inve
 from decarb.workflow import ranges
 from decarb.workflow.uncertainty import run_uncertainty
 from tests.test_sweep import PRICES   # power emits 0.1 t-CO2/GJ (scope 2)
-from tests.tiny import one_year, tiny_frames, write_case
+from tests.tiny import flat, frame, one_year, tiny_frames, write_case
 
 ROOT = Path(__file__).resolve().parent.parent
 RANGES = """
@@ -255,3 +255,15 @@ def test_the_set_charts_read_the_samples_emissions_once(sample_set, monkeypatch)
     assert [c.key for c in charts][:3] == ["fan_emissions", "fan_sector_emissions",
                                             "fan_investment"]
     assert read.count("emissions") == 1
+
+
+def test_a_set_whose_every_point_is_infeasible_is_still_written(tmp_path):
+    # a cap of 0 cannot be met (power emits 0.1 t-CO2/GJ): every point fails
+    folder = write_case(tmp_path / "tiny", tiny_frames(
+        commodity_prices=PRICES, caps=frame(flat(sector="steel", cap_mtco2=0.0))), one_year())
+    (folder / "cases").mkdir()
+    case = folder / "cases" / "u.toml"
+    case.write_text('purpose = "impossible"\n' + RANGES)
+    out = run_uncertainty(case, tmp_path / "set", 2, seed=1, workers=1, tornado=False)
+    samples = pd.read_csv(out / "samples.csv")
+    assert (samples["status"] == "infeasible").all() and len(samples) == 2

@@ -109,7 +109,8 @@ def _write_tables(folder: Path, points: pd.DataFrame, summary: pd.DataFrame,
         table.loc[table["kind"] == "sample"].drop(columns=["kind", "range"]) \
             .to_csv(path, float_format="%.10g")
     rows = []
-    median = table.loc[table["kind"] == MEDIAN, COST]
+    # no column of figures when every point failed (an infeasible case)
+    median = table.loc[table["kind"] == MEDIAN].get(COST, pd.Series(dtype=float))
     for name in names:
         moved = table.loc[table["range"] == name].set_index("kind")
         if moved.empty:
