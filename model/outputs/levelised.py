@@ -105,8 +105,7 @@ def levelised_costs(ds: Dataset, p: Parameters | None = None) -> pd.DataFrame:
     total, intermediate = _with_intermediates(own, made_here, commodity_makers(ds))
 
     split = pd.concat([bought[KEYS + ["commodity", "cost"]], intermediate])
-    by_commodity = split.pivot_table(index=KEYS, columns="commodity", values="cost",
-                                     aggfunc="sum")
+    by_commodity = split.groupby(KEYS + ["commodity"])["cost"].sum().unstack("commodity")
     by_commodity.columns = [f"{c}{PER_UNIT}" for c in by_commodity.columns]
     table = parts.set_index(KEYS).add_suffix(PER_UNIT).join(by_commodity.fillna(0.0)) \
         .join(total)
