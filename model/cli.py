@@ -122,6 +122,41 @@ def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | No
 
 @main.command()
 @data_option
+@case_option
+@click.option("--year", "years", multiple=True, type=int, metavar="YEAR",
+              help="Year to show (repeat for several; default 2030).")
+@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
+              help="Also write every year's table as CSV (as levelised_costs.csv of a run).")
+@reports_errors
+def costs(data_dir: Path, case_spec: str | None, years: tuple[int, ...],
+          out_file: Path | None) -> None:
+    """Levelised cost of output of every technology, split into capital, O&M, each input
+    and carbon, with its intensities and the break-even carbon and hydrogen prices
+    against the technology it replaces. Computed from the inputs, without solving."""
+    from decarb.errors import InputError, Problem
+    from decarb.outputs.levelised import format_levelised, levelised_costs
+    from decarb.outputs.runstore import check_writable, staged
+    from decarb.workflow.commands import load
+
+    if out_file:
+        check_writable(out_file)
+    loaded = load(data_dir, case_spec)
+    shown = list(years) or [2030]
+    outside = [y for y in shown if y not in loaded.ds.years]
+    if outside:
+        raise InputError([Problem("--year", None, None, str(y), "a model year "
+                                  f"({loaded.ds.years[0]}-{loaded.ds.years[-1]})")
+                          for y in outside])
+    table = levelised_costs(loaded.ds)
+    click.echo(format_levelised(table, shown))
+    if out_file:
+        with staged(out_file) as path:
+            table.to_csv(path, index=False, float_format="%.10g")
+        click.echo(f"\nLevelised costs: {out_file}")
+
+
+@main.command()
+@data_option
 def cases(data_dir: Path) -> None:
     """List the policy cases shipped beside a dataset, with their purpose."""
     from decarb.inputs.cases import list_cases

@@ -20,7 +20,7 @@ from tests.test_policy import scheme, subsidy
 from tests.tiny import frame, one_year, solve_tiny, tiny_settings
 
 SHEETS = ["investment_schedule", "emissions", "production", "energy", "costs", "materials",
-          "run"]
+          "levelised_costs", "mac_curve", "run"]
 IAMC_COLUMNS = ["Model", "Scenario", "Region", "Variable", "Unit", "Year", "Value"]
 KEY_COLUMNS = {"year", "sector", "technology", "product", "kind", "unit", "commodity",
                "component", "tax_incentive"}

@@ -18,8 +18,9 @@ from tests.tiny import one_year, solve_tiny, tiny_settings
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 IMG = re.compile(r'<img class="chart" alt="[^"]*" src="data:image/png;base64,[A-Za-z0-9+/=]+">')
 # Charts per run: emissions, sector caps, one production mix per sector (tiny: steel),
-# investment, support, and the MAC only where the run has a cap.
-CHARTS_CAPPED, CHARTS_UNCAPPED, CHARTS_COMPARISON = 6, 5, 2
+# investment, support, the MAC only where the run has a cap, and the MAC curve of its
+# curve year (2030, else the last year: tiny has the measure old -> new).
+CHARTS_CAPPED, CHARTS_UNCAPPED, CHARTS_COMPARISON = 7, 6, 2
 
 
 @pytest.fixture(scope="module")

@@ -45,6 +45,10 @@ NEW_AT_START_MT = 0.2 / 0.9
 START = dict(emissions=0.8, capex=20 * NEW_AT_START_MT, support=0.1 * 20 * NEW_AT_START_MT,
              mac=(0.9 * ANNUITY + 100 - 1000) / 0.9,
              per_t=1000 * 0.1 * 20 * NEW_AT_START_MT / (1.0 - 0.8))
+# The MAC curve's one measure, old -> new, against old's levelised cost: its annuity
+# (50,000 JPY, 40 yr) + 1,000 JPY/t of coal; it abates 0.9 t/t (power emits 0.1 t/GJ).
+OLD_LEVELISED = 50000.0 * 0.08 * 1.08 ** 40 / (1.08 ** 40 - 1) / 1.08 + 1000.0
+CURVE = dict(cost=(ANNUITY + 100 - OLD_LEVELISED) / 0.9, abatement=0.9)
 FLAT_800 = dict(emissions=0.1, capex=20.0, support=0.5, per_t=1000 * 0.5 / 0.9)
 REFERENCE = """purpose = "No policy: no cap, no subsidy"
 [tables.caps]
@@ -173,6 +177,11 @@ def test_a_lever_change_is_solved_in_place_with_the_hand_derived_answer(served):
     assert kpi(view, "steel", "support") == pytest.approx(START["support"])
     assert kpi(view, "steel", "MAC 2025") == pytest.approx(START["mac"])
     assert headline(view, "public cost per t") == pytest.approx(START["per_t"])
+    [steel] = [c for c in view["curve"]["curves"] if c["sector"] == "steel"]
+    [measure] = steel["measures"]
+    assert measure["measure"] == "old -> new" and steel["year"] == 2025
+    assert measure["cost"] == pytest.approx(CURVE["cost"])
+    assert measure["abatement"] == pytest.approx(CURVE["abatement"])
     status, moved = post(f"{url}/api/solve", {"levers": FLAT})
     assert status == 200 and moved["solve"]["model"] == "changed in place and re-solved"
     view = moved["view"]
@@ -288,6 +297,8 @@ def test_headless_chromium_moves_a_lever_and_redraws_the_new_solution(cli_server
         assert browser.evaluate(js_value(steel_kpi.format("emissions 2025"))) \
             == pytest.approx(START["emissions"])
         assert browser.evaluate(js_value(steel_dot)) == pytest.approx(START["emissions"])
+        assert browser.evaluate(js_value("#chart-curve rect[data-series='old -> new']")) \
+            == pytest.approx(CURVE["cost"])
         browser.evaluate(set_lever("carbon_price_mode", "flat"))
         browser.wait_for("document.body.dataset.solves === '2'")
         browser.evaluate(set_lever("carbon_price", 800))

@@ -33,7 +33,7 @@ from decarb.outputs.percentiles import (SampleSet, emissions_fan, failures, inve
 from decarb.workflow import ranges
 from decarb.workflow.uncertainty import run_uncertainty
 from tests.test_sweep import PRICES   # power emits 0.1 t-CO2/GJ (scope 2)
-from tests.tiny import one_year, tiny_frames, write_case
+from tests.tiny import flat, frame, one_year, tiny_frames, write_case
 
 ROOT = Path(__file__).resolve().parent.parent
 RANGES = """
@@ -223,15 +223,17 @@ def test_failed_samples_are_counted_by_the_caps_they_cannot_meet(tmp_path):
 
 def test_the_shipped_japan_ranges_are_valid():
     path = ROOT / "data" / "japan" / "cases" / "uncertainty.toml"
-    entries = ranges.read_ranges(path)
     base = load_case(path)
     reader = Reader()
     ds = reader.read(base.dataset, base)
+    entries = ranges.with_dataset(str(path), ranges.read_ranges(path), ds)
     matches = ranges.resolve(str(path), entries, ds,
                              reader.case_tables(base.dataset, base, ds.settings.end_year))
     # from 2030: the anchors of the power path as written (2030, 2040, 2045, 2050)
     assert [m["year"] for m in matches["grid_factor"]] == [2030, 2040, 2045, 2050]
-    assert matches["hydrogen_price"] == [{"commodity": "hydrogen"}]
+    # a range of ranges.csv from 2030: the hydrogen anchors 2030 and 2050
+    assert matches["hydrogen_price"] == [{"commodity": "hydrogen", "year": 2030},
+                                         {"commodity": "hydrogen", "year": 2050}]
 
 
 def test_bad_toml_in_the_ranges_names_its_line(tmp_path):
@@ -253,3 +255,15 @@ def test_the_set_charts_read_the_samples_emissions_once(sample_set, monkeypatch)
     assert [c.key for c in charts][:3] == ["fan_emissions", "fan_sector_emissions",
                                             "fan_investment"]
     assert read.count("emissions") == 1
+
+
+def test_a_set_whose_every_point_is_infeasible_is_still_written(tmp_path):
+    # a cap of 0 cannot be met (power emits 0.1 t-CO2/GJ): every point fails
+    folder = write_case(tmp_path / "tiny", tiny_frames(
+        commodity_prices=PRICES, caps=frame(flat(sector="steel", cap_mtco2=0.0))), one_year())
+    (folder / "cases").mkdir()
+    case = folder / "cases" / "u.toml"
+    case.write_text('purpose = "impossible"\n' + RANGES)
+    out = run_uncertainty(case, tmp_path / "set", 2, seed=1, workers=1, tornado=False)
+    samples = pd.read_csv(out / "samples.csv")
+    assert (samples["status"] == "infeasible").all() and len(samples) == 2

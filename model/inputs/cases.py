@@ -346,7 +346,7 @@ def _scale_row_problems(file: str, key: str, table: Table, row: Any) -> list[Pro
 
 def scalable_columns(table: Table) -> list[str]:
     """The columns a `scale` edit may multiply: numeric and not part of the key."""
-    return [c.name for c in table.columns if c.dtype == "float" and c.name not in table.key]
+    return table.scalable
 
 
 def split_scale_row(table: Table, row: Mapping[str, Any]

@@ -31,6 +31,7 @@ class Dataset:
     subsidy_eligibility: pd.DataFrame
     tax_schemes: pd.DataFrame
     tax_tiers: pd.DataFrame
+    ranges: pd.DataFrame
     plants: pd.DataFrame
     transitions: pd.DataFrame
     # carbon pricing in force from FY2026 (schema_carbon.py)

@@ -31,6 +31,10 @@ COMMODITY_UNITS = ("t", "GJ", "t-CO2")
 FIRM_SIZES = ("all", "large", "sme")
 TRANSITION_KINDS = ("retrofit", "rebuild")
 BOOLEANS = ("true", "false")
+# Tables a range of ranges.csv may apply to: their rows are named by technology,
+# commodity or year alone.
+RANGE_TABLES = ("technologies", "technology_costs", "technology_flows", "commodity_prices",
+                "carbon_price", "demand", "supply_limits")
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,12 @@ class Table:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    @property
+    def scalable(self) -> list[str]:
+        """The columns a `scale` edit or an uncertain range may multiply: numeric and
+        not part of the key."""
+        return [c.name for c in self.columns if c.dtype == "float" and c.name not in self.key]
 
 
 SOURCE = Column("source", "str", "Where the row's figures come from (a source key of the "
@@ -249,6 +259,35 @@ TABLES: tuple[Table, ...] = (
                min=0, max=1),
         Column("sd_rate", "float", "Extra first-year depreciation as share of the investment.",
                "fraction", min=0, max=1),
+        SOURCE), required=False),
+    # Where published sources disagree: the spread `decarb uncertainty` draws from.
+    Table("ranges", "Low / central / high values of inputs whose sources disagree "
+          "(docs/calibration.md). A case's `[[uncertain]]` entry naming a range draws one "
+          "multiplier for all its rows: triangular(low/central, 1, high/central), or "
+          "uniform(low/central, high/central), on the column of the rows it names.",
+          ("range", "technology", "commodity", "year"), (
+        Column("range", "str", "Range identifier (lower-case letters, digits, _); its "
+               "rows share table, column, distribution, first year and relative spread."),
+        Column("table", "str", "Input table the range applies to.",
+               choices=RANGE_TABLES),
+        Column("column", "str", "Numeric column of that table (not a key)."),
+        Column("technology", "str", "The technology whose rows it applies to (tables "
+               "with a technology column).", required=False, default="",
+               references="technologies.technology"),
+        Column("commodity", "str", "The commodity whose rows it applies to (tables with "
+               "a commodity column).", required=False, default="",
+               references="commodities.commodity"),
+        Column("year", "int", "Year the three values refer to (they are checked against "
+               "the dataset's value of that year).", "year", min=1990, max=2100),
+        Column("first_year", "int", "If given (not 0), the multiplier applies to the anchor "
+               "rows of this year and later only.", "year", required=False, default=0, min=0,
+               max=2100),
+        Column("low", "float", "Lowest value of the sources, in the column's unit.", min=0),
+        Column("central", "float", "The value the dataset holds (the central rule of "
+               "docs/calibration.md).", min=0),
+        Column("high", "float", "Highest value of the sources.", min=0),
+        Column("distribution", "str", "triangular (most likely at central) or uniform.",
+               required=False, default="triangular", choices=("triangular", "uniform")),
         SOURCE), required=False),
     # Plant mode (settings `mode = "plant"`): the fleet and the switches it may make.
     Table("plants", "Existing plants (plant mode): each runs one technology and is relined "

@@ -29,16 +29,19 @@ FORMATS = ("csv", "xlsx", "iamc")
 # run-folder table -> exported table, in the order they are written (schedule first)
 TABLES = {"investments": "investment_schedule", "emissions": "emissions",
           "production": "production", "energy": "energy", "costs": "costs"}
-# exported after TABLES when the run has them: plant mode's, the imported materials
-# (runs stored before materials.csv was written lack it), the carbon-pricing tables
+# exported after TABLES when the run has them: plant mode's, the imported materials,
+# levelised costs and the MAC curve (runs stored before these were written lack them),
+# the carbon-pricing tables (only runs with those instruments)
 WHEN_PRESENT = {"plant_investments": "plant_investments", "plants": "plants",
-                "materials": "materials", "ets": "ets", "levies": "levies", "cbam": "cbam"}
+                "materials": "materials", "levelised_costs": "levelised_costs",
+                "mac_curve": "mac_curve", "ets": "ets", "levies": "levies", "cbam": "cbam"}
 RUN_SHEET = "run"
 DEFAULT_NAMES = {"csv": "export-csv", "xlsx": "export.xlsx", "iamc": "export-iamc.csv"}
 # column-name suffix -> unit; the most specific suffix first
-UNIT_SUFFIXES = (("_jpy_per_tco2", "JPY/t-CO2"), ("_tco2_per_unit", "t-CO2/unit"),
-                 ("_pj_per_yr", "PJ/yr"),
-                 ("_m_per_yr", "M unit/yr"), ("_mtco2", "Mt-CO2/yr"), ("_bjpy", "BJPY"))
+UNIT_SUFFIXES = (("_jpy_per_tco2", "JPY/t-CO2"), ("_pj_per_yr", "PJ/yr"),
+                 ("_m_per_yr", "M unit/yr"), ("_mtco2_per_yr", "Mt-CO2/yr"),
+                 ("_mtco2", "Mt-CO2/yr"), ("_bjpy", "BJPY"), ("_jpy_per_unit", "JPY/unit"),
+                 ("_tco2_per_unit", "t-CO2/unit"))
 NUMBER_WIDTH = 12          # Excel's General format shows up to 11 characters of a number
 MAX_WIDTH = 48
 

@@ -26,9 +26,11 @@ from decarb.errors import InputError, OutputError, Problem
 
 RUN_FILE = "run.json"
 RESULT_TABLES = ("investments", "emissions", "production", "energy", "costs")
-# plant mode only; materials.csv: runs stored before it was written lack it; ets, levies
-# and cbam: only runs with those instruments (outputs/carbon.py)
-OPTIONAL_TABLES = ("plant_investments", "plants", "materials", "ets", "levies", "cbam")
+# plant mode only; materials.csv, levelised_costs.csv, mac_curve.csv: runs stored
+# before they were written lack them; ets, levies and cbam: only runs with those
+# instruments (outputs/carbon.py)
+OPTIONAL_TABLES = ("plant_investments", "plants", "materials", "levelised_costs",
+                   "mac_curve", "ets", "levies", "cbam")
 
 
 def default_run_name(label: str) -> str:

@@ -71,6 +71,7 @@ def run_uncertainty(case_file: Path, folder: Path, samples: int, seed: int,
     entries = ranges.read_ranges(case_file)
     reader = Reader()   # the folder is read and parsed once for all the checks below
     ds = reader.read(base.dataset, base)
+    entries = ranges.with_dataset(str(case_file), entries, ds)
     matches = ranges.resolve(str(case_file), entries, ds,
                              reader.case_tables(base.dataset, base, ds.settings.end_year))
     points = plan(entries, samples, seed, tornado)
@@ -108,7 +109,8 @@ def _write_tables(folder: Path, points: pd.DataFrame, summary: pd.DataFrame,
         table.loc[table["kind"] == "sample"].drop(columns=["kind", "range"]) \
             .to_csv(path, float_format="%.10g")
     rows = []
-    median = table.loc[table["kind"] == MEDIAN, COST]
+    # no column of figures when every point failed (an infeasible case)
+    median = table.loc[table["kind"] == MEDIAN].get(COST, pd.Series(dtype=float))
     for name in names:
         moved = table.loc[table["range"] == name].set_index("kind")
         if moved.empty:

@@ -1,7 +1,7 @@
 // The page: lever controls, a solve per change, charts and KPIs redrawn from the answer.
 "use strict";
 
-const {lineChart, barChart, formatNumber, escapeText} = window.charts;
+const {lineChart, barChart, curveChart, formatNumber, escapeText} = window.charts;
 const $ = id => document.getElementById(id);
 let setup = null;         // /api/state: levers, scheme years, the first solution
 let latest = 0;           // the newest request sent; older answers are not drawn
@@ -152,6 +152,7 @@ function draw(answer) {
   $("chart-mac").innerHTML = view.mac.series.length
     ? lineChart("dual of each CO2 cap, in money of its year", view.mac, "JPY/t-CO2")
     : "<p class='none'>No CO2 cap in this state.</p>";
+  drawCurve();
   document.body.dataset.solves = Number(document.body.dataset.solves) + 1;
   document.body.dataset.objective = answer.solve.objective_mjpy;
 }
@@ -167,6 +168,25 @@ function drawMix() {
   $("chart-mix").innerHTML = mix.panels.map(p =>
     `<div>${barChart(`${mix.sector}: ${p.products}`, p, p.unit)}</div>`).join("")
     || "<p class='none'>No output.</p>";
+}
+
+// The MAC curve of each sector in the chosen year, with the cap's dual of that year.
+function drawCurve() {
+  const select = $("curve-year");
+  if (!select.options.length) {
+    select.innerHTML = lastView.curve.years.map(y =>
+      `<option${y === 2030 ? " selected" : ""}>${y}</option>`).join("");
+    select.onchange = drawCurve;
+  }
+  const year = Number(select.value);
+  const at = lastView.curve.curves.filter(c => c.year === year);
+  const dual = sector => {
+    const row = lastView.mac.series.find(s => s.name === sector);
+    return row ? row.values[lastView.mac.years.indexOf(year)] : null;
+  };
+  $("chart-curve").innerHTML = at.map(c => `<div data-sector="${escapeText(c.sector)}">` +
+    curveChart(`${c.sector} ${year}`, c.measures, dual(c.sector)) + `</div>`).join("")
+    || "<p class='none'>No measure in this year.</p>";
 }
 
 function drawKpis(kpis) {
