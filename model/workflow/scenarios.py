@@ -98,6 +98,7 @@ def sampled(base: Case, case_file: Path, samples: int, seed: int,
         raise InputError([Problem("--samples", None, None, str(samples), "at least 1")])
     entries = ranges.read_ranges(case_file)
     ds = reader.read(base.dataset, base)
+    entries = ranges.with_dataset(str(case_file), entries, ds)
     matches = ranges.resolve(str(case_file), entries, ds,
                              reader.case_tables(base.dataset, base, ds.settings.end_year))
     drawn = ranges.draw(entries, samples, seed)
