@@ -245,14 +245,20 @@ def uncertainty(data_dir: Path, case_spec: str, samples: int, seed: int, tornado
               help="Let a scenario fall short of its caps, demand and support limits at "
               "the case's penalties (settings slack_penalty_jpy_per_tco2, "
               "unserved_penalty_jpy_per_unit), so every plan has a finite cost.")
+@click.option("--ph", is_flag=True, help="Progressive hedging with mpi-sppy over the MPI "
+              "processes it runs in (`mpiexec -n K decarb stochastic ... --ph`; "
+              "pip install 'decarb[mpi]') instead of one extensive form.")
+@click.option("--ph-tolerance", default=1e-4, show_default=True,
+              type=click.FloatRange(min=0, min_open=True),
+              help="With --ph: stop when the mean |x - x-bar| of the decisions is below.")
 @results_option
 @click.option("--name", default=None, help="Set name: its folder under the run store "
               "(default: <case>-stochastic-<date>-<time>).")
 @reports_errors
 def stochastic(data_dir: Path, case_spec: str, scenarios_file: Path | None,
                samples: int | None, seed: int, decision_year: int, risk_weight: float,
-               cvar_alpha: float, recourse: bool, results_dir: Path,
-               name: str | None) -> None:
+               cvar_alpha: float, recourse: bool, ph: bool, ph_tolerance: float,
+               results_dir: Path, name: str | None) -> None:
     """Plan investments up to the decision year before the uncertainty resolves.
 
     Prints RP, WS, EEV, VSS, EVPI and each scenario's regret, and stores the set
@@ -275,11 +281,18 @@ def stochastic(data_dir: Path, case_spec: str, scenarios_file: Path | None,
         cases = found.sampled(base, case_file, samples, seed, reader)
     else:
         cases = found.from_tables(base, scenarios_file or case_file)
-    scenarios = [Scenario(c.name, c.probability, reader.read(c.case.dataset, c.case))
-                 for c in cases]
-    result = run_stochastic(scenarios, decision_year, Risk(risk_weight, cvar_alpha), recourse)
-    write_set(folder, result, base.resolved())
-    click.echo(format_summary(result))
+    if ph:
+        from decarb.workflow.hedging import run_and_store
+        if not run_and_store(cases, reader, folder, base.resolved(), decision_year, recourse,
+                             risk_weight, ph_tolerance, click.echo):
+            return   # not the first process: it reports
+    else:
+        scenarios = [Scenario(c.name, c.probability, reader.read(c.case.dataset, c.case))
+                     for c in cases]
+        result = run_stochastic(scenarios, decision_year, Risk(risk_weight, cvar_alpha),
+                                recourse)
+        write_set(folder, result, base.resolved())
+        click.echo(format_summary(result))
     click.echo(f"\nSet folder: {folder} (stochastic.csv, plan.csv, report.html)")
 
 

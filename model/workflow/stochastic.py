@@ -76,9 +76,13 @@ class Stochastic:
 
     def figures(self) -> dict[str, float]:
         eev = self.eev.objective_mjpy if self.eev is not None else np.inf
+        p = self.probabilities
         return {"rp_mjpy": self.rp.objective_mjpy, "ws_mjpy": self.ws.objective_mjpy,
                 "eev_mjpy": eev, "vss_mjpy": eev - self.rp.objective_mjpy,
-                "evpi_mjpy": self.rp.objective_mjpy - self.ws.objective_mjpy}
+                "evpi_mjpy": self.rp.objective_mjpy - self.ws.objective_mjpy,
+                "rp_recourse_mjpy": float(p @ self.rp.penalties_mjpy),
+                "eev_recourse_mjpy": float(p @ self.eev.penalties_mjpy)
+                if self.eev is not None else np.inf}
 
 
 def risk_objective(costs: np.ndarray, probabilities: np.ndarray, risk: Risk) -> float:

@@ -32,10 +32,13 @@ from decarb.workflow.stochastic import RECOURSE_COLUMNS, Stochastic
 SET_FILE, TABLE_FILE, PLAN_FILE, RECOURSE_FILE, REPORT_FILE = (
     "stochastic.json", "stochastic.csv", "plan.csv", "recourse.csv", "report.html")
 PLANS = {"hedged": "rp", "perfect_information": "ws", "ev_plan": "eev"}
+PLAN_WORDS = {"hedged": "under the hedged plan", "perfect_information":
+              "with perfect information", "ev_plan": "under the EV plan"}
 SCENARIO_FIGURES = ("cost_hedged", "cost_perfect_information", "cost_ev_plan", "regret",
                     "recourse_hedged", "recourse_perfect_information", "recourse_ev_plan")
 FIGURE_NAMES = {"rp_mjpy": "RP", "ws_mjpy": "WS", "eev_mjpy": "EEV", "vss_mjpy": "VSS",
-                "evpi_mjpy": "EVPI"}
+                "evpi_mjpy": "EVPI", "rp_recourse_mjpy": "RP recourse",
+                "eev_recourse_mjpy": "EEV recourse"}
 
 
 def figure_table(r: Stochastic) -> pd.DataFrame:
@@ -72,8 +75,8 @@ def recourse_lines(recourse: pd.DataFrame) -> list[str]:
     lines = []
     for (plan, scenario), rows in recourse.groupby(["plan", "scenario"], sort=False):
         what = rows.groupby(["kind", "unit"], sort=False)["amount"].agg(["sum", "count"])
-        lines.append(f"  {scenario} under the {plan.replace('_', ' ')} plan: " + "; ".join(
-            f"{kind} {total:,.3g} {unit} over {n} rows" for (kind, unit), (total, n)
+        lines.append(f"  {scenario} {PLAN_WORDS.get(plan, plan)}: " + "; ".join(
+            f"{kind} {total:,.3g} {unit} over {int(n)} rows" for (kind, unit), (total, n)
             in what.iterrows()))
     return lines
 
@@ -111,6 +114,10 @@ def format_summary(r: Stochastic) -> str:
              f"  EEV  (expected-value plan)      {f['EEV']:>14,.1f}",
              f"  VSS  = EEV - RP                 {f['VSS']:>14,.1f}",
              f"  EVPI = RP - WS                  {f['EVPI']:>14,.1f}"]
+    if r.with_recourse:
+        lines.append(f"  of RP and EEV, recourse penalties {f['RP recourse']:,.1f} and "
+                     f"{f['EEV recourse']:,.1f} (VSS less them: "
+                     f"{f['VSS'] - f['EEV recourse'] + f['RP recourse']:,.1f})")
     if r.eev_infeasible:
         lines.append("  The EV plan cannot be held in: " + ", ".join(r.eev_infeasible))
     lines += ["", scenario_table(figure_table(r)).to_string(
