@@ -20,7 +20,7 @@ from decarb.formulation.extensive import Risk, Scenario, build_extensive
 from decarb.inputs.loading import dataset_from_frames, read_dataset
 from decarb.workflow.run import run_case
 from decarb.workflow.stochastic import run_stochastic
-from tests.tiny import capital_per_year, frame, one_year, tiny_frames, write_case
+from tests.tiny import capital_per_year, costs, frame, one_year, tiny_frames, write_case
 from tests.tiny_plants import edge, plant_frames, plants, RELINE
 
 K = capital_per_year(1000.0)
@@ -198,3 +198,34 @@ def test_recourse_prices_the_demand_an_expected_value_plan_leaves_unserved():
     strict = run_stochastic(two_demands(), 2025, recourse=False)
     assert strict.figures()["eev_mjpy"] == float("inf")
     assert strict.figures()["rp_mjpy"] == pytest.approx(2 * K + 150)
+
+
+def test_recourse_prices_support_a_dearer_scenario_pushes_over_its_budget():
+    """Programme `green` pays half of `new`'s capex within 250 MJPY; capex 1,000 or
+    2,000 JPY/t, equally likely; new is built (1 Mt) either way. The support is first
+    stage. The EV problem (capex 1,500) finances 1/3 Mt under green (0.5 x 1,500 / 3 =
+    250); held in the dear scenario that asks 0.5 x 2,000 / 3 = 333.3: 83.3 MJPY above
+    the budget, which the firm pays itself (x 1.0001, the tie-break), a the one-year
+    annuity factor CRF(8%, 30) / 1.08: EEV = (1,000 a 5/6 + 100) / 2 + (2,000 a 5/6 + 100
+    + 83.3 x 1.0001) / 2. Hedged: 1/4 Mt under green (the dear budget), since more would
+    gain 0.5 x 1,000 a / 2 = 20.6 per Mt in the cheap scenario and cost about 1,000 / 2
+    in the dear one: RP = 1,500 a 7/8 + 100."""
+    a = K / 1000.0
+    subsidy = dict(subsidies=frame([dict(programme="green", rate=0.5, first_year=2025,
+                                         last_year=2030, budget_bjpy_per_yr=0.25)]),
+                   subsidy_eligibility=frame([dict(programme="green", technology="new")]))
+    scenarios = [Scenario(name, 0.5, dataset_from_frames(tiny_frames(
+        technology_costs=frame(costs("old", 50000.0) + costs("new", capex)), **subsidy),
+        one_year())) for name, capex in (("cheap", 1000.0), ("dear", 2000.0))]
+    r = run_stochastic(scenarios, 2025)
+    over = 0.5 * 2000 / 3 - 250
+    assert r.figures()["rp_mjpy"] == pytest.approx(1500 * a * 7 / 8 + 100)
+    assert r.figures()["eev_mjpy"] == pytest.approx(
+        (1000 * a * 5 / 6 + 100) / 2 + (2000 * a * 5 / 6 + 100 + over * 1.0001) / 2)
+    assert r.eev.penalties_mjpy == pytest.approx([0.0, over * 1.0001])
+    used = r.eev.recourse[1]
+    assert list(used[["kind", "where", "year"]].itertuples(index=False, name=None)) == \
+        [("subsidy_budget", "green", 2025)]
+    assert used["amount"].iloc[0] == pytest.approx(over)
+    assert run_stochastic(scenarios, 2025, recourse=False).figures()["eev_mjpy"] == \
+        float("inf")
