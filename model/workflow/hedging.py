@@ -33,11 +33,11 @@ import pandas as pd
 from decarb.errors import InputError, Problem, SolverError
 from decarb.formulation.build import build_model
 from decarb.formulation.built import Built
-from decarb.formulation.extensive import Scenario, first_stage_tables
+from decarb.formulation.extensive import first_stage_tables
 from decarb.inputs.dataset import Dataset
 from decarb.outputs.results import BJPY_PER_MJPY
 from decarb.outputs.runstore import staged
-from decarb.solving.solve import HighsModel, Status
+from decarb.solving.solve import HighsModel
 from decarb.workflow.foresight import hold
 from decarb.workflow.stochastic import (RECOURSE_COLUMNS, key_text, penalty_mjpy, plan_of,
                                         recourse_used)
@@ -192,7 +192,7 @@ def _evaluate(name: str, ds: Dataset, plan: pd.DataFrame, decision_year: int,
 
 def _solved(b: Built, what: str) -> float:
     solution = HighsModel(b).solve()
-    if solution.status is not Status.OPTIMAL and not solution.ok:
+    if not solution.ok:
         raise SolverError(f"{what}: {solution.status.value}")
     return solution.objective_mjpy
 
