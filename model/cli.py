@@ -276,13 +276,24 @@ def uncertainty(data_dir: Path, case_spec: str, samples: int, seed: int, tornado
               help="Weight lambda of the CVaR of cost in the objective.")
 @click.option("--cvar-alpha", default=0.95, show_default=True,
               type=click.FloatRange(min=0, max=1, max_open=True), help="CVaR level alpha.")
+@click.option("--recourse/--no-recourse", default=True, show_default=True,
+              help="Let a scenario fall short of its caps, demand and support limits at "
+              "the case's penalties (settings slack_penalty_jpy_per_tco2, "
+              "unserved_penalty_jpy_per_unit), so every plan has a finite cost.")
+@click.option("--ph", is_flag=True, help="Progressive hedging with mpi-sppy over the MPI "
+              "processes it runs in (`mpiexec -n K decarb stochastic ... --ph`; "
+              "pip install 'decarb[mpi]') instead of one extensive form.")
+@click.option("--ph-tolerance", default=1e-4, show_default=True,
+              type=click.FloatRange(min=0, min_open=True),
+              help="With --ph: stop when the mean |x - x-bar| of the decisions is below.")
 @results_option
 @click.option("--name", default=None, help="Set name: its folder under the run store "
               "(default: <case>-stochastic-<date>-<time>).")
 @reports_errors
 def stochastic(data_dir: Path, case_spec: str, scenarios_file: Path | None,
                samples: int | None, seed: int, decision_year: int, risk_weight: float,
-               cvar_alpha: float, results_dir: Path, name: str | None) -> None:
+               cvar_alpha: float, recourse: bool, ph: bool, ph_tolerance: float,
+               results_dir: Path, name: str | None) -> None:
     """Plan investments up to the decision year before the uncertainty resolves.
 
     Prints RP, WS, EEV, VSS, EVPI and each scenario's regret, and stores the set
@@ -305,11 +316,18 @@ def stochastic(data_dir: Path, case_spec: str, scenarios_file: Path | None,
         cases = found.sampled(base, case_file, samples, seed, reader)
     else:
         cases = found.from_tables(base, scenarios_file or case_file)
-    scenarios = [Scenario(c.name, c.probability, reader.read(c.case.dataset, c.case))
-                 for c in cases]
-    result = run_stochastic(scenarios, decision_year, Risk(risk_weight, cvar_alpha))
-    write_set(folder, result, base.resolved())
-    click.echo(format_summary(result))
+    if ph:
+        from decarb.workflow.hedging import run_and_store
+        if not run_and_store(cases, reader, folder, base.resolved(), decision_year, recourse,
+                             risk_weight, ph_tolerance, click.echo):
+            return   # not the first process: it reports
+    else:
+        scenarios = [Scenario(c.name, c.probability, reader.read(c.case.dataset, c.case))
+                     for c in cases]
+        result = run_stochastic(scenarios, decision_year, Risk(risk_weight, cvar_alpha),
+                                recourse)
+        write_set(folder, result, base.resolved())
+        click.echo(format_summary(result))
     click.echo(f"\nSet folder: {folder} (stochastic.csv, plan.csv, report.html)")
 
 
@@ -326,12 +344,15 @@ def compare(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
     """Compare runs side by side, deltas against the first (the reference).
 
     Each RUN|CASE is a run folder, a run name in the store, or a policy case; a
-    case without a stored run of the same inputs is run first.
+    case without a stored run of the same inputs is run first. One uncertainty set
+    gives its percentiles; one stochastic set compares its scenarios under the
+    hedged plan.
     """
     from decarb.outputs.compare import compare_runs, format_comparison
     from decarb.outputs.percentiles import find_set, format_percentiles, kpi_percentiles, read_set
     from decarb.outputs.runstore import check_writable, staged
     from decarb.workflow.commands import stored_or_run
+    from decarb.workflow.stochastic_set import find_stochastic, scenario_runs
 
     if out_file:
         check_writable(out_file)
@@ -345,10 +366,14 @@ def compare(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
                 table.to_csv(path, index=False, float_format="%.10g")
             click.echo(f"\nPercentiles: {out_file}")
         return
-    answers = stored_or_run(list(specs), data_dir, results_dir, solver_log=verbose)
-    for spec, (folder, ran) in zip(specs, answers):
-        click.echo(f"{spec}: {'ran into' if ran else 'stored run'} {folder}", err=True)
-    folders = [folder for folder, _ in answers]
+    two_stage = find_stochastic(specs[0], results_dir) if len(specs) == 1 else None
+    if two_stage is not None:        # a stochastic set: its scenarios under the hedged plan
+        folders = scenario_runs(two_stage)
+    else:
+        answers = stored_or_run(list(specs), data_dir, results_dir, solver_log=verbose)
+        for spec, (folder, ran) in zip(specs, answers):
+            click.echo(f"{spec}: {'ran into' if ran else 'stored run'} {folder}", err=True)
+        folders = [folder for folder, _ in answers]
     table = compare_runs(folders)
     click.echo(format_comparison(table))
     if out_file:
@@ -387,8 +412,9 @@ def report(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
            html_path: Path | None, verbose: bool) -> None:
     """Write a self-contained HTML report of runs (charts, KPI tables; comparison
     charts for several runs). RUN|CASE as for compare."""
-    from decarb.outputs.html_report import write_report, write_set_report
+    from decarb.outputs.html_report import write_report as write_run_report, write_set_report
     from decarb.outputs.percentiles import find_set
+    from decarb.workflow.stochastic_set import find_stochastic, write_report
     from decarb.outputs.runstore import check_writable
     from decarb.workflow.commands import stored_or_run
 
@@ -399,9 +425,13 @@ def report(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
         out = write_set_report(sample_set, html_path or sample_set / "report.html")
         click.echo(f"Report: {out}\nCharts: {out.with_name(out.stem + '_charts')}")
         return
+    two_stage = find_stochastic(specs[0], results_dir) if len(specs) == 1 else None
+    if two_stage is not None:        # a stochastic set: figures, scenarios, plan
+        click.echo(f"Report: {write_report(two_stage, html_path or two_stage / 'report.html')}")
+        return
     folders = [folder for folder, _ in stored_or_run(list(specs), data_dir, results_dir,
                                                      solver_log=verbose)]
-    out = write_report(folders, html_path or folders[0] / "report.html")
+    out = write_run_report(folders, html_path or folders[0] / "report.html")
     click.echo(f"Report: {out}\nCharts: {out.with_name(out.stem + '_charts')}")
 
 

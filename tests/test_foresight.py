@@ -7,6 +7,10 @@ steel in 2030. Per t/yr and year: `old` costs its annuity a_o = 12,000 x CRF(8%,
 - With perfect foresight, old then new costs, against new from 2025, a_o + 900 - a_n
   = -492 a year in 2025-29 and a_o = +1,006 a year in 2030-34 (old's annuities run
   on), x 1.08^-5 = 0.68: +192 a year: new is built in 2025 and nothing is stranded.
+Both fixings are needed (checked by removing each once): without the windows' (`hold`
+in the loop) the 2030 window re-decides 2025, keeps nothing for 2030, and the plan
+cannot meet the 2030 cap over the whole horizon (InfeasibleError); without the last
+one the whole-horizon run is perfect foresight and builds no `old`.
 """
 from __future__ import annotations
 

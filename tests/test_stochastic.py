@@ -20,7 +20,7 @@ from decarb.formulation.extensive import Risk, Scenario, build_extensive
 from decarb.inputs.loading import dataset_from_frames, read_dataset
 from decarb.workflow.run import run_case
 from decarb.workflow.stochastic import run_stochastic
-from tests.tiny import capital_per_year, frame, one_year, tiny_frames, write_case
+from tests.tiny import capital_per_year, costs, frame, one_year, tiny_frames, write_case
 from tests.tiny_plants import edge, plant_frames, plants, RELINE
 
 K = capital_per_year(1000.0)
@@ -148,3 +148,84 @@ def test_the_command_reads_scenario_tables_and_stores_the_set(tmp_path):
     assert vss == pytest.approx((1000.0 - K - 550) / 1000)
     assert (tmp_path / "results" / "s" / "002-dear" / "run.json").exists()
     assert (tmp_path / "results" / "s" / "report.html").exists()
+    assert pd.read_csv(tmp_path / "results" / "s" / "recourse.csv").empty   # none needed
+    # report and compare know the set: its page from the stored files, its scenarios
+    out = tmp_path / "again.html"
+    result = CliRunner().invoke(main, ["report", "s", "--results", str(tmp_path / "results"),
+                                       "--html", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    assert "Decided before the uncertainty resolves" in page and ">VSS<" in page
+    assert ">dear<" in page
+    result = CliRunner().invoke(main, ["compare", str(tmp_path / "results" / "s")])
+    assert result.exit_code == 0, result.output
+    assert "001-cheap" in result.output and "002-dear" in result.output
+
+
+def two_demands(**settings) -> list[Scenario]:
+    """No existing capacity; `new` (k + 100 per t) is the only build that pays: `old`
+    costs 50,000 x CRF(8%, 40) / 1.08 = 3,882 + 1,000 a year per t."""
+    no_old = frame([dict(technology="old", year=2025, capacity_m_per_yr=0.0),
+                    dict(technology="old", year=2050, capacity_m_per_yr=0.0)])
+    return [Scenario(name, 0.5, dataset_from_frames(tiny_frames(
+        existing_capacity=no_old, demand=frame([dict(commodity="steel", year=2025,
+                                                    demand_m_per_yr=d)])),
+        one_year(**settings))) for name, d in (("low", 1.0), ("high", 2.0))]
+
+
+def test_recourse_prices_the_demand_an_expected_value_plan_leaves_unserved():
+    """Demand 1 or 2 Mt, equally likely, unserved steel at P = 4,000 JPY/t (< old's
+    4,882, so old is never built). Hedged: building x in [1, 2] costs k x + 50 +
+    (100 x + P (2 - x)) / 2, falling in x (k + 50 < P / 2), so x = 2: RP = 2k + 150.
+    WS = (k + 100 + 2k + 200) / 2. The EV problem (1.5 Mt) builds 1.5: the high scenario
+    leaves 0.5 Mt unserved, EEV = 1.5k + 125 + P / 4; VSS = P / 4 - k / 2 - 25.
+    Without recourse the EV plan cannot be held and EEV is infinite."""
+    penalty = 4000.0
+    r = run_stochastic(two_demands(unserved_penalty_jpy_per_unit=penalty), 2025)
+    f = r.figures()
+    assert plan_value(r.rp.plan, "new", "new|2025") == pytest.approx(2.0)
+    assert plan_value(r.ev_plan, "new", "new|2025") == pytest.approx(1.5)
+    assert f["rp_mjpy"] == pytest.approx(2 * K + 150)
+    assert f["ws_mjpy"] == pytest.approx(1.5 * K + 150)
+    assert f["eev_mjpy"] == pytest.approx(1.5 * K + 125 + penalty / 4)
+    assert f["vss_mjpy"] == pytest.approx(penalty / 4 - K / 2 - 25)
+    assert r.eev.penalties_mjpy == pytest.approx([0.0, 0.5 * penalty])
+    assert r.rp.penalties_mjpy == pytest.approx([0.0, 0.0])
+    used = r.eev.recourse[1]
+    assert list(used[["kind", "where", "year"]].itertuples(index=False, name=None)) == \
+        [("demand", "steel", 2025)]
+    assert used["amount"].iloc[0] == pytest.approx(0.5)
+    strict = run_stochastic(two_demands(), 2025, recourse=False)
+    assert strict.figures()["eev_mjpy"] == float("inf")
+    assert strict.figures()["rp_mjpy"] == pytest.approx(2 * K + 150)
+
+
+def test_recourse_prices_support_a_dearer_scenario_pushes_over_its_budget():
+    """Programme `green` pays half of `new`'s capex within 250 MJPY; capex 1,000 or
+    2,000 JPY/t, equally likely; new is built (1 Mt) either way. The support is first
+    stage. The EV problem (capex 1,500) finances 1/3 Mt under green (0.5 x 1,500 / 3 =
+    250); held in the dear scenario that asks 0.5 x 2,000 / 3 = 333.3: 83.3 MJPY above
+    the budget, which the firm pays itself (x 1.0001, the tie-break), a the one-year
+    annuity factor CRF(8%, 30) / 1.08: EEV = (1,000 a 5/6 + 100) / 2 + (2,000 a 5/6 + 100
+    + 83.3 x 1.0001) / 2. Hedged: 1/4 Mt under green (the dear budget), since more would
+    gain 0.5 x 1,000 a / 2 = 20.6 per Mt in the cheap scenario and cost about 1,000 / 2
+    in the dear one: RP = 1,500 a 7/8 + 100."""
+    a = K / 1000.0
+    subsidy = dict(subsidies=frame([dict(programme="green", rate=0.5, first_year=2025,
+                                         last_year=2030, budget_bjpy_per_yr=0.25)]),
+                   subsidy_eligibility=frame([dict(programme="green", technology="new")]))
+    scenarios = [Scenario(name, 0.5, dataset_from_frames(tiny_frames(
+        technology_costs=frame(costs("old", 50000.0) + costs("new", capex)), **subsidy),
+        one_year())) for name, capex in (("cheap", 1000.0), ("dear", 2000.0))]
+    r = run_stochastic(scenarios, 2025)
+    over = 0.5 * 2000 / 3 - 250
+    assert r.figures()["rp_mjpy"] == pytest.approx(1500 * a * 7 / 8 + 100)
+    assert r.figures()["eev_mjpy"] == pytest.approx(
+        (1000 * a * 5 / 6 + 100) / 2 + (2000 * a * 5 / 6 + 100 + over * 1.0001) / 2)
+    assert r.eev.penalties_mjpy == pytest.approx([0.0, over * 1.0001])
+    used = r.eev.recourse[1]
+    assert list(used[["kind", "where", "year"]].itertuples(index=False, name=None)) == \
+        [("subsidy_budget", "green", 2025)]
+    assert used["amount"].iloc[0] == pytest.approx(over)
+    assert run_stochastic(scenarios, 2025, recourse=False).figures()["eev_mjpy"] == \
+        float("inf")

@@ -8,6 +8,7 @@ from pyomo.core.expr.numeric_expr import LinearExpression
 from decarb.formulation.built import Built
 from decarb.formulation.components import (capacity, carbon_market, cbam, emissions,
                                            investment, operation)
+from decarb.formulation.recourse import add_recourse
 from decarb.formulation.plant import switching
 from decarb.inputs.dataset import Dataset
 from decarb.formulation.parameters import prepare
@@ -17,15 +18,20 @@ ORDER = (capacity, operation, emissions, investment, carbon_market, cbam)
 PLANT_ORDER = (switching, *ORDER)   # the plants' capacity enters the capacity limits
 
 
-def build_model(ds: Dataset, with_slack: bool = False, block: pyo.Block | None = None) -> Built:
+def build_model(ds: Dataset, with_slack: bool = False, block: pyo.Block | None = None,
+                recourse: bool = False) -> Built:
     """The ConcreteModel of `ds`. With `with_slack`, caps get penalised slack
     (used to diagnose an infeasible case). With `block`, the model is built in that
-    block of a larger model (a scenario of the extensive form)."""
+    block of a larger model (a scenario of the extensive form). With `recourse`
+    (stochastic scenarios), caps get the slack, and demand and support limits a penalised
+    shortfall (`recourse.py`)."""
     m = pyo.ConcreteModel(name="decarb") if block is None else block
-    b = Built(ds=ds, p=prepare(ds), m=m, with_slack=with_slack)
+    b = Built(ds=ds, p=prepare(ds), m=m, with_slack=with_slack or recourse)
     with PauseGC():
         for component in PLANT_ORDER if ds.settings.mode == "plant" else ORDER:
             component.add(b)
+        if recourse:
+            add_recourse(b)
         _add_objective(b)
     return b
 

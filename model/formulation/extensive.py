@@ -68,15 +68,17 @@ class Extensive:
 
 
 def build_extensive(scenarios: list[Scenario], decision_year: int,
-                    risk: Risk = Risk()) -> Extensive:
-    """The extensive form of `scenarios` with its first stage up to `decision_year`."""
+                    risk: Risk = Risk(), recourse: bool = False) -> Extensive:
+    """The extensive form of `scenarios` with its first stage up to `decision_year`;
+    with `recourse`, each scenario may fall short of its caps and demand at a
+    penalty (`formulation/recourse.py`)."""
     _check(scenarios, risk)
     m = pyo.ConcreteModel(name="decarb_extensive")
     m.scenario = pyo.Block(range(len(scenarios)))
     built = []
     with PauseGC():
         for w, scenario in enumerate(scenarios):
-            b = build_model(scenario.ds, block=m.scenario[w])
+            b = build_model(scenario.ds, block=m.scenario[w], recourse=recourse)
             b.m.total_cost.deactivate()   # the scenarios' costs enter the one objective below
             built.append(b)
         ext = Extensive(m, scenarios[0].ds, scenarios, built, decision_year)

@@ -111,6 +111,18 @@ class RowFamily(IndexedConstraint):
         self._data = dict(zip(self._indices, rows))
         self.rows, self._indices = rows, None
 
+    def add_terms(self, rows: np.ndarray, codes: np.ndarray, coefs: np.ndarray) -> None:
+        """Append one term (column `codes[j]`, `coefs[j]`) to each row `rows[j]`
+        (distinct rows, before the model is handed over)."""
+        order = np.argsort(rows, kind="stable")
+        rows, codes, coefs = rows[order], codes[order], coefs[order]
+        at = self.starts[rows + 1]
+        self.codes = np.insert(self.codes, at, codes)
+        self.coefs = np.insert(self.coefs, at, coefs)
+        added = np.zeros(len(self.starts), self.starts.dtype)
+        added[rows + 1] = 1
+        self.starts = self.starts + np.cumsum(added)
+
     def relation(self, i: int):
         """Row i as a Pyomo relational expression."""
         a, b = self.starts[i], self.starts[i + 1]

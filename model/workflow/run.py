@@ -57,13 +57,8 @@ def run_case(ds: Dataset, session: Session | None = None) -> RunResult:
     return RunResult(built, solution, tables, meta)
 
 
-def diagnose(ds: Dataset) -> tuple[list[Shortfall], str]:
-    """Re-solve with penalised slack on every cap; the slack left is the shortfall."""
-    built = build_model(ds, with_slack=True)
-    solution = solve(built)
-    if not solution.ok:
-        return [], ("infeasible even with every CO2 cap relaxed: demand cannot be met "
-                    "with the capacity, supply limits and technologies given")
+def cap_shortfalls(built: Built) -> list[Shortfall]:
+    """The caps a solved model built `with_slack` exceeds, and by how much."""
     shortfalls = []
     for name, kind in CAP_KINDS.items():
         slack = built.vars.get(f"{name}_slack")
@@ -76,7 +71,17 @@ def diagnose(ds: Dataset) -> tuple[list[Shortfall], str]:
             if short > SHORTFALL_TOLERANCE_MTCO2:
                 shortfalls.append(Shortfall(kind, sector, int(year),
                                             float(rhs[(sector, year)]), float(short)))
-    return shortfalls, ("HiGHS found the case infeasible, yet with slack on the caps no cap "
+    return shortfalls
+
+
+def diagnose(ds: Dataset) -> tuple[list[Shortfall], str]:
+    """Re-solve with penalised slack on every cap; the slack left is the shortfall."""
+    built = build_model(ds, with_slack=True)
+    solution = solve(built)
+    if not solution.ok:
+        return [], ("infeasible even with every CO2 cap relaxed: demand cannot be met "
+                    "with the capacity, supply limits and technologies given")
+    return cap_shortfalls(built), ("HiGHS found the case infeasible, yet with slack on the caps no cap "
                         "needs any: likely numerical trouble; check for extreme coefficients")
 
 

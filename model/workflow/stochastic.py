@@ -8,9 +8,18 @@ From the scenarios (`scenarios.py`) it solves (formulation section 10):
   EEV  the extensive form with the first stage held at the EV plan;
 then VSS = EEV - RP, EVPI = RP - WS and each scenario's regret (its cost under
 the hedged plan less its perfect-information optimum). WS <= RP <= EEV always.
-With a CVaR weight every figure is the same risk-weighted objective. An EV plan
-that some scenario cannot live with (e.g. too little capacity for its demand in
-the decision year) makes EEV and VSS infinite, and the scenarios are named.
+With a CVaR weight every figure is the same risk-weighted objective.
+
+Recourse (on unless `recourse=False`; `formulation/recourse.py`): in every
+scenario each CO2 cap may be exceeded at the case's `slack_penalty_jpy_per_tco2`
+per tonne and product demand left unserved at `unserved_penalty_jpy_per_unit`
+per unit, costs in the objective like any other. A scenario that no plan could
+keep under its caps, or a plan (the EV plan) that leaves a scenario short of
+capacity, then has a finite cost that prices the shortfall, so WS, RP, EEV, VSS
+and EVPI are figures; where each scenario used its recourse under each plan is
+kept (`recourse_used`) and reported. Without it such a scenario stops the
+command, and an EV plan that some scenario cannot live with makes EEV and VSS
+infinite.
 """
 from __future__ import annotations
 
@@ -21,12 +30,19 @@ import pandas as pd
 
 from decarb.errors import InfeasibleError, InputError, Problem, SolverError
 from decarb.formulation.build import build_model
+from decarb.formulation.built import Built
+from decarb.formulation.recourse import SUPPORT_LIMITS, UNSERVED
 from decarb.formulation.extensive import (Extensive, Risk, Scenario, build_extensive,
                                           first_stage_tables)
 from decarb.inputs.dataset import Dataset
 from decarb.inputs.schema import TABLES
 from decarb.outputs.results import values
 from decarb.solving.solve import HighsModel, Solution, Status, solve
+from decarb.workflow.run import SHORTFALL_TOLERANCE_MTCO2, cap_shortfalls
+
+
+RECOURSE_COLUMNS = ["kind", "where", "year", "amount", "unit"]
+RECOURSE_COSTS = ("cap_slack_penalty", f"{UNSERVED}_penalty", "support_over_limit")
 
 
 @dataclass
@@ -35,6 +51,8 @@ class Outcome:
 
     objective_mjpy: float
     costs_mjpy: np.ndarray
+    recourse: list[pd.DataFrame]   # per scenario: where it fell short (`recourse_used`)
+    penalties_mjpy: np.ndarray     # per scenario: the part of its cost that is recourse
     plan: pd.DataFrame | None = None     # first stage: family, keys..., value
     extensive: Extensive | None = None
     solution: Solution | None = None
@@ -50,6 +68,7 @@ class Stochastic:
     ev_plan: pd.DataFrame
     eev: Outcome | None                  # None: the EV plan is infeasible in some scenario
     eev_infeasible: list[str]
+    with_recourse: bool = True
 
     @property
     def probabilities(self) -> np.ndarray:
@@ -57,9 +76,13 @@ class Stochastic:
 
     def figures(self) -> dict[str, float]:
         eev = self.eev.objective_mjpy if self.eev is not None else np.inf
+        p = self.probabilities
         return {"rp_mjpy": self.rp.objective_mjpy, "ws_mjpy": self.ws.objective_mjpy,
                 "eev_mjpy": eev, "vss_mjpy": eev - self.rp.objective_mjpy,
-                "evpi_mjpy": self.rp.objective_mjpy - self.ws.objective_mjpy}
+                "evpi_mjpy": self.rp.objective_mjpy - self.ws.objective_mjpy,
+                "rp_recourse_mjpy": float(p @ self.rp.penalties_mjpy),
+                "eev_recourse_mjpy": float(p @ self.eev.penalties_mjpy)
+                if self.eev is not None else np.inf}
 
 
 def risk_objective(costs: np.ndarray, probabilities: np.ndarray, risk: Risk) -> float:
@@ -73,18 +96,18 @@ def risk_objective(costs: np.ndarray, probabilities: np.ndarray, risk: Risk) -> 
     return expected + risk.weight * float(cvar)
 
 
-def run_stochastic(scenarios: list[Scenario], decision_year: int,
-                   risk: Risk = Risk()) -> Stochastic:
-    ws = _wait_and_see(scenarios, risk)
-    ext = build_extensive(scenarios, decision_year, risk)
+def run_stochastic(scenarios: list[Scenario], decision_year: int, risk: Risk = Risk(),
+                   recourse: bool = True) -> Stochastic:
+    ws = _wait_and_see(scenarios, risk, recourse)
+    ext = build_extensive(scenarios, decision_year, risk, recourse)
     rp = _solve_extensive(ext, "the two-stage plan")
     ev_ds = expected_dataset(scenarios)
-    ev_built = build_model(ev_ds)
+    ev_built = build_model(ev_ds, recourse=recourse)
     ev_solution = solve(ev_built)
     if not ev_solution.ok:
         raise SolverError(f"the expected-value problem: {ev_solution.status.value}")
     ev_plan = plan_of(first_stage_tables(ev_built, decision_year))
-    fixed = build_extensive(scenarios, decision_year, risk)
+    fixed = build_extensive(scenarios, decision_year, risk, recourse)
     infeasible = hold_first_stage(fixed, ev_plan)
     eev = None
     if not infeasible:
@@ -92,23 +115,28 @@ def run_stochastic(scenarios: list[Scenario], decision_year: int,
             eev = _solve_extensive(fixed, "the extensive form with the EV plan")
         except InfeasibleError:
             infeasible = ["(together)"]
-    return Stochastic(scenarios, decision_year, risk, rp, ws, ev_plan, eev, infeasible)
+    return Stochastic(scenarios, decision_year, risk, rp, ws, ev_plan, eev, infeasible,
+                      recourse)
 
 
-def _wait_and_see(scenarios: list[Scenario], risk: Risk) -> Outcome:
+def _wait_and_see(scenarios: list[Scenario], risk: Risk, recourse: bool) -> Outcome:
     """Each scenario solved alone: the perfect-information optimum of each."""
-    costs = []
+    costs, shortfalls, penalties = [], [], []
     for s in scenarios:
-        solution = solve(build_model(s.ds))
+        built = build_model(s.ds, recourse=recourse)
+        solution = solve(built)
         if solution.status is Status.INFEASIBLE:
             raise InfeasibleError([], f"scenario {s.name} is infeasible on its own "
                                       f"(`decarb run` on its case names the caps)")
         if not solution.ok:
             raise SolverError(f"scenario {s.name}: {solution.status.value}")
         costs.append(solution.objective_mjpy)
+        shortfalls.append(recourse_used(built))
+        penalties.append(penalty_mjpy(built))
     costs = np.array(costs)
     probabilities = np.array([s.probability for s in scenarios])
-    return Outcome(risk_objective(costs, probabilities, risk), costs)
+    return Outcome(risk_objective(costs, probabilities, risk), costs, shortfalls,
+                   np.array(penalties))
 
 
 def _solve_extensive(ext: Extensive, what: str) -> Outcome:
@@ -122,7 +150,35 @@ def _solve_extensive(ext: Extensive, what: str) -> Outcome:
                       for t in (ext.cost_terms(w) for w in range(len(ext.scenarios)))])
     # Where the first scenario lacks a key, the decision is held at 0 in all of them.
     first = {name: t.assign(var=t["var_0"]) for name, t in ext.first_stage.items()}
-    return Outcome(solution.objective_mjpy, costs, plan_of(first), ext, solution)
+    return Outcome(solution.objective_mjpy, costs, [recourse_used(b) for b in ext.built],
+                   np.array([penalty_mjpy(b) for b in ext.built]), plan_of(first), ext,
+                   solution)
+
+
+def recourse_used(b: Built) -> pd.DataFrame:
+    """Where a solved scenario used its recourse: kind (a cap, demand or a support
+    limit), where (sector, commodity or programme), year (0: over the horizon),
+    amount and unit."""
+    rows = [{"kind": f"{s.cap} cap", "where": s.sector, "year": s.year,
+             "amount": s.shortfall_mtco2, "unit": "Mt-CO2"} for s in cap_shortfalls(b)]
+    for name, kind, unit in [(UNSERVED, "demand", "M unit/yr")] + [
+            (f"{n}_over", n.removeprefix("limit_"), "MJPY") for n in SUPPORT_LIMITS]:
+        table = b.vars.get(name)
+        if table is None:
+            continue
+        where = table[table.columns[0]].astype(str)   # commodity, programme or sector
+        year = table["year"] if "year" in table else pd.Series(0, table.index)
+        rows += [{"kind": kind, "where": w, "year": int(y), "amount": float(a), "unit": unit}
+                 for w, y, a in zip(where, year, values(table))
+                 if a > SHORTFALL_TOLERANCE_MTCO2]
+    return pd.DataFrame(rows, columns=RECOURSE_COLUMNS)
+
+
+def penalty_mjpy(b: Built) -> float:
+    """The part of a solved scenario's cost (its perspective, MJPY) that is recourse."""
+    costs = b.cost_table()
+    costs = costs.loc[costs["component"].isin(RECOURSE_COSTS)]
+    return float(costs[b.ds.settings.perspective].to_numpy() @ values(costs))
 
 
 def plan_of(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
