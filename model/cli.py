@@ -7,6 +7,7 @@ solution. A sweep with failed points exits 3, else 4, else 2 (see `sweep.exit_co
 from __future__ import annotations
 
 import functools
+import shlex
 import sys
 from pathlib import Path
 
@@ -21,6 +22,19 @@ DEFAULT_RESULTS = Path("results")          # under the folder the command runs i
 data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path),
                            default=DEFAULT_DATA, show_default="data/japan",
                            help="Dataset folder (CSV tables + settings.toml).")
+
+
+def command_line() -> str:
+    """The command as typed, for run.json."""
+    return shlex.join(["decarb", *sys.argv[1:]])
+
+
+def recover(store: Path) -> None:
+    """Put right what a killed writer left in the run store (see `atomic.recover`)."""
+    from decarb.outputs.atomic import recover as put_right
+
+    for folder in put_right(store):
+        click.secho(f"put back {folder}: a replacement of it was killed half-way", err=True)
 
 
 def reports_errors(command):
@@ -76,20 +90,25 @@ verbose_option = click.option("--verbose", is_flag=True, help="Show the solver's
               "(default: <case or dataset>-<date>-<time>).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Write the run folder here instead (overrides --name and --results).")
+@click.option("--replace", is_flag=True, help="Replace an earlier run of the same name "
+              "(only a run folder; anything else is never replaced).")
 @verbose_option
 @reports_errors
 def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | None,
-        out_dir: Path | None, verbose: bool) -> None:
+        out_dir: Path | None, replace: bool, verbose: bool) -> None:
     """Solve a dataset, or a policy case of it, and write its run folder."""
     from decarb.outputs.report import format_summary, sector_summary
-    from decarb.outputs.runstore import default_run_name
+    from decarb.outputs.runstore import default_run_name, plain_name
     from decarb.workflow.commands import load, run_loaded
 
+    if name is not None:
+        plain_name(name)                 # a bad name is told before anything is read
+    recover(out_dir.parent if out_dir else results_dir)
     loaded = load(data_dir, case_spec)
     for warning in loaded.ds.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
-    destination = out_dir or results_dir / (name or default_run_name(loaded.label))
-    folder, result = run_loaded(loaded, destination, solver_log=verbose)
+    destination = out_dir or results_dir / plain_name(name or default_run_name(loaded.label))
+    folder, result = run_loaded(loaded, destination, verbose, replace, command_line())
     click.echo(format_summary(sector_summary(result.tables, loaded.ds.years)))
     if "plant_investments" in result.tables:   # plant mode
         from decarb.outputs.plants import format_next_switches
@@ -147,13 +166,16 @@ def sweep(data_dir: Path, case_spec: str | None, lever_specs: tuple[str, ...],
     re-solve the model HiGHS already holds; others are rebuilt (docs/cases.md).
     """
     from decarb.workflow.levers import grid, parse_lever
-    from decarb.outputs.runstore import default_run_name
+    from decarb.outputs.runstore import default_run_name, plain_name
     from decarb.workflow.sweep import SUMMARY_FILE, exit_code, run_sweep
     from decarb.workflow.commands import base_case
 
+    if name is not None:
+        plain_name(name)
+    recover(results_dir)
     base = base_case(data_dir, case_spec)
     points = grid([parse_lever(spec) for spec in lever_specs])
-    folder = results_dir / (name or default_run_name(f"{base.name}-sweep"))
+    folder = results_dir / plain_name(name or default_run_name(f"{base.name}-sweep"))
     with click.progressbar(length=len(points), label=f"{len(points)} points",
                            file=sys.stderr) as bar:
         summary = run_sweep(base, points, folder, workers, scheduler,
@@ -194,13 +216,16 @@ def uncertainty(data_dir: Path, case_spec: str, samples: int, seed: int, tornado
     """
     from decarb.inputs.cases import find_case
     from decarb.outputs.percentiles import format_percentiles, kpi_percentiles, read_set
-    from decarb.outputs.runstore import default_run_name
+    from decarb.outputs.runstore import default_run_name, plain_name
     from decarb.workflow.ranges import read_ranges
     from decarb.workflow.uncertainty import run_uncertainty
 
+    if name is not None:
+        plain_name(name)
+    recover(results_dir)
     case_file = find_case(case_spec, data_dir)
     points = samples + (1 + 2 * len(read_ranges(case_file)) if tornado else 0)
-    folder = results_dir / (name or default_run_name(f"{case_file.stem}-uncertainty"))
+    folder = results_dir / plain_name(name or default_run_name(f"{case_file.stem}-uncertainty"))
     with click.progressbar(length=points, label=f"{points} points", file=sys.stderr) as bar:
         run_uncertainty(case_file, folder, samples, seed, workers, tornado,
                         on_point=lambda row: bar.update(1))
@@ -228,18 +253,19 @@ def compare(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
     """
     from decarb.outputs.compare import compare_runs, format_comparison
     from decarb.outputs.percentiles import find_set, format_percentiles, kpi_percentiles, read_set
-    from decarb.outputs.runstore import check_writable, staged
+    from decarb.outputs.atomic import check_writable, staged
     from decarb.workflow.commands import stored_or_run
 
     if out_file:
         check_writable(out_file)
+    recover(results_dir)
     sample_set = find_set(specs[0], results_dir) if len(specs) == 1 else None
     if sample_set is not None:       # an uncertainty set: percentiles over its samples
         found = read_set(sample_set)
         table = kpi_percentiles(found)
         click.echo(format_percentiles(found, table))
         if out_file:
-            with staged(out_file) as path:
+            with staged(out_file, replace=True) as path:
                 table.to_csv(path, index=False, float_format="%.10g")
             click.echo(f"\nPercentiles: {out_file}")
         return
@@ -250,7 +276,7 @@ def compare(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
     table = compare_runs(folders)
     click.echo(format_comparison(table))
     if out_file:
-        with staged(out_file) as path:
+        with staged(out_file, replace=True) as path:
             table.to_csv(path, index=False, float_format="%.10g")
         click.echo(f"\nComparison: {out_file}")
 
@@ -287,11 +313,12 @@ def report(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
     charts for several runs). RUN|CASE as for compare."""
     from decarb.outputs.html_report import write_report, write_set_report
     from decarb.outputs.percentiles import find_set
-    from decarb.outputs.runstore import check_writable
+    from decarb.outputs.atomic import check_writable
     from decarb.workflow.commands import stored_or_run
 
     if html_path:
         check_writable(html_path)
+    recover(results_dir)
     sample_set = find_set(specs[0], results_dir) if len(specs) == 1 else None
     if sample_set is not None:       # an uncertainty set: fans, tornado, percentiles
         out = write_set_report(sample_set, html_path or sample_set / "report.html")
@@ -310,6 +337,7 @@ def runs(results_dir: Path) -> None:
     """List the runs in the run store: name, case, status, time and headline results."""
     from decarb.outputs.runlist import format_runs, list_runs
 
+    recover(results_dir)
     click.echo(format_runs(list_runs(results_dir)))
 
 
@@ -330,6 +358,7 @@ def serve(data_dir: Path, case_spec: str | None, results_dir: Path, port: int,
     from decarb.serve.app import Page, server
     from decarb.workflow.commands import base_case
 
+    recover(results_dir)
     click.echo("Solving the case for the page...", err=True)
     httpd = server(Page(base_case(data_dir, case_spec), results_dir), port)
     url = f"http://127.0.0.1:{httpd.server_port}/"

@@ -18,11 +18,12 @@ import pandas as pd
 
 from decarb.outputs import charts
 from decarb.outputs.compare import compare_runs, formatted, run_labels
-from decarb.errors import InputError, Problem
+from decarb.errors import InputError, OutputError, Problem
 from decarb.outputs.report import report_years, sector_summary
 from decarb.outputs import percentiles
 from decarb.outputs.percentiles import SampleSet
-from decarb.outputs.runstore import Run, read_run, staged
+from decarb.outputs.atomic import staged
+from decarb.outputs.runstore import Run, read_run
 from decarb.inputs.schema import SECTOR_ALL
 
 SETTINGS_SHOWN = ("perspective", "cap_scope", "carbon_price_scope", "tax_scheme", "tax_base",
@@ -287,10 +288,14 @@ def write_report(run_dirs: Sequence[Path], html_path: Path) -> Path:
 
 
 def _write(page: str, pngs: dict[str, bytes], html_path: Path) -> Path:
-    with staged(html_path.with_name(f"{html_path.stem}_charts"), folder=True) as folder:
+    charts = html_path.with_name(f"{html_path.stem}_charts")
+    if charts.is_dir() and any(p.suffix != ".png" for p in charts.iterdir()):
+        raise OutputError(charts, "it holds files other than an earlier report's charts "
+                          "(PNG); it is left as it is: give the report another name")
+    with staged(charts, folder=True, replace=True) as folder:
         for name, data in pngs.items():
             (folder / name).write_bytes(data)
-    with staged(html_path) as path:
+    with staged(html_path, replace=True) as path:
         path.write_text(page, encoding="utf-8")
     return html_path
 

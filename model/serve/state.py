@@ -18,7 +18,7 @@ from decarb.errors import InputError, Problem
 from decarb.inputs.cases import CASES_FOLDER, Case, case_toml, derive
 from decarb.inputs.dataset import Dataset
 from decarb.inputs.validation import show
-from decarb.outputs.runstore import staged
+from decarb.outputs.atomic import staged
 from decarb.workflow import levers
 from decarb.workflow.levers import Fragment
 

@@ -12,8 +12,8 @@ from decarb.errors import InputError, Problem
 from decarb.inputs.loading import read_dataset
 from decarb.solving.resolve import Session
 from decarb.workflow.run import RunResult, run_and_store
-from decarb.outputs.runstore import (RUN_FILE, check_writable, default_run_name, find_runs,
-                                    read_meta)
+from decarb.outputs.runstore import (RUN, RUN_FILE, check_destination, default_run_name,
+                                    find_runs, read_meta)
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,11 @@ def load(data_dir: Path, case_spec: str | None = None) -> Loaded:
     return Loaded(ds, case, case.dataset, case.name, time.perf_counter() - t0)
 
 
-def run_loaded(loaded: Loaded, destination: Path, solver_log: bool = False
-               ) -> tuple[Path, RunResult]:
-    check_writable(destination, folder=True)   # before the solve, not after it
+def run_loaded(loaded: Loaded, destination: Path, solver_log: bool = False,
+               replace: bool = False, command: str | None = None) -> tuple[Path, RunResult]:
+    check_destination(destination, RUN, replace)   # before the solve, not after it
     return run_and_store(loaded.ds, destination, destination.name, loaded.case, loaded.data,
-                         loaded.load_s, Session(solver_log))
+                         loaded.load_s, Session(solver_log), replace, command)
 
 
 def stored_or_run(specs: list[str], data_dir: Path, results: Path, solver_log: bool = False

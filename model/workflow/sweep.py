@@ -34,9 +34,11 @@ from decarb.inputs.loading import Reader, read_dataset
 from decarb.outputs.report import report_years
 from decarb.solving.resolve import Session
 from decarb.workflow.run import run_and_store
-from decarb.outputs.runstore import run_record, staged, write_run
+from decarb.outputs.atomic import staged
+from decarb.outputs.runstore import Kind, check_destination, run_record, write_run
 
 SUMMARY_FILE = "sweep.csv"
+SWEEP = Kind("sweep", "sweep.json")
 POINTS_PER_DASK_TASK = 4
 FAILURES = {InputError: "bad_input", InfeasibleError: "infeasible", SolverError: "solver_failed"}
 # the CLI's exit code when some point failed: infeasible first, as a sweep that probes
@@ -65,10 +67,11 @@ def run_sweep(base: Case, points: list[dict[str, Any]], folder: Path, workers: i
     """Run every point into `folder`; return the summary (also `folder/sweep.csv`).
     `solver_log` shows HiGHS's log."""
     folder = Path(folder).resolve()
+    check_destination(folder, SWEEP)
     cases = point_cases(base, points)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "sweep.json").write_text(json.dumps(
-        {"base": base.resolved(), "points": points}, indent=2, default=str) + "\n")
+    with staged(folder / SWEEP.record) as path:   # a second sweep of this name stops here
+        path.write_text(json.dumps({"base": base.resolved(), "points": points}, indent=2,
+                                   default=str) + "\n")
     return run_cases([(levers.label(p), case) for p, case in zip(points, cases)], folder,
                      workers, scheduler, on_point, solver_log)
 
@@ -167,7 +170,7 @@ def _write_summary(folder: Path, rows: list[dict]) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     if not table.empty:
         table = table.sort_values("point", ignore_index=True)
-    with staged(folder / SUMMARY_FILE) as path:
+    with staged(folder / SUMMARY_FILE, replace=True) as path:
         table.to_csv(path, index=False, float_format="%.10g")
     return table
 
