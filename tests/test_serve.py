@@ -240,7 +240,7 @@ def test_a_saved_case_run_as_decarb_run_does_reproduces_the_page(served):
 
 
 def test_store_run_puts_the_state_in_the_run_store(served):
-    from decarb.outputs.runstore import read_run
+    from decarb.outputs.runfiles import read_run
 
     url, page, _ = served
     status, stored = post(f"{url}/api/store", {"levers": FLAT, "name": "flat800"})

@@ -24,7 +24,7 @@ from decarb.errors import InputError, Problem
 from decarb.outputs import percentiles
 from decarb.outputs.iamc import iamc_frame
 from decarb.outputs.atomic import check_writable, staged
-from decarb.outputs.runstore import Run, read_run
+from decarb.outputs.runfiles import Run, read_run
 
 FORMATS = ("csv", "xlsx", "iamc")
 # run-folder table -> exported table, in the order they are written (schedule first)

@@ -23,7 +23,7 @@ from decarb.outputs.report import report_years, sector_summary
 from decarb.outputs import percentiles
 from decarb.outputs.percentiles import SampleSet
 from decarb.outputs.atomic import staged
-from decarb.outputs.runstore import Run, read_run
+from decarb.outputs.runfiles import Run, read_run
 from decarb.inputs.schema import SECTOR_ALL
 
 SETTINGS_SHOWN = ("perspective", "cap_scope", "carbon_price_scope", "tax_scheme", "tax_base",

@@ -19,9 +19,9 @@ import pandas as pd
 
 from decarb.errors import InputError, Problem
 from decarb.inputs.schema import SECTOR_ALL
-from decarb.outputs.compare import compare_runs, formatted, read_tables
+from decarb.outputs.compare import compare_runs, formatted
 from decarb.outputs.iamc import iamc_frame
-from decarb.outputs.runstore import read_run
+from decarb.outputs.runfiles import read_run, read_tables
 
 # An uncertainty set's files, as workflow/uncertainty.py writes them.
 SET_FILE = "uncertainty.json"

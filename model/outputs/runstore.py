@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -86,19 +85,6 @@ def run_record(name: str, status: str = "optimal", reason: str | None = None,
             "case": case}
 
 
-def read_meta(folder: Path) -> dict:
-    return json.loads((Path(folder) / RUN_FILE).read_text())
-
-
-def find_runs(results: Path) -> list[Path]:
-    """Every run folder under `results` (sweep points too), by name; staging folders
-    (dot names) are skipped."""
-    results = Path(results)
-    return sorted(path.parent for path in results.rglob(RUN_FILE)
-                  if not any(part.startswith(".") for part in
-                             path.parent.relative_to(results).parts))
-
-
 def write_run(destination: Path, tables: dict[str, pd.DataFrame], meta: dict,
               replace: bool = False) -> Path:
     """Write `tables` as CSV and `meta` as run.json into `destination`, atomically.
@@ -113,69 +99,3 @@ def write_run(destination: Path, tables: dict[str, pd.DataFrame], meta: dict,
             table.to_csv(staging / f"{name}.csv", index=False, float_format="%.10g")
         (staging / RUN_FILE).write_text(json.dumps(meta, indent=2, default=str) + "\n")
     return destination
-
-
-@dataclass
-class Run:
-    folder: Path
-    tables: dict[str, pd.DataFrame]      # keyed by run-folder table name; {} for a failed run
-    meta: dict
-    label: str = ""                      # how reports name it (default: the folder's name)
-
-    def __post_init__(self) -> None:
-        self.label = self.label or self.folder.name
-
-    @property
-    def name(self) -> str:
-        return (self.meta.get("run") or {}).get("name") or self.folder.name
-
-    @property
-    def scenario(self) -> str:
-        return (self.meta.get("case") or {}).get("name") or self.folder.name
-
-    @property
-    def status(self) -> str:
-        # run.status in current run folders; earlier ones only have solver.status
-        return ((self.meta.get("run") or {}).get("status")
-                or (self.meta.get("solver") or {}).get("status") or "unknown")
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.tables)
-
-
-def read_run(folder: Path, label: str = "", failed_too: bool = False,
-             load_tables: bool = True) -> Run:
-    """A run folder's result tables and run.json. InputError if it is no run folder,
-    or if it failed (no tables) unless `failed_too`: then it comes back without tables.
-    Without `load_tables` the tables are only checked to exist (DuckDB reads them)."""
-    folder = Path(folder)
-    meta_file = folder / RUN_FILE
-    if not meta_file.is_file():
-        raise InputError([Problem(str(folder), None, None, "", f"a run folder (one with "
-                                  f"{RUN_FILE}, as `decarb run` writes)" if folder.exists()
-                                  else f"an existing run folder (with {RUN_FILE})")])
-    try:
-        meta = read_meta(folder)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InputError([Problem(str(meta_file), None, None, str(error),
-                                  "the JSON that `decarb run` writes")]) from None
-    run = Run(folder, {}, meta, label)
-    if run.status not in ("optimal", "unknown"):   # unknown: a folder without a record
-        if failed_too:
-            return run
-        reason = (meta.get("run") or {}).get("reason")
-        raise InputError([Problem(str(meta_file), None, "run.status", run.status,
-                                  "a solved run ('optimal') with its tables; this run failed"
-                                  + (f": {reason}" if reason else ""))])
-    missing = [t for t in RESULT_TABLES if not (folder / f"{t}.csv").is_file()]
-    if missing:
-        raise InputError([Problem(str(folder / f"{t}.csv"), None, None, "",
-                                  "a result table of the run (the file is missing)")
-                          for t in missing])
-    if not load_tables:
-        return run
-    # only a blank cell is missing; ids such as "NA" stay text
-    run.tables = {t: pd.read_csv(folder / f"{t}.csv", keep_default_na=False, na_values=[""])
-                  for t in RESULT_TABLES + OPTIONAL_TABLES if (folder / f"{t}.csv").is_file()}
-    return run

@@ -6,14 +6,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from decarb.inputs.cases import Case, dataset_case, find_case, load_case
+from decarb.inputs.cases import CASES_FOLDER, Case, dataset_case, find_case, load_case
 from decarb.inputs.dataset import Dataset
 from decarb.errors import InputError, Problem
 from decarb.inputs.loading import read_dataset
 from decarb.solving.resolve import Session
 from decarb.workflow.run import RunResult, run_and_store
-from decarb.outputs.runstore import (RUN, RUN_FILE, check_destination, default_run_name,
-                                    find_runs, read_meta)
+from decarb.outputs.runfiles import find_runs, read_meta
+from decarb.outputs.runstore import RUN, RUN_FILE, check_destination, default_run_name
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def run_loaded(loaded: Loaded, destination: Path, solver_log: bool = False,
 
 def stored_or_run(specs: list[str], data_dir: Path, results: Path, solver_log: bool = False
                   ) -> list[tuple[Path, bool]]:
-    """A run folder for each spec: a run folder path, a run name under `results`, or a case.
+    """A run folder for each spec (`stored_run` says which it names): a run, or a case.
 
     A case reuses the newest stored optimal run of the same name and input hash (the
     hash covers the dataset files and the resolved case), and is run otherwise. Each
@@ -62,8 +62,7 @@ def stored_or_run(specs: list[str], data_dir: Path, results: Path, solver_log: b
     answers: list[tuple[Path, bool]] = []
     stored: dict[tuple[str, str], Path] | None = None
     for spec in specs:
-        folder = next((f for f in (Path(spec), Path(results) / spec)
-                       if (f / RUN_FILE).is_file()), None)
+        folder = stored_run(spec, data_dir, results)
         if folder is not None:
             answers.append((folder, False))
             continue
@@ -81,6 +80,29 @@ def stored_or_run(specs: list[str], data_dir: Path, results: Path, solver_log: b
                                     solver_log)
         answers.append((stored[key], True))
     return answers
+
+
+def stored_run(spec: str, data_dir: Path, results: Path) -> Path | None:
+    """The run folder `spec` names, or None when it names a case.
+
+    The rule: a spec with a path separator, or ending in .toml, is a path (a run folder,
+    or a case file). A plain name is a run folder in the current folder or a run of the
+    store (`results/NAME`), or a case of the dataset (`<data>/cases/NAME.toml`); a name
+    that is both a run and a case is an error that says how to name either one."""
+    path = Path(spec)
+    if len(path.parts) > 1 or path.suffix == ".toml":
+        return path if (path / RUN_FILE).is_file() else None
+    runs = list(dict.fromkeys(f.resolve() for f in (path, Path(results) / spec)
+                              if (f / RUN_FILE).is_file()))
+    case = Path(data_dir) / CASES_FOLDER / f"{spec}.toml"
+    if runs and case.is_file() or len(runs) > 1:
+        raise InputError([Problem(spec, None, None, spec, "a name that is one thing: it is "
+                                  + " and ".join([*(f"the run {f}" for f in runs),
+                                                  *([f"the case {case}"] if case.is_file()
+                                                    else [])])
+                                  + "; give a path to the one you mean (e.g. "
+                                  f"{Path(results) / spec} or {case})")])
+    return runs[0] if runs else None
 
 
 def _solved_cases(results: Path) -> dict[tuple[str, str], Path]:
