@@ -361,7 +361,7 @@ def serve(data_dir: Path, case_spec: str | None, results_dir: Path, port: int,
     recover(results_dir)
     click.echo("Solving the case for the page...", err=True)
     httpd = server(Page(base_case(data_dir, case_spec), results_dir), port)
-    url = f"http://127.0.0.1:{httpd.server_port}/"
+    url = httpd.url           # carries this start's token, as the page does
     click.echo(f"decarb serve: {url} (Ctrl-C stops)")
     if not no_browser:
         webbrowser.open(url)
