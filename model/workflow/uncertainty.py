@@ -98,7 +98,8 @@ def run_uncertainty(case_file: Path, folder: Path, samples: int, seed: int,
             "ranges": [{"name": e.name, "table": e.table, "column": e.column,
                         "match": e.match, "multiplier": e.text} for e in entries]},
             indent=2) + "\n")
-    summary = run_cases(list(zip(points["label"], cases)), folder, workers, None, on_point)
+    summary = run_cases(list(zip(points["label"], cases)), folder, workers, None, on_point,
+                        base=base)
     _write_tables(folder, points, summary, names)
     return folder
 
