@@ -218,6 +218,7 @@ def uncertainty(data_dir: Path, case_spec: str, samples: int, seed: int, tornado
     from decarb.outputs.percentiles import format_percentiles, kpi_percentiles, read_set
     from decarb.outputs.runstore import default_run_name, plain_name
     from decarb.workflow.ranges import read_ranges
+    from decarb.workflow.sweep import exit_code
     from decarb.workflow.uncertainty import run_uncertainty
 
     if name is not None:
@@ -227,13 +228,19 @@ def uncertainty(data_dir: Path, case_spec: str, samples: int, seed: int, tornado
     points = samples + (1 + 2 * len(read_ranges(case_file)) if tornado else 0)
     folder = results_dir / plain_name(name or default_run_name(f"{case_file.stem}-uncertainty"))
     with click.progressbar(length=points, label=f"{points} points", file=sys.stderr) as bar:
-        run_uncertainty(case_file, folder, samples, seed, workers, tornado,
-                        on_point=lambda row: bar.update(1))
-    summary = read_set(folder)
-    click.echo(format_percentiles(summary, kpi_percentiles(summary)))
-    for row in summary.samples.loc[summary.samples["status"] != "optimal"].itertuples():
-        click.secho(f"sample {row.point} failed: {row.reason}", fg="red", err=True)
+        every = run_uncertainty(case_file, folder, samples, seed, workers, tornado,
+                                on_point=lambda row: bar.update(1))
+    for row in every.loc[every["status"] != "optimal"].itertuples():   # samples and tornado
+        click.secho(f"point {row.point} ({row.levers}) failed: {row.reason}", fg="red",
+                    err=True)
+    if (every.loc[every["levers"] == "sample", "status"] == "optimal").any():
+        summary = read_set(folder)
+        click.echo(format_percentiles(summary, kpi_percentiles(summary)))
+    else:
+        click.secho("No sample solved: there are no percentiles.", fg="red", err=True)
     click.echo(f"\nSet folder: {folder} (samples.csv, tornado.csv; `decarb report {folder}`)")
+    if exit_code(every):   # as a sweep: 3 if a point is infeasible, else 4, else 2
+        sys.exit(exit_code(every))
 
 
 @main.command()

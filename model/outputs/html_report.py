@@ -325,8 +325,8 @@ def set_charts(s: SampleSet) -> list[Chart]:
         found.append(Chart(
             "tornado", "What moves the cost most",
             "Present value of private cost at each range's 10th and 90th percentile, the "
-            "other ranges at their medians, minus the median point's, BJPY; widest first; "
-            "'infeasible' where that point cannot meet the caps.",
+            "other ranges at their medians, minus the median point's, BJPY; a range with "
+            "a point that cannot meet the caps ('infeasible') first, then the widest.",
             charts.png(charts.tornado_chart(bars, "change in private cost NPV, BJPY"))))
     return found
 
@@ -344,8 +344,8 @@ def render_set(s: SampleSet) -> tuple[str, dict[str, bytes]]:
     ranges = pd.DataFrame(s.meta["ranges"]).assign(
         match=lambda t: t["match"].map(lambda m: ", ".join(f"{k}={v}" for k, v in m.items())
                                        or "every row"))
-    failed = (f' <span class="failed">{s.failed} of {len(s.samples)} samples failed and '
-              "are left out of the percentiles:</span>" + _table(percentiles.failures(s).rename(
+    failed = (f' <p class="failed">{html.escape(percentiles.dropped_note(s))}</p>'
+              + _table(percentiles.failures(s).rename(
                   columns={"cap": "cap that cannot be met", "samples": "failed samples",
                            "earliest_year": "from year"}))) if s.failed else ""
     body = (f"<h2>Uncertainty: {html.escape(base['name'])}</h2>"

@@ -63,8 +63,9 @@ def plan(entries: list[ranges.Uncertain], samples: int, seed: int,
 
 def run_uncertainty(case_file: Path, folder: Path, samples: int, seed: int,
                     workers: int = 0, tornado: bool = True,
-                    on_point: Callable[[dict], None] = lambda row: None) -> Path:
-    """Draw, validate, write the point cases, run them into `folder`; return `folder`."""
+                    on_point: Callable[[dict], None] = lambda row: None) -> pd.DataFrame:
+    """Draw, validate, write the point cases, run them into `folder`; return every
+    point's row (samples, the median and the tornado's; `sweep.csv`)."""
     if samples < 2:
         raise InputError([Problem("--samples", None, None, str(samples),
                                   "at least 2 samples")])
@@ -101,7 +102,7 @@ def run_uncertainty(case_file: Path, folder: Path, samples: int, seed: int,
     summary = run_cases(list(zip(points["label"], cases)), folder, workers, None, on_point,
                         base=base)
     _write_tables(folder, points, summary, names)
-    return folder
+    return summary
 
 
 def _write_tables(folder: Path, points: pd.DataFrame, summary: pd.DataFrame,
