@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from decarb import shipped_dataset
-from decarb.errors import DecarbError
+from decarb.errors import DecarbError, printable
 
 DEFAULT_DATA = shipped_dataset("japan")
 DEFAULT_RESULTS = Path("results")          # under the folder the command runs in
@@ -22,6 +22,15 @@ DEFAULT_RESULTS = Path("results")          # under the folder the command runs i
 data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path),
                            default=DEFAULT_DATA, show_default="data/japan",
                            help="Dataset folder (CSV tables + settings.toml).")
+
+
+def echo(text: object = "", **kwargs) -> None:
+    """click.echo of text made safe for a terminal (text from data files and names)."""
+    click.echo(printable(str(text)), **kwargs)
+
+
+def secho(text: object = "", **kwargs) -> None:
+    click.secho(printable(str(text)), **kwargs)
 
 
 def command_line() -> str:
@@ -34,7 +43,7 @@ def recover(store: Path) -> None:
     from decarb.outputs.atomic import recover as put_right
 
     for folder in put_right(store):
-        click.secho(f"put back {folder}: a replacement of it was killed half-way", err=True)
+        secho(f"put back {folder}: a replacement of it was killed half-way", err=True)
 
 
 def reports_errors(command):
@@ -44,10 +53,10 @@ def reports_errors(command):
         try:
             return command(*args, **kwargs)
         except DecarbError as error:
-            click.secho(str(error), fg="red", err=True)
+            secho(str(error), fg="red", err=True)
             sys.exit(error.exit_code)
         except OSError as error:      # e.g. a run folder that cannot be written
-            click.secho(f"{error.strerror or error}: {error.filename or ''}", fg="red",
+            secho(f"{error.strerror or error}: {error.filename or ''}", fg="red",
                         err=True)
             sys.exit(1)
     return wrapper
@@ -69,8 +78,8 @@ def validate(data_dir: Path) -> None:
 
     ds = read_dataset(data_dir)
     for warning in ds.warnings:
-        click.secho(f"warning: {warning}", fg="yellow")
-    click.echo(f"{data_dir}: valid ({len(ds.technologies)} technologies, "
+        secho(f"warning: {warning}", fg="yellow")
+    echo(f"{data_dir}: valid ({len(ds.technologies)} technologies, "
                f"{len(ds.sectors)} sectors, years {ds.years[0]}-{ds.years[-1]})")
 
 
@@ -106,19 +115,19 @@ def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | No
     recover(out_dir.parent if out_dir else results_dir)
     loaded = load(data_dir, case_spec)
     for warning in loaded.ds.warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
+        secho(f"warning: {warning}", fg="yellow", err=True)
     destination = out_dir or results_dir / plain_name(name or default_run_name(loaded.label))
     folder, result = run_loaded(loaded, destination, verbose, replace, command_line())
-    click.echo(format_summary(sector_summary(result.tables, loaded.ds.years)))
+    echo(format_summary(sector_summary(result.tables, loaded.ds.years)))
     if "plant_investments" in result.tables:   # plant mode
         from decarb.outputs.plants import format_next_switches
-        click.echo(format_next_switches(result.tables))
+        echo(format_next_switches(result.tables))
     solver = result.meta["solver"]
     costs = result.tables["costs"].set_index(["kind", "component"])
     note = (f" (MIP within {solver['mip_gap']:.2%} of the optimum, stopping at "
             f"{solver['mip_gap_limit']:.2%}; MACs from the LP with integer decisions fixed)"
             if solver["mip"] else "")
-    click.echo(f"\nSolved: {solver['status']}{note}. Present-value cost "
+    echo(f"\nSolved: {solver['status']}{note}. Present-value cost "
                f"{costs.loc[('cost', 'total'), 'private_npv_bjpy']:,.0f} BJPY (private), "
                f"public cost {costs.loc[('public', 'total'), 'public_cost_bjpy']:,.0f} BJPY."
                f"\nRun folder: {folder}")
@@ -132,10 +141,10 @@ def cases(data_dir: Path) -> None:
 
     found = list_cases(data_dir)
     if not found:
-        click.echo(f"No cases in {data_dir / 'cases'}.")
+        echo(f"No cases in {data_dir / 'cases'}.")
     width = max(map(len, found), default=0)
     for name, purpose in found.items():
-        click.echo(f"{name:<{width}}  {purpose}")
+        echo(f"{name:<{width}}  {purpose}")
 
 
 @main.command()
@@ -182,11 +191,11 @@ def sweep(data_dir: Path, case_spec: str | None, lever_specs: tuple[str, ...],
                             on_point=lambda row: bar.update(1), solver_log=verbose)
     shown = [c for c in summary.columns
              if c not in ("run", "point", "reason", "shortfalls", "model")]
-    click.echo(summary[shown].to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+    echo(summary[shown].to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
     failed = summary.loc[summary["status"] != "optimal"]
     for row in failed.itertuples():
-        click.secho(f"point {row.point} ({row.levers}) failed: {row.reason}", fg="red", err=True)
-    click.echo(f"\nSweep folder: {folder} (summary: {SUMMARY_FILE})")
+        secho(f"point {row.point} ({row.levers}) failed: {row.reason}", fg="red", err=True)
+    echo(f"\nSweep folder: {folder} (summary: {SUMMARY_FILE})")
     if exit_code(summary):   # scripts can tell a sweep with failed points
         sys.exit(exit_code(summary))
 
@@ -231,14 +240,14 @@ def uncertainty(data_dir: Path, case_spec: str, samples: int, seed: int, tornado
         every = run_uncertainty(case_file, folder, samples, seed, workers, tornado,
                                 on_point=lambda row: bar.update(1))
     for row in every.loc[every["status"] != "optimal"].itertuples():   # samples and tornado
-        click.secho(f"point {row.point} ({row.levers}) failed: {row.reason}", fg="red",
+        secho(f"point {row.point} ({row.levers}) failed: {row.reason}", fg="red",
                     err=True)
     if (every.loc[every["levers"] == "sample", "status"] == "optimal").any():
         summary = read_set(folder)
-        click.echo(format_percentiles(summary, kpi_percentiles(summary)))
+        echo(format_percentiles(summary, kpi_percentiles(summary)))
     else:
-        click.secho("No sample solved: there are no percentiles.", fg="red", err=True)
-    click.echo(f"\nSet folder: {folder} (samples.csv, tornado.csv; `decarb report {folder}`)")
+        secho("No sample solved: there are no percentiles.", fg="red", err=True)
+    echo(f"\nSet folder: {folder} (samples.csv, tornado.csv; `decarb report {folder}`)")
     if exit_code(every):   # as a sweep: 3 if a point is infeasible, else 4, else 2
         sys.exit(exit_code(every))
 
@@ -270,22 +279,22 @@ def compare(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
     if sample_set is not None:       # an uncertainty set: percentiles over its samples
         found = read_set(sample_set)
         table = kpi_percentiles(found)
-        click.echo(format_percentiles(found, table))
+        echo(format_percentiles(found, table))
         if out_file:
             with staged(out_file, replace=True) as path:
                 table.to_csv(path, index=False, float_format="%.10g")
-            click.echo(f"\nPercentiles: {out_file}")
+            echo(f"\nPercentiles: {out_file}")
         return
     answers = stored_or_run(list(specs), data_dir, results_dir, solver_log=verbose)
     for spec, (folder, ran) in zip(specs, answers):
-        click.echo(f"{spec}: {'ran into' if ran else 'stored run'} {folder}", err=True)
+        echo(f"{spec}: {'ran into' if ran else 'stored run'} {folder}", err=True)
     folders = [folder for folder, _ in answers]
     table = compare_runs(folders)
-    click.echo(format_comparison(table))
+    echo(format_comparison(table))
     if out_file:
         with staged(out_file, replace=True) as path:
             table.to_csv(path, index=False, float_format="%.10g")
-        click.echo(f"\nComparison: {out_file}")
+        echo(f"\nComparison: {out_file}")
 
 
 @main.command()
@@ -302,7 +311,7 @@ def export(run_dir: Path, fmt: str, out: Path | None, region: str) -> None:
     """Export a run's investment schedule and result tables."""
     from decarb.outputs.export import export_run
 
-    click.echo(f"Wrote {export_run(run_dir, fmt, out, region=region)}")
+    echo(f"Wrote {export_run(run_dir, fmt, out, region=region)}")
 
 
 @main.command()
@@ -329,12 +338,12 @@ def report(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
     sample_set = find_set(specs[0], results_dir) if len(specs) == 1 else None
     if sample_set is not None:       # an uncertainty set: fans, tornado, percentiles
         out = write_set_report(sample_set, html_path or sample_set / "report.html")
-        click.echo(f"Report: {out}\nCharts: {out.with_name(out.stem + '_charts')}")
+        echo(f"Report: {out}\nCharts: {out.with_name(out.stem + '_charts')}")
         return
     folders = [folder for folder, _ in stored_or_run(list(specs), data_dir, results_dir,
                                                      solver_log=verbose)]
     out = write_report(folders, html_path or folders[0] / "report.html")
-    click.echo(f"Report: {out}\nCharts: {out.with_name(out.stem + '_charts')}")
+    echo(f"Report: {out}\nCharts: {out.with_name(out.stem + '_charts')}")
 
 
 @main.command()
@@ -345,7 +354,7 @@ def runs(results_dir: Path) -> None:
     from decarb.outputs.runlist import format_runs, list_runs
 
     recover(results_dir)
-    click.echo(format_runs(list_runs(results_dir)))
+    echo(format_runs(list_runs(results_dir)))
 
 
 @main.command()
@@ -366,10 +375,10 @@ def serve(data_dir: Path, case_spec: str | None, results_dir: Path, port: int,
     from decarb.workflow.commands import base_case
 
     recover(results_dir)
-    click.echo("Solving the case for the page...", err=True)
+    echo("Solving the case for the page...", err=True)
     httpd = server(Page(base_case(data_dir, case_spec), results_dir), port)
     url = httpd.url           # carries this start's token, as the page does
-    click.echo(f"decarb serve: {url} (Ctrl-C stops)")
+    echo(f"decarb serve: {url} (Ctrl-C stops)")
     if not no_browser:
         webbrowser.open(url)
     try:
