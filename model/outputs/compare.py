@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from decarb.errors import InputError, Problem
-from decarb.outputs.runfiles import read_run, read_tables
+from decarb.outputs.runfiles import check_folders, read_run, read_tables
 from decarb.inputs.schema import SECTOR_ALL
 
 KPI_YEARS = (2030, 2040, 2050)
@@ -165,6 +165,8 @@ def check_runs(run_dirs: Sequence[Path]) -> list[int]:
             steps.append(read_run(folder, load_tables=False).meta["settings"]["year_step"])
         except InputError as error:
             problems += error.problems
+    if not problems:     # each run is read whole, also the tables compare does not use
+        problems = [p for found in check_folders(run_dirs).values() for p in found]
     if problems:
         raise InputError(problems)
     return steps

@@ -34,9 +34,9 @@ NUMERIC = re.compile(r"year|.+_(mtco2|bjpy|m_per_yr|pj_per_yr|jpy_per_tco2)")
 STATUSES = ("optimal", "infeasible", "solver_failed", "bad_input")
 
 
-def _number(name: str, description: str, required: bool = True, min: float | None = None
-            ) -> Column:
-    return Column(name, "float", description, name.rsplit("_", 1)[-1], required, min=min)
+def _number(name: str, description: str, required: bool = True) -> Column:
+    """A result column of numbers: no bounds, as a solver's zero may be -3e-13."""
+    return Column(name, "float", description, name.rsplit("_", 1)[-1], required)
 
 
 YEAR = Column("year", "int", "Model year.", "year", min=1900, max=2200)
@@ -48,27 +48,27 @@ RESULTS: dict[str, Table] = {t.name: t for t in (
     Table("emissions", "Emissions per sector and model year.", ("sector", "year"), (
         SECTOR, YEAR, _number("scope1_mtco2", "Scope 1."), _number("scope2_mtco2", "Scope 2."),
         _number("embedded_mtco2", "Embedded CO2 of imports.", required=False),
-        _number("captured_mtco2", "Captured CO2.", min=0),
+        _number("captured_mtco2", "Captured CO2."),
         _number("total_mtco2", "Scope 1 + 2."), _number("counted_mtco2", "Counted by the cap."),
-        _number("cap_mtco2", "The cap.", required=False, min=0),
+        _number("cap_mtco2", "The cap.", required=False),
         _number("mac_jpy_per_tco2", "The cap's dual.", required=False))),
     Table("production", "Output and capacity.", ("sector", "product", "kind", "technology",
                                                  "year"), (
         SECTOR, Column("product", "str", "Product."), Column("kind", "str", "Commodity kind."),
         TECHNOLOGY, YEAR, Column("unit", "str", "Unit."),
-        _number("output_m_per_yr", "Output.", min=0),
-        _number("operating_capacity_m_per_yr", "Operating capacity.", min=0),
-        _number("stranded_capacity_m_per_yr", "Stranded capacity.", min=0))),
+        _number("output_m_per_yr", "Output."),
+        _number("operating_capacity_m_per_yr", "Operating capacity."),
+        _number("stranded_capacity_m_per_yr", "Stranded capacity."))),
     Table("investments", "The investment schedule (and `subsidy_<programme>_bjpy` columns).",
           ("year", "sector", "technology"), (
-        YEAR, SECTOR, TECHNOLOGY, _number("new_capacity_m_per_yr", "New capacity.", min=0),
+        YEAR, SECTOR, TECHNOLOGY, _number("new_capacity_m_per_yr", "New capacity."),
         _number("capex_bjpy", "Capex."), Column("tax_incentive", "str", "Incentive chosen."),
         _number("tax_benefit_bjpy", "Tax benefit."), _number("net_capex_bjpy", "Net capex."))),
     Table("energy", "Energy use.", ("sector", "commodity", "year"), (
-        SECTOR, COMMODITY, YEAR, _number("use_pj_per_yr", "Use.", min=0))),
+        SECTOR, COMMODITY, YEAR, _number("use_pj_per_yr", "Use."))),
     Table("materials", "Material use.", ("sector", "commodity", "year"), (
-        SECTOR, COMMODITY, YEAR, _number("use_m_per_yr", "Use.", min=0),
-        _number("embedded_mtco2", "Embedded CO2.", min=0))),
+        SECTOR, COMMODITY, YEAR, _number("use_m_per_yr", "Use."),
+        _number("embedded_mtco2", "Embedded CO2."))),
     Table("costs", "Present values and public cost by component.", ("kind", "component"), (
         Column("kind", "str", "cost or public.", choices=("cost", "public")),
         Column("component", "str", "Component (`total`: their sum)."),
@@ -205,6 +205,19 @@ def read_run(folder: Path, label: str = "", failed_too: bool = False,
     return run
 
 
+def check_folders(run_dirs: Sequence[Path]) -> dict[int, list[Problem]]:
+    """Every result table of solved runs checked: the problems of each damaged run, by
+    its position in `run_dirs` (a command that reads a run reads it whole)."""
+    folders = [Path(d).absolute() for d in run_dirs]
+    at = {f: i for i, f in reversed(list(enumerate(folders)))}
+    damaged: dict[int, list[Problem]] = {}
+    for table in RESULT_TABLES + OPTIONAL_TABLES:
+        given = [f for f in folders if table in RESULT_TABLES or (f / f"{table}.csv").is_file()]
+        for problem in scan(given, table)[1] if given else []:
+            damaged.setdefault(at[Path(problem.file).parent], []).append(problem)
+    return damaged
+
+
 def read_tables(run_dirs: Sequence[Path], table: str,
                 labels: Sequence[str] | None = None) -> pd.DataFrame:
     """`table`.csv of every run, checked, with the run's label in a first column `run`
@@ -246,7 +259,8 @@ def scan(run_dirs: Sequence[Path], table: str) -> tuple[pd.DataFrame, list[Probl
     frame = frame.loc[~frame["filename"].isin(bad)]
     # a merge, not a map: the same folder given twice is two runs of one file
     runs = pd.DataFrame({"filename": [str(f) for f in files], "_run": range(len(files))})
-    return runs.merge(frame, on="filename").drop(columns=["filename", "_row"]), problems
+    return runs.merge(frame.astype({"filename": str}), on="filename") \
+        .drop(columns=["filename", "_row"]), problems
 
 
 def _shape(file: Path) -> tuple[list[str], int]:
@@ -367,8 +381,8 @@ def _years(folder: Path) -> list[int] | None:
 def _emission_rows(frame: pd.DataFrame, years: dict[str, list[int] | None]) -> list[Problem]:
     """Sector `all` in every model year, and every sector in the years `all` has."""
     problems = []
-    for file, rows in frame.groupby("filename", sort=False):
-        expected = years.get(file)
+    for file, expected in years.items():   # a file without rows too
+        rows = frame.loc[frame["filename"] == file]
         total = set(rows.loc[rows["sector"] == SECTOR_ALL, "year"])
         if expected is not None and total != set(expected):
             problems.append(Problem(file, None, "sector", "", "a row of sector 'all' "

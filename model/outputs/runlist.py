@@ -13,7 +13,7 @@ import pandas as pd
 
 from decarb.errors import InputError
 from decarb.inputs.schema import SECTOR_ALL
-from decarb.outputs.runfiles import find_runs, read_meta, scan, status_of
+from decarb.outputs.runfiles import check_folders, find_runs, read_meta, scan, status_of
 
 COLUMNS = ["run", "case", "status", "created", "last_year_mtco2", "private_npv_bjpy",
            "public_cost_bjpy", "seconds", "problem"]
@@ -53,16 +53,10 @@ def list_runs(results: Path) -> pd.DataFrame:
 
 def _figures(folders: list[Path]) -> tuple[pd.DataFrame, dict[int, str]]:
     """Per solved folder (by position): the counted emissions of its last year, its
-    private NPV and public cost; and the first problem of each damaged one."""
-    em, em_problems = scan(folders, "emissions")
-    costs, cost_problems = scan(folders, "costs")
-    files = {str((Path(f) / t).absolute()): i for i, f in enumerate(folders)
-             for t in ("emissions.csv", "costs.csv")}
-    problems: dict[int, str] = {}
-    for problem in em_problems + cost_problems:
-        at = next((i for file, i in files.items() if problem.file.startswith(file)), None)
-        if at is not None:
-            problems.setdefault(at, str(problem))
+    private NPV and public cost; and the first problem of each damaged one (every
+    result table is checked, not only the two read here)."""
+    problems = {i: str(found[0]) for i, found in check_folders(folders).items()}
+    em, costs = scan(folders, "emissions")[0], scan(folders, "costs")[0]
     em = em.loc[em["sector"] == SECTOR_ALL] if len(em) else em
     last = em.loc[em.groupby("_run")["year"].idxmax()] if len(em) else em
     total = costs.loc[costs["component"] == "total"] if len(costs) else costs
