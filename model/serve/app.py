@@ -116,7 +116,7 @@ class Page:
         return answer
 
     def store(self, state: Any, name: Any) -> dict:
-        name = name or default_run_name(f"{self.base.name}-serve")
+        name = default_run_name(f"{self.base.name}-serve") if name is None else name
         check_name("store run", "run", name)
         if (self.results / name).exists():
             raise InputError([Problem(str(self.results / name), None, "name", name,
