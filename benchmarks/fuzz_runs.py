@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from decarb.cli import main  # noqa: E402
+from decarb.inputs.cases import list_cases  # noqa: E402
 from decarb.outputs.runfiles import RESULTS  # noqa: E402
 from decarb.outputs.runstore import RESULT_TABLES  # noqa: E402
 
@@ -198,37 +199,36 @@ def name_checks(runner: CliRunner, pristine: Path, data: Path, work: Path) -> Co
             got = float(next(r[name] for r in table if r["kpi"] == "private NPV"))
         counts["clear" if got is not None and abs(got - expected) < 1e-6 * abs(expected)
                else "accepted" if result.exit_code == 0 else "other_exit"] += 1
+    case = next(iter(list_cases(data)), None)
+    if case is None:     # a dataset without cases: no name to share
+        return counts
     store = work / "named_like_a_case"
     shutil.copytree(pristine, store)
-    shutil.copytree(store / "a", store / "reference")
-    result = runner.invoke(main, ["compare", "reference", "--results", str(store),
+    shutil.copytree(store / "a", store / case)
+    result = runner.invoke(main, ["compare", case, "--results", str(store),
                                   "--data", str(data)])
     counts["clear" if result.exit_code == 2 and "the case" in result.output
            else "accepted" if result.exit_code == 0 else "other_exit"] += 1
     return counts
 
 
-def main_() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=300, help="corruptions of files")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--data", type=Path, default=ROOT / "data" / "japan")
-    parser.add_argument("--show", type=int, default=3, help="failures shown per kind")
-    args = parser.parse_args()
-    rng = random.Random(args.seed)
+def fuzz(n: int, seed: int, data: Path, show: int = 0
+         ) -> tuple[dict[str, Counter], dict[str, list[str]]]:
+    """Outcomes by kind of `n` corruptions x 5 commands and the name checks (and up to
+    `show` failures of each kind)."""
+    rng = random.Random(seed)
     runner = CliRunner()
-    t0 = time.perf_counter()
+    outcomes: dict[str, Counter] = defaultdict(Counter)
+    shown: dict[str, list[str]] = defaultdict(list)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         pristine = work / "pristine"
         for name in ("a", "b"):
-            result = runner.invoke(main, ["run", "--data", str(args.data), "--out",
+            result = runner.invoke(main, ["run", "--data", str(data), "--out",
                                           str(pristine / name)])
             assert result.exit_code == 0, result.output
         files = {f.name: f.read_bytes() for f in (pristine / "a").iterdir()}
-        outcomes: dict[str, Counter] = defaultdict(Counter)
-        shown: dict[str, list[str]] = defaultdict(list)
-        for i in range(args.n):
+        for i in range(n):
             target = rng.choice([t for t in TABLES if f"{t}.csv" in files] + ["run.json"] * 2)
             found = (meta_damages(files["run.json"]) if target == "run.json"
                      else table_damages(rng, target, files[f"{target}.csv"]))
@@ -240,19 +240,30 @@ def main_() -> None:
                 path.unlink()
             else:
                 path.write_bytes(damage.content)
-            for label, command in commands(store, args.data):
+            for label, command in commands(store, data):
                 result = runner.invoke(main, command)
                 outcome = classify(result, damage, store / "a", label == "runs")
                 outcomes[damage.kind][outcome] += 1
-                if outcome != "clear" and len(shown[damage.kind]) < args.show:
+                if outcome != "clear" and len(shown[damage.kind]) < show:
                     shown[damage.kind].append(f"{label} on {damage.file} row {damage.row} "
                                               f"column {damage.column}: exit "
                                               f"{result.exit_code}: {result.output[-300:]!r}")
             shutil.rmtree(work / f"s{i}")
-        outcomes["names (glob, run vs case)"] = name_checks(runner, pristine, args.data, work)
-    elapsed = time.perf_counter() - t0
+        outcomes["names (glob, run vs case)"] = name_checks(runner, pristine, data, work)
+    return outcomes, shown
+
+
+def main_() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=300, help="corruptions of files")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--data", type=Path, default=ROOT / "data" / "japan")
+    parser.add_argument("--show", type=int, default=3, help="failures shown per kind")
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    outcomes, shown = fuzz(args.n, args.seed, args.data, args.show)
     print(f"{args.n} corruptions x 5 commands (+ 4 name checks) on {args.data}, seed "
-          f"{args.seed}, {elapsed:.0f} s\n")
+          f"{args.seed}, {time.perf_counter() - t0:.0f} s\n")
     print("| kind | checks | " + " | ".join(OUTCOMES) + " |")
     print("| --- | ---: | " + " | ".join("---:" for _ in OUTCOMES) + " |")
     total: Counter = Counter()

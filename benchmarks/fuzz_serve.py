@@ -163,6 +163,50 @@ def snapshot(*folders: Path) -> set[str]:
     return {str(p) for folder in folders if folder.exists() for p in folder.rglob("*")}
 
 
+def fuzz(n: int, seed: int, data: Path | None = None, show: int = 0
+         ) -> tuple[dict[str, Counter], dict[str, list[str]]]:
+    """Outcomes by kind of `n` requests (and up to `show` failures of each kind)."""
+    rng = random.Random(seed)
+    _Handler.log_request = lambda *args, **kwargs: None    # the refusals are counted here
+    outcomes: dict[str, Counter] = defaultdict(Counter)
+    shown: dict[str, list[str]] = defaultdict(list)
+    with tempfile.TemporaryDirectory() as tmp:
+        data = data or tiny_data(Path(tmp) / "data")
+        results = Path(tmp) / "results"
+        httpd = server(Page(dataset_case(data), results), 0)
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        try:
+            fuzzer = Fuzzer(httpd.url, rng)
+            state = send(fuzzer.host, fuzzer.port, "GET", "/api/state", None,
+                         fuzzer.headers())
+            fuzzer.levers = state[1]["levers"]
+            before = snapshot(data / "cases", results)
+            for _ in range(n):
+                kind = rng.choice(KINDS)
+                method, path, body, headers = fuzzer.make(kind)
+                status, answer = send(fuzzer.host, fuzzer.port, method, path, body,
+                                      dict(headers))
+                outcome = ("no_answer" if status is None else "accepted" if status < 300
+                           else "server_error" if status >= 500
+                           else "clear" if status >= 400 and isinstance(answer, dict)
+                           and answer.get("error") else "no_answer")
+                after = snapshot(data / "cases", results)
+                if after != before:
+                    outcome, before = "written", after
+                if send(fuzzer.host, fuzzer.port, "GET", "/api/state", None,
+                        fuzzer.headers())[0] != 200:
+                    outcome = "down"
+                outcomes[kind][outcome] += 1
+                if outcome != "clear" and len(shown[kind]) < show:
+                    shown[kind].append(f"{method} {path} {headers} {str(body)[:80]}: "
+                                       f"{status} {str(answer)[:160]}")
+        finally:
+            httpd.shutdown()
+            httpd.server_close()
+    return outcomes, shown
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000)
@@ -170,47 +214,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None, help="default: the tiny dataset")
     parser.add_argument("--show", type=int, default=3)
     args = parser.parse_args()
-    rng = random.Random(args.seed)
-    _Handler.log_request = lambda *args, **kwargs: None    # the refusals are counted here
     t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        data = args.data or tiny_data(Path(tmp) / "data")
-        results = Path(tmp) / "results"
-        httpd = server(Page(dataset_case(data), results), 0)
-        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-        thread.start()
-        fuzzer = Fuzzer(httpd.url, rng)
-        state = send(fuzzer.host, fuzzer.port, "GET", "/api/state", None, fuzzer.headers())
-        fuzzer.levers = state[1]["levers"]
-        outcomes: dict[str, Counter] = defaultdict(Counter)
-        shown: dict[str, list[str]] = defaultdict(list)
-        before = snapshot(data / "cases", results)
-        for _ in range(args.n):
-            kind = rng.choice(KINDS)
-            method, path, body, headers = fuzzer.make(kind)
-            status, answer = send(fuzzer.host, fuzzer.port, method, path, body, dict(headers))
-            if status is None:
-                outcome = "no_answer"
-            elif 200 <= status < 300:
-                outcome = "accepted"
-            elif status >= 500:
-                outcome = "server_error"
-            elif 400 <= status < 500 and isinstance(answer, dict) and answer.get("error"):
-                outcome = "clear"
-            else:
-                outcome = "no_answer"
-            after = snapshot(data / "cases", results)
-            if after != before:
-                outcome, before = "written", after
-            if send(fuzzer.host, fuzzer.port, "GET", "/api/state", None,
-                    fuzzer.headers())[0] != 200:
-                outcome = "down"
-            outcomes[kind][outcome] += 1
-            if outcome != "clear" and len(shown[kind]) < args.show:
-                shown[kind].append(f"{method} {path} {headers} {str(body)[:80]}: {status} "
-                                   f"{str(answer)[:160]}")
-        httpd.shutdown()
-        httpd.server_close()
+    outcomes, shown = fuzz(args.n, args.seed, args.data, args.show)
     print(f"{args.n} requests, seed {args.seed}, {time.perf_counter() - t0:.0f} s\n")
     print("| kind | requests | " + " | ".join(OUTCOMES) + " |")
     print("| --- | ---: | " + " | ".join("---:" for _ in OUTCOMES) + " |")
