@@ -170,9 +170,9 @@ def sweep(data_dir: Path, case_spec: str | None, lever_specs: tuple[str, ...],
           verbose: bool) -> None:
     """Vary levers over values from a base case: one stored run per point, and a summary.
 
-    Points that differ from the previous one only in carbon price, caps, budgets,
-    subsidy and tax rates, open years, discount rates or a later first year
-    re-solve the model HiGHS already holds; others are rebuilt (docs/cases.md).
+    Points that differ from the base case only in carbon price, caps, budgets,
+    subsidy and tax rates, open years, discount rates or a later first year re-solve
+    the base's model from its solved state; others are built (docs/cases.md).
     """
     from decarb.workflow.levers import grid, parse_lever
     from decarb.outputs.runstore import default_run_name, plain_name
