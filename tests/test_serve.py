@@ -18,8 +18,6 @@ Programme `green` pays 10% of new's capex up to 0.5 BJPY (0.25 Mt); the cap is 0
 import json
 import shlex
 import threading
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -35,7 +33,7 @@ from decarb.serve.views import view
 from decarb.workflow import levers
 from decarb.workflow.commands import load
 from decarb.workflow.run import run_case
-from tests.cdp import Browser, chromium_path, serving, set_lever
+from tests.cdp import Browser, api, chromium_path, serving, set_lever
 from tests.test_sweep import CHANGES
 from tests.tiny import capital_per_year, one_year, tiny_frames, write_case
 
@@ -76,21 +74,14 @@ def served(tmp_path_factory):
     httpd = server(page, 0)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}", page, data
+    yield httpd.url, page, data
     httpd.shutdown()
     httpd.server_close()
     thread.join(10)
 
 
-def post(url: str, body) -> tuple[int, dict]:
-    data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method="POST",
-                                     headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as answer:
-            return answer.status, json.load(answer)
-    except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
+def post(url: str, path: str, body) -> tuple[int, dict]:
+    return api(url, path, body)
 
 
 def kpi(view: dict, sector: str, name: str) -> float:
@@ -169,7 +160,7 @@ def test_malformed_lever_values_are_refused_naming_the_lever(served, state, leve
 
 def test_a_lever_change_is_solved_in_place_with_the_hand_derived_answer(served):
     url, _, _ = served
-    status, start = post(f"{url}/api/solve", {"levers": {}})
+    status, start = post(url, "/api/solve", {"levers": {}})
     assert status == 200
     view = start["view"]
     assert kpi(view, "steel", "emissions 2025") == pytest.approx(START["emissions"])
@@ -182,7 +173,7 @@ def test_a_lever_change_is_solved_in_place_with_the_hand_derived_answer(served):
     assert measure["measure"] == "old -> new" and steel["year"] == 2025
     assert measure["cost"] == pytest.approx(CURVE["cost"])
     assert measure["abatement"] == pytest.approx(CURVE["abatement"])
-    status, moved = post(f"{url}/api/solve", {"levers": FLAT})
+    status, moved = post(url, "/api/solve", {"levers": FLAT})
     assert status == 200 and moved["solve"]["model"] == "changed in place and re-solved"
     view = moved["view"]
     assert kpi(view, "steel", "emissions 2025") == pytest.approx(FLAT_800["emissions"])
@@ -204,18 +195,17 @@ def test_a_lever_change_is_solved_in_place_with_the_hand_derived_answer(served):
 ])
 def test_bad_requests_get_a_4xx_message_and_the_server_stays_up(served, body, says):
     url, _, _ = served
-    status, answer = post(f"{url}/api/solve", body)
+    status, answer = post(url, "/api/solve", body)
     assert status == 400 and says in answer["error"]
-    with urllib.request.urlopen(f"{url}/api/state", timeout=30) as still:
-        assert still.status == 200
+    assert api(url, "/api/state")[0] == 200
 
 
 def test_an_infeasible_state_is_a_422_naming_the_cap(served):
     url, _, _ = served
     # a cap of 0.08 Mt is below new's 0.1 t-CO2/t: short by 0.02 Mt
-    status, answer = post(f"{url}/api/solve", {"levers": {"cap_scale": 0.1}})
+    status, answer = post(url, "/api/solve", {"levers": {"cap_scale": 0.1}})
     assert status == 422 and "steel cannot meet the sector cap in 2025" in answer["error"]
-    assert post(f"{url}/api/solve", {"levers": {}})[0] == 200
+    assert post(url, "/api/solve", {"levers": {}})[0] == 200
 
 
 def close(ours, theirs) -> bool:
@@ -228,8 +218,8 @@ def close(ours, theirs) -> bool:
 def test_a_saved_case_run_as_decarb_run_does_reproduces_the_page(served):
     url, _, data = served
     state = {**FLAT, "subsidy_rate:green": 0.2, "budget:green": 0.8}
-    _, page_answer = post(f"{url}/api/solve", {"levers": state})
-    status, saved = post(f"{url}/api/save", {"levers": state, "name": "page_state",
+    _, page_answer = post(url, "/api/solve", {"levers": state})
+    status, saved = post(url, "/api/save", {"levers": state, "name": "page_state",
                                              "purpose": "flat 800, green at 20%"})
     assert status == 200 and Path(saved["path"]) == data / "cases" / "page_state.toml"
     loaded = load(data, "page_state")          # what `decarb run --case page_state` reads
@@ -244,22 +234,22 @@ def test_a_saved_case_run_as_decarb_run_does_reproduces_the_page(served):
         assert close(ours.get("values", ours.get("value")),
                      theirs.get("values", theirs.get("value")))
     # a name in use, or one that is no file name, is refused
-    assert post(f"{url}/api/save", {"levers": state, "name": "page_state"})[0] == 400
-    assert post(f"{url}/api/save", {"levers": state, "name": "../x"})[0] == 400
+    assert post(url, "/api/save", {"levers": state, "name": "page_state"})[0] == 400
+    assert post(url, "/api/save", {"levers": state, "name": "../x"})[0] == 400
 
 
 def test_store_run_puts_the_state_in_the_run_store(served):
-    from decarb.outputs.runstore import read_run
+    from decarb.outputs.runfiles import read_run
 
     url, page, _ = served
-    status, stored = post(f"{url}/api/store", {"levers": FLAT, "name": "flat800"})
+    status, stored = post(url, "/api/store", {"levers": FLAT, "name": "flat800"})
     assert status == 200
     run = read_run(Path(stored["folder"]))
     assert run.folder == page.results / "flat800" and run.status == "optimal"
     em = run.tables["emissions"].set_index("sector")
     assert em.loc["steel", "counted_mtco2"] == pytest.approx(FLAT_800["emissions"])
     assert run.meta["case"]["settings"]["integer_units"] is False
-    status, answer = post(f"{url}/api/store", {"levers": {}, "name": "flat800"})
+    status, answer = post(url, "/api/store", {"levers": {}, "name": "flat800"})
     assert status == 400 and "this run folder exists" in answer["error"]
     # the comparison the page suggests runs the reference into the same store
     compare = CliRunner().invoke(main, shlex.split(stored["commands"][0])[1:])

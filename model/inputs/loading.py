@@ -112,7 +112,7 @@ def _parse_folder(folder: Path) -> _Parsed:
     raw: dict[str, pd.DataFrame | None] = {}
     for table in TABLES:
         if table.file in contents:   # None: unreadable, already reported
-            raw[table.name], found = _parse_csv(table.file, contents[table.file])
+            raw[table.name], found = parse_csv(table.file, contents[table.file])
             problems += found
     warnings = _unknown_names((p.name for p in folder.glob("*.csv")), suffix=".csv")
     return _Parsed(contents, raw_settings, settings_problems, raw, problems, warnings)
@@ -209,9 +209,11 @@ def expand_series(table: Table, frame: pd.DataFrame, years: tuple[int, ...]
     group = [k for k in table.key if k != "year"]
     anchors = frame.loc[frame["year"].notna().to_numpy()]
     year = anchors["year"].to_numpy().astype(np.int64)
-    if group:   # codes in sorted order of the group's values, so the result is sorted
+    if group and len(anchors):   # codes in sorted order of the group's values: sorted
         code, groups = pd.factorize(pd.MultiIndex.from_frame(anchors[group]), sort=True)
         names = groups.to_frame(index=False, name=group)
+    elif group:   # no rows (pandas before 3 cannot factorize an empty MultiIndex)
+        code, names = np.zeros(0, dtype=np.int64), anchors[group].iloc[:0]
     else:
         code = np.zeros(len(anchors), dtype=np.int64)
         names = pd.DataFrame(index=range(min(len(anchors), 1)))   # one group, if any row
@@ -326,7 +328,7 @@ def _parse_toml(data: bytes | None) -> tuple[dict[str, Any], list[Problem]]:
     return parse_toml(SETTINGS_FILE, data, "valid TOML (lines of key = value)")
 
 
-def _parse_csv(file: str, data: bytes | None) -> tuple[pd.DataFrame | None, list[Problem]]:
+def parse_csv(file: str, data: bytes | None) -> tuple[pd.DataFrame | None, list[Problem]]:
     """The table as text, or None and why it cannot be read as one.
 
     Read without a header so that a row with more cells than the header is an error

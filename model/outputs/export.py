@@ -23,7 +23,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from decarb.errors import InputError, Problem
 from decarb.outputs import percentiles
 from decarb.outputs.iamc import iamc_frame
-from decarb.outputs.runstore import Run, check_writable, read_run, staged
+from decarb.outputs.atomic import check_writable, staged
+from decarb.outputs.runfiles import Run, read_run
 
 FORMATS = ("csv", "xlsx", "iamc")
 # run-folder table -> exported table, in the order they are written (schedule first)
@@ -87,7 +88,7 @@ def export_run(run_dir: Path, fmt: str, out: Path | None = None,
     if fmt == "xlsx":
         return _write_xlsx(run, target)
     table = _iamc(run, region)
-    with staged(target) as staging:
+    with staged(target, replace=True) as staging:
         if target.suffix.lower() == ".xlsx":
             workbook = Workbook()
             _fill_sheet(workbook.active, "data", table, list(table.columns))
@@ -120,7 +121,7 @@ def run_rows(run: Run) -> pd.DataFrame:
 def _write_csv(run: Run, target: Path) -> Path:
     check_writable(target, folder=True)
     _check_csv_target(target, [*TABLES.values(), *WHEN_PRESENT.values(), RUN_SHEET])
-    with staged(target, folder=True) as staging:
+    with staged(target, folder=True, replace=True) as staging:
         for table, exported in _exported(run).items():
             shutil.copyfile(run.folder / f"{table}.csv", staging / f"{exported}.csv")
         run_rows(run).to_csv(staging / f"{RUN_SHEET}.csv", index=False)
@@ -166,13 +167,13 @@ def export_set(folder: Path, fmt: str, out: Path | None = None,
         target = target / DEFAULT_NAMES[fmt]
     if fmt == "iamc":
         table = percentiles.iamc_percentiles(s, f"decarb {version('decarb')}", region)
-        with staged(target) as staging:
+        with staged(target, replace=True) as staging:
             table.to_csv(staging, index=False, float_format="%.10g")
         return target
     tables = set_tables(s)
     if fmt == "csv":
         _check_csv_target(target, tables)
-        with staged(target, folder=True) as staging:
+        with staged(target, folder=True, replace=True) as staging:
             for name, table in tables.items():
                 table.to_csv(staging / f"{name}.csv", index=False, float_format="%.10g")
         return target
@@ -191,7 +192,7 @@ def _write_workbook(tables: Mapping[str, pd.DataFrame], target: Path) -> Path:
     for name, table in tables.items():
         _fill_sheet(workbook.create_sheet(), name, table,
                     [column_header(str(c)) for c in table.columns])
-    with staged(target) as staging:
+    with staged(target, replace=True) as staging:
         workbook.save(staging)
     return target
 

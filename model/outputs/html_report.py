@@ -20,11 +20,12 @@ from decarb.outputs import charts
 from decarb.outputs.carbon import carbon_summary
 from decarb.outputs.compare import compare_runs, formatted, run_labels
 from decarb.outputs.mac_curve import curve_chart
-from decarb.errors import InputError, Problem
+from decarb.errors import InputError, OutputError, Problem
 from decarb.outputs.report import report_years, sector_summary
 from decarb.outputs import percentiles
 from decarb.outputs.percentiles import SampleSet
-from decarb.outputs.runstore import Run, read_run, staged
+from decarb.outputs.atomic import staged
+from decarb.outputs.runfiles import Run, read_run
 from decarb.inputs.schema import SECTOR_ALL
 
 CURVE_YEARS = (2030, 2050)       # years of the MAC curves in a run's section
@@ -336,10 +337,14 @@ def write_report(run_dirs: Sequence[Path], html_path: Path) -> Path:
 
 
 def _write(page: str, pngs: dict[str, bytes], html_path: Path) -> Path:
-    with staged(html_path.with_name(f"{html_path.stem}_charts"), folder=True) as folder:
+    charts = html_path.with_name(f"{html_path.stem}_charts")
+    if charts.is_dir() and any(p.suffix != ".png" for p in charts.iterdir()):
+        raise OutputError(charts, "it holds files other than an earlier report's charts "
+                          "(PNG); it is left as it is: give the report another name")
+    with staged(charts, folder=True, replace=True) as folder:
         for name, data in pngs.items():
             (folder / name).write_bytes(data)
-    with staged(html_path) as path:
+    with staged(html_path, replace=True) as path:
         path.write_text(page, encoding="utf-8")
     return html_path
 
@@ -369,8 +374,8 @@ def set_charts(s: SampleSet) -> list[Chart]:
         found.append(Chart(
             "tornado", "What moves the cost most",
             "Present value of private cost at each range's 10th and 90th percentile, the "
-            "other ranges at their medians, minus the median point's, BJPY; widest first; "
-            "'infeasible' where that point cannot meet the caps.",
+            "other ranges at their medians, minus the median point's, BJPY; a range with "
+            "a point that cannot meet the caps ('infeasible') first, then the widest.",
             charts.png(charts.tornado_chart(bars, "change in private cost NPV, BJPY"))))
     return found
 
@@ -388,8 +393,8 @@ def render_set(s: SampleSet) -> tuple[str, dict[str, bytes]]:
     ranges = pd.DataFrame(s.meta["ranges"]).assign(
         match=lambda t: t["match"].map(lambda m: ", ".join(f"{k}={v}" for k, v in m.items())
                                        or "every row"))
-    failed = (f' <span class="failed">{s.failed} of {len(s.samples)} samples failed and '
-              "are left out of the percentiles:</span>" + _table(percentiles.failures(s).rename(
+    failed = (f' <p class="failed">{html.escape(percentiles.dropped_note(s))}</p>'
+              + _table(percentiles.failures(s).rename(
                   columns={"cap": "cap that cannot be met", "samples": "failed samples",
                            "earliest_year": "from year"}))) if s.failed else ""
     body = (f"<h2>Uncertainty: {html.escape(base['name'])}</h2>"

@@ -71,27 +71,58 @@ def changes_in_place(built: Dataset, point: Dataset) -> bool:
 
 
 class Session:
-    """One model kept across solves: changed in place where it can be, rebuilt otherwise."""
+    """One model kept across solves: changed in place where it can be, rebuilt otherwise.
 
-    def __init__(self, solver_log: bool = False) -> None:
+    Given a `base` dataset (a sweep's base case), the kept model is the base's, built
+    and solved once when a first dataset fits it; every dataset that fits it is then
+    changed in place and solved from the base's own solved state (its basis and, for
+    a MIP, its unit counts as the first candidate), so an answer does not depend on
+    which datasets were solved before it (a worker's share, their order). A dataset
+    that does not fit is built and solved alone. Without a base, each solve starts
+    from the last (the page, whose levers move one at a time).
+    """
+
+    def __init__(self, solver_log: bool = False, base: Dataset | None = None) -> None:
         self.built: Built | None = None
         self.model: HighsModel | None = None
         self.solver_log = solver_log   # HiGHS's log on stdout
+        self.base = base
+        self._start: tuple | None = None   # the base's basis and unit counts
 
     def solve(self, ds: Dataset) -> tuple[Built, Solution, bool]:
         """Solve `ds`; also say whether it was solved in place (True) or built anew."""
         t0 = time.perf_counter()
+        if self.base is not None and self.built is None and changes_in_place(self.base, ds):
+            self.built = build_model(self.base)
+            self.model = HighsModel(self.built, self.solver_log)
+            first = self.model.solve()
+            self._start = (self.model.h.getBasis(), self.model.incumbent) if first.ok else None
         change = None if self.built is None else _in_place(self.built, ds)
         if change is not None:
             _update(self.built, self.model, ds, change)
+            if self.base is not None:
+                self._restart()
+            built, model = self.built, self.model
+            build_s = time.perf_counter() - t0
         else:
-            self.built = build_model(ds)
-        build_s = time.perf_counter() - t0
-        if change is None:
-            self.model = HighsModel(self.built, self.solver_log)
-        solution = self.model.solve()
+            built = build_model(ds)
+            build_s = time.perf_counter() - t0
+            model = HighsModel(built, self.solver_log)
+            if self.base is None:     # kept for the next solve
+                self.built, self.model = built, model
+        solution = model.solve()
         solution.times_s = {"build": build_s, **solution.times_s}
-        return self.built, solution, change is not None
+        return built, solution, change is not None
+
+    def _restart(self) -> None:
+        """Put the base's solved state back in HiGHS (none: a cold start). HiGHS's own
+        state is cleared first: a basis alone still leaves its simplex data of the
+        last solve, which can lead it to another optimal vertex of the same cost."""
+        self.model.h.clearSolver()
+        self.model.incumbent = None
+        if self._start is not None:
+            basis, self.model.incumbent = self._start
+            self.model.h.setBasis(basis)
 
 
 @dataclass(frozen=True)

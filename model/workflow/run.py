@@ -110,11 +110,14 @@ def run_meta(ds: Dataset, solution: Solution, times: dict[str, float]) -> dict:
 
 def run_and_store(ds: Dataset, destination: Path, name: str, case: Case | None = None,
                   data: Path | None = None, load_s: float = 0.0,
-                  session: Session | None = None) -> tuple[Path, RunResult]:
+                  session: Session | None = None, replace: bool = False,
+                  command: str | None = None) -> tuple[Path, RunResult]:
     """Solve `ds` (in `session`'s model where it can) and write its run folder (tables +
-    run.json); errors pass through, leaving nothing written."""
+    run.json, with the `command` line that asked for it); errors pass through, leaving
+    nothing written. An earlier run at `destination` is replaced only with `replace`."""
     result = run_case(ds, session)
-    result.meta = {**run_record(name, case=case.resolved() if case else None),
+    result.meta = {**run_record(name, case=case.resolved() if case else None,
+                                command=command),
                    **result.meta, "data": str(data.resolve()) if data else None}
     result.meta["times_s"] = {"load_and_validate": round(load_s, 4), **result.meta["times_s"]}
-    return write_run(destination, result.tables, result.meta), result
+    return write_run(destination, result.tables, result.meta, replace), result

@@ -29,6 +29,9 @@ from decarb.formulation.parameters import (MJPY_PER_BJPY, Parameters, scope2_coe
 
 NO_PROGRAMME = ""
 INCENTIVES = ("none", "credit", "special_depreciation")
+# A gain this close below a tier's threshold reaches it: intensities 1.2 -> 1.0 t/t are
+# a 20% gain that floating point makes 0.19999999999999996 (fraction).
+GAIN_TOLERANCE = 1e-9
 
 
 def add(b: Built) -> None:
@@ -173,7 +176,7 @@ def _incentives(ds: Dataset, groups: pd.DataFrame, keys: list[str]) -> pd.DataFr
                        keys + ["sector", "gain"]].astype({"gain": float})
     candidates = open_.merge(tiers[["group", "min_gain", "credit_rate", "sd_rate"]],
                              on="group")
-    reached = candidates.loc[candidates["gain"] >= candidates["min_gain"]] \
+    reached = candidates.loc[candidates["gain"] >= candidates["min_gain"] - GAIN_TOLERANCE] \
         .sort_values("min_gain").drop_duplicates(keys, keep="last")
     life = reached["sector"].map(ds.sectors.set_index("sector")["statutory_life_yr"])
     sd_value = per_unique(lambda n, r: finance.special_depreciation_value(

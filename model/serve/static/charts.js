@@ -9,8 +9,8 @@ const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b
 const SIZE = {w: 520, h: 240, left: 62, right: 12, top: 24, bottom: 26};
 
 function escapeText(text) {
-  return String(text).replace(/[&<>"]/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;",
-                                                 '"': "&quot;"})[c]);
+  return String(text).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;",
+                                                  '"': "&quot;", "'": "&#39;"})[c]);
 }
 
 // Decimals by magnitude, as the terminal comparison: none from 1,000 (and for JPY/t).
@@ -72,7 +72,8 @@ function extent(values) {
 }
 
 function mark(series, year, value) {
-  return `data-series="${escapeText(series)}" data-year="${year}" data-value="${value}"`;
+  return `data-series="${escapeText(series)}" data-year="${escapeText(year)}" ` +
+    `data-value="${escapeText(value)}"`;
 }
 
 // Lines (a dot per year, so one model year still shows); null values leave gaps.
