@@ -39,7 +39,8 @@ def test_an_entry_naming_a_range_draws_one_multiplier_for_all_its_rows(tmp_path)
                                                        "price_jpy_per_unit")
     assert (entry.distribution, entry.parameters) == ("uniform", (0.5, 1.5))
     assert entry.rows == ({"commodity": "electricity"}, {"commodity": "coal"})
-    folder = run_uncertainty(case, tmp_path / "set", 5, seed=3, workers=1, tornado=False)
+    folder = tmp_path / "set"
+    run_uncertainty(case, folder, 5, seed=3, workers=1, tornado=False)
     drawn = pd.read_csv(folder / "samples.csv")["fuel_price_multiplier"]
     assert sorted(drawn) == pytest.approx([0.6, 0.8, 1.0, 1.2, 1.4])
     first = load_case(next((folder / "cases").glob("001-*.toml")))

@@ -30,7 +30,8 @@ from decarb.inputs.validation import typed_column
 from decarb.outputs.runstore import OPTIONAL_TABLES, RESULT_TABLES, RUN_FILE
 
 # Result columns carry their unit in the name; a column so named holds numbers.
-NUMERIC = re.compile(r"year|.+_(mtco2|bjpy|m_per_yr|pj_per_yr|jpy_per_tco2)")
+NUMERIC = re.compile(r"year|.+_(mtco2|bjpy|m_per_yr|pj_per_yr|jpy_per_tco2|mtco2_per_yr"
+                     r"|jpy_per_unit|tco2_per_unit|share)")
 STATUSES = ("optimal", "infeasible", "solver_failed", "bad_input")
 
 
@@ -78,6 +79,21 @@ RESULTS: dict[str, Table] = {t.name: t for t in (
         Column("plant", "str", "Plant."), YEAR)),
     Table("plant_investments", "Plant mode: the switches.", (), (
         Column("plant", "str", "Plant."), YEAR)),
+    Table("ets", "GX-ETS: each participant's position and the market.", ("participant",
+                                                                          "year"), (
+        Column("participant", "str", "Company, sector or the market."), YEAR,
+        _number("net_cost_bjpy", "Net cost."))),
+    Table("levies", "Fuel levies: rate and revenue.", ("levy", "year"), (
+        Column("levy", "str", "Levy."), YEAR, _number("revenue_bjpy", "Revenue."))),
+    Table("cbam", "CBAM exposure of EU-bound exports.", ("product", "year"), (
+        Column("product", "str", "Product."), YEAR, _number("exposure_bjpy", "Exposure."))),
+    Table("levelised_costs", "Levelised cost of output.", ("technology", "year"), (
+        TECHNOLOGY, YEAR, _number("levelised_jpy_per_unit", "Levelised cost."))),
+    Table("mac_curve", "Marginal abatement cost curves.", (
+        "sector", "year", "commodity", "from_technology", "to_technology"), (
+        SECTOR, YEAR, COMMODITY, Column("from_technology", "str", "From."),
+        Column("to_technology", "str", "To."),
+        _number("cost_jpy_per_tco2", "Cost per tonne."))),
 )}
 # run.json, as one row whose columns are its (dotted) fields
 RUN_JSON = Table("run", "The run's record.", (), (
