@@ -33,6 +33,9 @@ class Dataset:
     tax_tiers: pd.DataFrame
     plants: pd.DataFrame
     transitions: pd.DataFrame
+    relining: pd.DataFrame
+    min_load: pd.DataFrame
+    committed: pd.DataFrame
     input_hash: str = ""
     warnings: tuple = ()     # Problems that do not stop a run (e.g. orphan commodities)
 

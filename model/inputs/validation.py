@@ -287,6 +287,15 @@ def _cost_rules(t: Mapping[str, pd.DataFrame]) -> list[Problem]:
                  "rows in technology_costs.csv for this technology")
 
 
+def _min_load_rules(t: Mapping[str, pd.DataFrame]) -> list[Problem]:
+    floor = t["min_load"]
+    availability = floor["technology"].map(_lookup(t["technologies"], "technology",
+                                                   "availability"))
+    return _flag("min_load", floor, floor["min_load"] > availability, "min_load",
+                 "at most the technology's availability " + availability.map(show)
+                 .astype(object) + " (an open plant could not run)")
+
+
 def _scheme_problems(t: Mapping[str, pd.DataFrame], scheme: str) -> list[Problem]:
     schemes = t["tax_schemes"]["scheme"]
     if scheme == "none":
@@ -309,6 +318,7 @@ _RULES = (
     (lambda t: _year_order(t, "tax_schemes"), ("tax_schemes",)),
     (_tier_rules, ("tax_tiers",)),
     (_cost_rules, ("technologies", "technology_costs")),
+    (_min_load_rules, ("min_load", "technologies")),
 )
 
 
