@@ -19,6 +19,7 @@ from decarb.outputs.results import BJPY_PER_MJPY, values
 CLOSED = "closed"
 NEW = "(new)"   # from_technology of a unit a committed event builds
 ON = 0.5   # a binary at 1 (relaxed runs: any share above a half)
+FIRST_YEAR = "closed in the first model year (no earlier output to compare)"
 SCHEDULE = ["plant", "year", "from_technology", "to_technology", "capex_bjpy",
             "subsidy_bjpy", "programme", "incentive", "tax_benefit_bjpy", "net_capex_bjpy",
             "stranded_bjpy", "decommissioning_bjpy", "replaced_by"]
@@ -147,7 +148,7 @@ def _replacements(b: Built, fleet: pd.DataFrame, closing: pd.DataFrame) -> list[
     for row in closing.itertuples(index=False):
         good, before = product[row.from_technology], previous.get(row.year)
         if before is None:
-            found.append("")
+            found.append(FIRST_YEAR)
             continue
         here = source.loc[source["product"] == good]
         change = (here.loc[here["year"] == row.year].set_index("source")["output_m_per_yr"]
@@ -223,10 +224,12 @@ def next_switches(investments: pd.DataFrame) -> pd.DataFrame:
     """Per plant its first switch or closure in the schedule: plant, year, change."""
     first = investments.sort_values("year", kind="stable").drop_duplicates("plant")
     closed = first["to_technology"] == CLOSED
-    change = np.where(closed, "closed; output to: " + first["replaced_by"].where(
-        first["replaced_by"] != "", "-"),
-        first["from_technology"] + " -> " + first["to_technology"] + " ("
-        + first["incentive"] + ")")
+    replaced = first["replaced_by"].fillna("")
+    closure = np.where(replaced.isin(["", FIRST_YEAR]), "closed" + np.where(
+        replaced == FIRST_YEAR, " in the first model year", ""), "closed; output to: "
+        + replaced)
+    change = np.where(closed, closure, first["from_technology"] + " -> "
+                      + first["to_technology"] + " (" + first["incentive"] + ")")
     return first.assign(change=change)[["plant", "year", "change"]] \
         .sort_values(["year", "plant"]).reset_index(drop=True)
 
