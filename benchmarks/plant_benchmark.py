@@ -9,8 +9,8 @@ rescaled), and relining years are spread over the relining cycle (the first copy
 each plant keeps its name and its committed event, committed.csv). Prints, per
 N: plants x years, binaries, rows, build, hand-over and HiGHS time (the start
 from the LP relaxation, the MIP and the fixed-integer LP for the duals) and the
-MIP gap reached. The case's gap
-(0.1%) and time limit apply; `--time-limit` overrides the limit.
+MIP gap reached. The case's gap and time limit apply; `--time-limit` overrides the
+limit.
 """
 from __future__ import annotations
 

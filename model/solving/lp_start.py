@@ -1,16 +1,16 @@
 """A first solution for a MIP from its LP relaxation (used in plant mode).
 
-The plant MIP's relaxation is tight (its bound was within 0.1% of the optimum
-on the benchmark fleets), but branch and bound spent most of its time finding
-a good incumbent. So: solve the LP relaxation, fix every integer column the LP
-left integral, solve that much smaller MIP, and hand its solution to HiGHS as
-the start of the full MIP. It is feasible for the full MIP (only bounds were
-tightened), so the full MIP starts with an incumbent near the LP bound and
-stops as soon as its own bound proves the gap. Where the LP bound already
-proves the run's gap for it, that solution is the answer and branch and bound
-on the full MIP is skipped. Where open plants pay fixed charges the relaxation
-keeps many of them partly open; a plan of runs rounded plant by plant
-(plant/rounding.py) is then tried first.
+Branch and bound on the plant MIP spends most of its time finding a good
+incumbent. So: solve the LP relaxation, fix integer columns from it, solve the
+much smaller MIP that remains, and hand its solution to HiGHS as the start of
+the full MIP. It is feasible for the full MIP (only bounds were tightened), so
+the full MIP starts with an incumbent near the LP bound and stops as soon as
+its own bound proves the gap. Where the LP bound already proves the run's gap
+for it, that solution is the answer and branch and bound on the full MIP is
+skipped. Open plants pay fixed charges (fixed O&M, relinings, minimum loads)
+that the relaxation spreads over partly open plants (its bound sits 0.2-0.5%
+below the plans found), so fixing only the columns it left integral leaves too
+much: a plan of runs rounded plant by plant (plant/rounding.py) is tried first.
 """
 from __future__ import annotations
 
