@@ -157,7 +157,10 @@ def test_the_plant_timeline_draws_a_bar_per_run_of_years_on_one_technology():
                            "year": [2025, 2030, 2035, 2040] * 2,
                            "technology": ["old", "old", "new", "new",
                                           "old", "closed", "closed", "closed"]})
-    ax = plant_timeline_chart(plants, pd.DataFrame({"plant": ["a"], "year": [2035]})).axes[0]
+    # b's closure is a row of the schedule too, drawn as the end of its bar, not a switch
+    schedule = pd.DataFrame({"plant": ["a", "b"], "year": [2035, 2030],
+                             "to_technology": ["new", "closed"]})
+    ax = plant_timeline_chart(plants, schedule).axes[0]
     bars = sorted((p.get_x(), p.get_x() + p.get_width(), p.get_y() + p.get_height() / 2)
                   for p in ax.patches)
     assert bars == [(2025, 2030, 1), (2025, 2035, 0), (2035, 2045, 0)]

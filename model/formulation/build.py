@@ -6,16 +6,18 @@ from pyomo.common.gc_manager import PauseGC
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 from decarb.formulation.built import Built
-from decarb.formulation.components import (capacity, carbon_market, cbam, emissions,
-                                           investment, operation)
+from decarb.formulation.components import (brownfield, capacity, carbon_market, cbam,
+                                           emissions, investment, operation)
 from decarb.formulation.recourse import add_recourse
-from decarb.formulation.plant import switching
+from decarb.formulation.plant import output, switching
 from decarb.inputs.dataset import Dataset
 from decarb.formulation.parameters import prepare
 
-# Later components use the variables of earlier ones.
-ORDER = (capacity, operation, emissions, investment, carbon_market, cbam)
-PLANT_ORDER = (switching, *ORDER)   # the plants' capacity enters the capacity limits
+# Later components use the variables of earlier ones; rebuilds and plants are capacity
+# sources, so they come before capacity; plant output needs activity and capacity.
+ORDER = (brownfield, capacity, operation, emissions, investment, carbon_market, cbam)
+PLANT_ORDER = (brownfield, switching, capacity, output, operation, emissions, investment,
+               carbon_market, cbam)
 
 
 def build_model(ds: Dataset, with_slack: bool = False, block: pyo.Block | None = None,

@@ -43,6 +43,9 @@ class Dataset:
     fuel_levies: pd.DataFrame
     exports: pd.DataFrame
     cbam_prices: pd.DataFrame
+    relining: pd.DataFrame
+    min_load: pd.DataFrame
+    committed: pd.DataFrame
     input_hash: str = ""
     warnings: tuple = ()     # Problems that do not stop a run (e.g. orphan commodities)
 

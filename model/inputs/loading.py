@@ -31,6 +31,7 @@ from decarb.inputs.graph import check_graph
 from decarb.inputs.carbon_rules import check_carbon
 from decarb.inputs.schema import TABLE_BY_NAME, TABLES, Table
 from decarb.inputs.settings import SETTING_FIELDS, SETTINGS_FILE, Settings
+from decarb.inputs.committed import check_committed
 from decarb.inputs.transitions import check_plants
 from decarb.inputs.validation import call_directly, check_domain, check_tables, range_text, show
 
@@ -176,6 +177,8 @@ def _build(raw: Mapping[str, pd.DataFrame | None], settings: Settings,
     plant_errors, plant_warnings = memo(check_plants, t["plants"], t["transitions"],
                                         t["technologies"], settings.mode,
                                         frozenset(checked.broken))
+    plant_errors += memo(check_committed, t["committed"], t["plants"], t["transitions"],
+                         settings.start_year, frozenset(checked.broken))
     errors = (settings_problems + problems + checked.problems
               + check_domain(checked.tables, settings, checked.broken, memo) + plant_errors
               + check_carbon(checked.tables, settings, checked.broken))

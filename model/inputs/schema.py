@@ -35,6 +35,7 @@ BOOLEANS = ("true", "false")
 # commodity or year alone.
 RANGE_TABLES = ("technologies", "technology_costs", "technology_flows", "commodity_prices",
                 "carbon_price", "demand", "supply_limits")
+COMMITTED_EVENTS = ("close", "switch", "build")
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,10 @@ TABLES: tuple[Table, ...] = (
         Column("technology", "str", "Technology.", references="technologies.technology"),
         YEAR,
         Column("capex_jpy_per_unit_yr", "float", "Overnight investment per unit of annual "
-               "capacity (JPY per t/yr or per GJ/yr).", "JPY/(unit/yr)", min=0),
+               "capacity on a new site (greenfield; JPY per t/yr or per GJ/yr). Blank: the "
+               "technology is not built on a new site, only reached by converting or "
+               "relining an existing unit (relining.csv, transitions.csv).", "JPY/(unit/yr)",
+               required=False, min=0),
         Column("fixed_om_jpy_per_unit_yr", "float", "Fixed O&M per unit of operating capacity "
                "per year.", "JPY/(unit/yr)/yr", required=False, default=0.0, min=0),
         Column("var_om_jpy_per_unit", "float", "Variable O&M per unit of output (energy and "
@@ -320,6 +324,53 @@ TABLES: tuple[Table, ...] = (
         Column("window_only", "str", "true: only in a relining window of the plant; false: "
                "any year, outside a window with the stranded-asset charge.",
                choices=BOOLEANS),
+        SOURCE), required=False),
+    Table("relining", "Costs on a unit's own site (brownfield): the relining or major "
+          "refurbishment that keeps a unit of the technology running for another `life_yr` "
+          "(its relining cycle), and decommissioning a unit that closes. Without a row a "
+          "unit is relined at its greenfield capex (technology_costs.csv).", ("technology",), (
+        Column("technology", "str", "Technology relined (for a retrofit, the host unit "
+               "with the retrofit on it).", references="technologies.technology"),
+        Column("relining_capex_jpy_per_unit_yr", "float", "Investment of one relining per "
+               "unit of annual capacity.", "JPY/(unit/yr)", min=0),
+        Column("decommissioning_jpy_per_unit_yr", "float", "One-off cost of closing a unit "
+               "for good (plant mode), per unit of annual capacity.", "JPY/(unit/yr)",
+               required=False, default=0.0, min=0),
+        SOURCE), required=False),
+    Table("min_load", "Lowest annual output of an open plant (plant mode): below it the "
+          "plant closes; a technology without a row has no floor.", ("technology",), (
+        Column("technology", "str", "Technology.", references="technologies.technology"),
+        Column("min_load", "float", "Lowest output of an open plant in a year, as a share "
+               "of its capacity (at most the technology's availability).", "fraction",
+               min=0, max=1),
+        SOURCE), required=False),
+    Table("committed", "Announced events the model takes as given (plant mode): a plant "
+          "closes, a plant is converted, or a new unit is built or restarted, in the year "
+          "stated. In aggregate mode the table is read and checked, not used.",
+          ("project",), (
+        Column("project", "str", "Event identifier."),
+        Column("event", "str", "close (the plant runs until the year before, then closes), "
+               "switch (the plant runs its technology until the year before and converts "
+               "along an edge of transitions.csv in the year) or build (a new or restarted "
+               "unit, named in `plant`, runs from the year).", choices=COMMITTED_EVENTS),
+        Column("plant", "str", "Plant of plants.csv (close, switch), or the new unit's "
+               "name (build)."),
+        Column("year", "int", "First model year of the new state (closed, converted, "
+               "running).", "year", min=1900, max=2200),
+        Column("technology", "str", "Technology after a switch or of a build; blank for a "
+               "closure.", required=False, default="", references="technologies.technology"),
+        Column("capacity_m_per_yr", "float", "Capacity after a switch or of a build; blank "
+               "for a switch: the plant's.", "M unit/yr", required=False, min=0),
+        Column("capex_bjpy", "float", "Investment of the project; blank: the edge's "
+               "conversion capex (switch) or the greenfield capex (build) times the "
+               "capacity.", "BJPY", required=False, min=0),
+        Column("subsidy_bjpy", "float", "Subsidy awarded to the project (the switch or "
+               "build takes no other support).", "BJPY", required=False, default=0.0, min=0),
+        Column("programme", "str", "Subsidy programme (subsidies.csv) the award is paid "
+               "from, sharing its budget; blank: reported as `committed`.", required=False,
+               default="", references="subsidies.programme"),
+        Column("company", "str", "Owning company (of a build).", required=False, default=""),
+        Column("site", "str", "Site (of a build).", required=False, default=""),
         SOURCE), required=False),
 )
 

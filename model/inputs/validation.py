@@ -324,6 +324,15 @@ def _range_rules(t: Mapping[str, pd.DataFrame]) -> list[Problem]:
     return problems
 
 
+def _min_load_rules(t: Mapping[str, pd.DataFrame]) -> list[Problem]:
+    floor = t["min_load"]
+    availability = floor["technology"].map(_lookup(t["technologies"], "technology",
+                                                   "availability"))
+    return _flag("min_load", floor, floor["min_load"] > availability, "min_load",
+                 "at most the technology's availability " + availability.map(show)
+                 .astype(object) + " (an open plant could not run)")
+
+
 def _scheme_problems(t: Mapping[str, pd.DataFrame], scheme: str) -> list[Problem]:
     schemes = t["tax_schemes"]["scheme"]
     if scheme == "none":
@@ -347,6 +356,7 @@ _RULES = (
     (_tier_rules, ("tax_tiers",)),
     (_cost_rules, ("technologies", "technology_costs")),
     (_range_rules, ("ranges",)),
+    (_min_load_rules, ("min_load", "technologies")),
 )
 
 

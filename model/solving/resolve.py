@@ -26,6 +26,7 @@ import pandas as pd
 from decarb.formulation.build import build_model
 from decarb.formulation.built import Built
 from decarb.formulation.components import carbon_market
+from decarb.formulation.components.brownfield import builds
 from decarb.formulation.components.emissions import cap_limits, register_carbon_price
 from decarb.formulation.components.investment import (Limit, budget_limits_mjpy, limits,
                                                       register_capital, support_for)
@@ -130,7 +131,7 @@ class _Change:
     """What a dataset changes in the built model besides prices, caps, budgets and rates."""
 
     support: tuple[pd.DataFrame, dict[str, Limit]] | None   # new support table and limits
-    closed_builds: np.ndarray | None   # per build (`new`) held at 0; None: first years same
+    closed_builds: np.ndarray | None   # per build held at 0; None: first years same
 
 
 def _in_place(b: Built, ds: Dataset) -> _Change | None:
@@ -168,16 +169,16 @@ def _same(old: pd.DataFrame, new: pd.DataFrame) -> bool:
 
 
 def _closed_builds(b: Built, ds: Dataset) -> np.ndarray | None:
-    """Per build of the model (`new`), whether `ds` holds it at 0: built before the
-    technology's first year in `ds`. None when `ds` allows a build the model lacks
+    """Per build of the model (`brownfield.builds`: new sites, then rebuilds), whether
+    `ds` holds it at 0: built before the technology's first year in `ds`. None when `ds` allows a build the model lacks
     (a first year brought forward past the built one's first model year of building)."""
     years = np.asarray(b.p.years)
     first = ds.technologies.set_index("technology")["first_year"]
     built_first = b.p.tech["first_year"].reindex(first.index)
     if (np.searchsorted(years, first) < np.searchsorted(years, built_first)).any():
         return None
-    new = b.vars["new"]
-    return (new["year"] < new["technology"].map(first)).to_numpy()
+    made = builds(b)
+    return (made["year"] < made["technology"].map(first)).to_numpy()
 
 
 def _support_in_place(b: Built, ds: Dataset) -> tuple[pd.DataFrame, dict[str, Limit]] | None:
@@ -206,7 +207,7 @@ def _update(b: Built, model: HighsModel, ds: Dataset, change: _Change) -> None:
     if not _same(old.subsidies, ds.subsidies):
         rhs["limit_subsidy_budget"] = budget_limits_mjpy(ds, b.p.step)
     if change.closed_builds is not None:   # later first years: earlier builds held at 0
-        model.set_upper(b.vars["new"]["var"], np.where(change.closed_builds, 0.0, np.inf))
+        model.set_upper(builds(b)["var"], np.where(change.closed_builds, 0.0, np.inf))
     support = change.support
     if support is not None:
         table, found = support

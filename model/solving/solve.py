@@ -32,6 +32,7 @@ from pyomo.core.base.constraint import ConstraintData
 
 from decarb.formulation.built import Built
 from decarb.solving.handover import standard_form
+from decarb.formulation.plant.rounding import plan_of_runs
 from decarb.solving.lp_start import relative_gap, start_from_lp
 
 
@@ -201,12 +202,14 @@ class HighsModel:
         return self._with_integers_fixed(solution, units, times)
 
     def _solve_from_lp_start(self, times: dict[str, float]) -> Solution:
-        """Plant mode: binaries the LP leaves integral are fixed for a first, small MIP
-        (`lp_start`), which is the answer when the LP bound proves the gap for it and
+        """Plant mode: binaries the LP leaves integral, and every run as the plan of
+        plant/rounding.py has it, are fixed for a first, small MIP (`lp_start`), which is the answer when the LP bound proves the gap for it and
         the start of the full MIP otherwise; then, as above, the LP with them fixed."""
         h, integer = self.h, self.integer
         h.changeColsBounds(len(integer), integer, *self._integer_bounds)
-        lp_bound = start_from_lp(h, integer, self._integer_bounds, self.mip_gap)
+        plan = (plan_of_runs(self.built, self.form.column_of)   # one plant model
+                if isinstance(self.built, Built) else None)      # (not an extensive form)
+        lp_bound = start_from_lp(h, integer, self._integer_bounds, self.mip_gap, plan)
         if lp_bound is None:
             h.run()
         solution = Solution(status=_STATUS.get(h.getModelStatus(), Status.ERROR), is_mip=True)
