@@ -72,7 +72,7 @@ def run_uncertainty(case_file: Path, folder: Path, samples: int, seed: int,
     reader = Reader()   # the folder is read and parsed once for all the checks below
     ds = reader.read(base.dataset, base)
     matches = ranges.resolve(str(case_file), entries, ds,
-                             reader.case_tables(base.dataset, base, ds.settings.end_year))
+                             reader.case_tables(base.dataset, base, ds.years[-1]))
     points = plan(entries, samples, seed, tornado)
     names = [e.name for e in entries]
     # Bounds of a column hold between its extremes (multipliers are >= 0), so checking
