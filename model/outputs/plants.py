@@ -90,8 +90,8 @@ def plant_years(b: Built, production: pd.DataFrame) -> pd.DataFrame:
     run = b.vars["plant_run"]
     running = run.assign(x=values(run)).loc[lambda t: t["x"] > ON]
     keys = ["technology", "year"]
-    standing = production["operating_capacity_m_per_yr"] \
-        + production["stranded_capacity_m_per_yr"]
+    standing = production["installed_capacity_m_per_yr"] \
+        + production["retired_capacity_m_per_yr"]
     load = production[keys].assign(per_capacity=(production["output_m_per_yr"] / standing)
                                     .where(standing > 1e-12, 0.0))
     running = running.merge(load, on=keys, how="left").fillna({"per_capacity": 0.0})

@@ -26,8 +26,9 @@ from decarb.errors import InputError, OutputError, Problem
 
 RUN_FILE = "run.json"
 RESULT_TABLES = ("investments", "emissions", "production", "energy", "costs")
-# plant mode only; materials.csv: runs stored before it was written lack it
-OPTIONAL_TABLES = ("plant_investments", "plants", "materials")
+# plant mode only; materials.csv, stranded.csv: runs stored before they were written lack
+# them; attribution.csv: only runs made with --attribution have it
+OPTIONAL_TABLES = ("plant_investments", "plants", "materials", "stranded", "attribution")
 
 
 def default_run_name(label: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import platform
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -16,7 +17,7 @@ from decarb.formulation.built import Built
 from decarb.inputs.dataset import Dataset
 from decarb.errors import InfeasibleError, Shortfall, SolverError
 from decarb.outputs.plants import plant_tables
-from decarb.outputs.results import result_tables, values
+from decarb.outputs.results import result_tables, values, within_plan
 from decarb.outputs.runstore import run_record, write_run
 from decarb.solving.resolve import Session
 from decarb.solving.solve import Solution, Status, solve
@@ -49,6 +50,7 @@ def run_case(ds: Dataset, session: Session | None = None) -> RunResult:
     tables = result_tables(built, solution)
     if built.fleet is not None:
         tables.update(plant_tables(built, tables))
+    tables = within_plan(tables, ds.settings.end_year)
     times = {**solution.times_s, "results": time.perf_counter() - t1}
     meta = run_meta(ds, solution, times)
     meta["solver"]["model"] = "changed in place and re-solved" if in_place else "built"
@@ -92,7 +94,10 @@ def run_meta(ds: Dataset, solution: Solution, times: dict[str, float]) -> dict:
                    "mip_bound_mjpy": solution.mip_bound_mjpy,
                    "mip_method": solution.mip_method,
                    "duals": ("from the LP with the integer decisions fixed"
-                             if solution.is_mip else "from the LP")},
+                             if solution.is_mip else "from the LP"),
+                   **({"support_modes": "the firms' choice: least private cost among the "
+                                        "plans of least resource cost (a second solve)"}
+                      if solution.firms_choice else {})},
         "times_s": {k: round(float(v), 4) for k, v in times.items()},
         "warnings": [str(w) for w in ds.warnings],
         "units": "money in BJPY, emissions in Mt-CO2/yr, quantities in millions of each "
@@ -103,10 +108,15 @@ def run_meta(ds: Dataset, solution: Solution, times: dict[str, float]) -> dict:
 
 def run_and_store(ds: Dataset, destination: Path, name: str, case: Case | None = None,
                   data: Path | None = None, load_s: float = 0.0,
-                  session: Session | None = None) -> tuple[Path, RunResult]:
+                  session: Session | None = None,
+                  more: Callable[[RunResult], dict[str, pd.DataFrame]] | None = None
+                  ) -> tuple[Path, RunResult]:
     """Solve `ds` (in `session`'s model where it can) and write its run folder (tables +
-    run.json); errors pass through, leaving nothing written."""
+    run.json, and the tables `more` makes of the result); errors pass through, leaving
+    nothing written."""
     result = run_case(ds, session)
+    if more is not None:
+        result.tables.update(more(result))
     result.meta = {**run_record(name, case=case.resolved() if case else None),
                    **result.meta, "data": str(data.resolve()) if data else None}
     result.meta["times_s"] = {"load_and_validate": round(load_s, 4), **result.meta["times_s"]}
