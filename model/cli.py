@@ -56,8 +56,10 @@ def validate(data_dir: Path) -> None:
     ds = read_dataset(data_dir)
     for warning in ds.warnings:
         click.secho(f"warning: {warning}", fg="yellow")
+    s = ds.settings
+    extended = f", solved to {ds.years[-1]}" if ds.years[-1] > s.end_year else ""
     click.echo(f"{data_dir}: valid ({len(ds.technologies)} technologies, "
-               f"{len(ds.sectors)} sectors, years {ds.years[0]}-{ds.years[-1]})")
+               f"{len(ds.sectors)} sectors, years {s.start_year}-{s.end_year}{extended})")
 
 
 results_option = click.option("--results", "results_dir", type=click.Path(path_type=Path),
@@ -66,6 +68,10 @@ results_option = click.option("--results", "results_dir", type=click.Path(path_t
 case_option = click.option("--case", "case_spec", default=None, metavar="NAME|FILE",
                            help="Policy case: a name in <data>/cases/ or a case file (TOML).")
 verbose_option = click.option("--verbose", is_flag=True, help="Show the solver's log.")
+attribution_option = click.option(
+    "--attribution", is_flag=True, help="Also solve the case without each instrument in "
+    "turn (the others held) and store what each adds: abatement, public cost, cost per "
+    "tonne (attribution.csv).")
 
 
 @main.command()
@@ -76,10 +82,11 @@ verbose_option = click.option("--verbose", is_flag=True, help="Show the solver's
               "(default: <case or dataset>-<date>-<time>).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Write the run folder here instead (overrides --name and --results).")
+@attribution_option
 @verbose_option
 @reports_errors
 def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | None,
-        out_dir: Path | None, verbose: bool) -> None:
+        out_dir: Path | None, attribution: bool, verbose: bool) -> None:
     """Solve a dataset, or a policy case of it, and write its run folder."""
     from decarb.outputs.report import format_summary, sector_summary
     from decarb.outputs.runstore import default_run_name
@@ -89,8 +96,13 @@ def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | No
     for warning in loaded.ds.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     destination = out_dir or results_dir / (name or default_run_name(loaded.label))
-    folder, result = run_loaded(loaded, destination, solver_log=verbose)
-    click.echo(format_summary(sector_summary(result.tables, loaded.ds.years)))
+    folder, result = run_loaded(loaded, destination, solver_log=verbose,
+                                attribution=attribution)
+    click.echo(format_summary(sector_summary(result.tables,
+                                             loaded.ds.settings.reported_years)))
+    if "attribution" in result.tables:
+        from decarb.workflow.attribution import summary_lines
+        click.echo("\n" + "\n".join(summary_lines(result.tables["attribution"])))
     if "plant_investments" in result.tables:   # plant mode
         from decarb.outputs.plants import format_next_switches
         click.echo(format_next_switches(result.tables))
@@ -217,14 +229,17 @@ def uncertainty(data_dir: Path, case_spec: str, samples: int, seed: int, tornado
 @results_option
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
               help="Also write the comparison as CSV.")
+@attribution_option
 @verbose_option
 @reports_errors
 def compare(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
-            out_file: Path | None, verbose: bool) -> None:
+            out_file: Path | None, attribution: bool, verbose: bool) -> None:
     """Compare runs side by side, deltas against the first (the reference).
 
     Each RUN|CASE is a run folder, a run name in the store, or a policy case; a
-    case without a stored run of the same inputs is run first.
+    case without a stored run of the same inputs (with --attribution: one with its
+    attribution) is run first. Runs stored with attribution also show what each
+    instrument adds.
     """
     from decarb.outputs.compare import compare_runs, format_comparison
     from decarb.outputs.percentiles import find_set, format_percentiles, kpi_percentiles, read_set
@@ -243,7 +258,8 @@ def compare(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
                 table.to_csv(path, index=False, float_format="%.10g")
             click.echo(f"\nPercentiles: {out_file}")
         return
-    answers = stored_or_run(list(specs), data_dir, results_dir, solver_log=verbose)
+    answers = stored_or_run(list(specs), data_dir, results_dir, solver_log=verbose,
+                            attribution=attribution)
     for spec, (folder, ran) in zip(specs, answers):
         click.echo(f"{spec}: {'ran into' if ran else 'stored run'} {folder}", err=True)
     folders = [folder for folder, _ in answers]
@@ -279,10 +295,11 @@ def export(run_dir: Path, fmt: str, out: Path | None, region: str) -> None:
 @click.option("--html", "html_path", type=click.Path(path_type=Path),
               default=None, help="HTML file to write (default: <first run>/report.html); "
               "the charts also go to <name>_charts/ as PNG.")
+@attribution_option
 @verbose_option
 @reports_errors
 def report(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
-           html_path: Path | None, verbose: bool) -> None:
+           html_path: Path | None, attribution: bool, verbose: bool) -> None:
     """Write a self-contained HTML report of runs (charts, KPI tables; comparison
     charts for several runs). RUN|CASE as for compare."""
     from decarb.outputs.html_report import write_report, write_set_report
@@ -298,7 +315,8 @@ def report(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
         click.echo(f"Report: {out}\nCharts: {out.with_name(out.stem + '_charts')}")
         return
     folders = [folder for folder, _ in stored_or_run(list(specs), data_dir, results_dir,
-                                                     solver_log=verbose)]
+                                                     solver_log=verbose,
+                                                     attribution=attribution)]
     out = write_report(folders, html_path or folders[0] / "report.html")
     click.echo(f"Report: {out}\nCharts: {out.with_name(out.stem + '_charts')}")
 

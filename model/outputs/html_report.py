@@ -206,11 +206,56 @@ def _run_section(run: Run, figures: list[str], kpis: str) -> str:
     years = sorted(run.tables["emissions"]["year"].unique().tolist())
     summary = sector_summary(run.tables, years).rename(columns={
         "counted_mtco2": "CO2 Mt-CO2/yr", "cap_mtco2": "cap Mt-CO2/yr",
-        "mac_jpy_per_tco2": "MAC JPY/t-CO2", "capex_bjpy": "capex BJPY (since previous row)",
+        "mac_jpy_per_tco2": "MAC JPY/t-CO2 (own cap)",
+        "effective_mac_jpy_per_tco2": "effective MAC JPY/t-CO2 (all caps + carbon price)",
+        "capex_bjpy": "capex BJPY (since previous row)",
         "support_bjpy": "support BJPY (since previous row)", "mix": "technology mix"})
     parts += ["<h3>Key figures</h3>", kpis, "<h3>By sector and report year</h3>",
-              _table(summary), _materials_section(run, years)]
+              _table(summary), _materials_section(run, years), _attribution_section(run),
+              _stranded_section(run)]
     return "\n".join(parts)
+
+
+def _attribution_section(run: Run) -> str:
+    """What each instrument adds (runs made with --attribution), totals per instrument."""
+    table = run.tables.get("attribution")
+    if table is None or table.empty:
+        return ""
+    shown = table.loc[table["sector"] == SECTOR_ALL].drop(columns="sector").rename(columns={
+        "abated_mtco2": "abatement added Mt-CO2", "moved_mtco2": "moved between sectors Mt-CO2",
+        "public_cost_bjpy": "public cost added BJPY",
+        "net_fiscal_cost_bjpy": "net fiscal cost added BJPY",
+        "private_npv_bjpy": "private cost added BJPY", "resource_cost_bjpy":
+        "resource cost added BJPY", "public_cost_per_t_jpy_per_tco2": "public cost per t added"})
+    shifts = table.loc[table["sector"] != SECTOR_ALL].pivot(
+        index="instrument", columns="sector", values="abated_mtco2").reset_index()
+    return ("<h3>What each instrument adds</h3><p>The case solved again without each "
+            "instrument in turn, the others held; cumulative over the plan's years. Where a "
+            "cap binds an instrument may move abatement between sectors rather than add it.</p>"
+            + _table(shown) + "<p>Abatement added by sector, Mt-CO2 (negative: emits more "
+            "there):</p>" + _table(shifts))
+
+
+def _stranded_section(run: Run) -> str:
+    """Capacity idle or retired early, per technology at its most (stranded.csv)."""
+    table = run.tables.get("stranded")
+    if table is None or table.empty:
+        return ""
+    peak = table.groupby(["sector", "technology"], as_index=False)[
+        ["idle_capacity_m_per_yr", "retired_capacity_m_per_yr", "remaining_capital_bjpy",
+         "support_received_bjpy"]].max()
+    peak = peak.loc[(peak["remaining_capital_bjpy"] > 0.05) | (peak["support_received_bjpy"] > 0)]
+    if peak.empty:
+        return ""
+    return ("<h3>Stranded assets</h3><p>Capacity standing but idle or retired early, its "
+            "remaining capital (straight-line book value) and the support it received, "
+            "oldest capacity first; per technology, the most in any year (stranded.csv has "
+            "every year).</p>" + _table(peak.sort_values("remaining_capital_bjpy",
+                                                          ascending=False).rename(columns={
+                "idle_capacity_m_per_yr": "idle M unit/yr",
+                "retired_capacity_m_per_yr": "retired M unit/yr",
+                "remaining_capital_bjpy": "remaining capital BJPY",
+                "support_received_bjpy": "support received BJPY"})))
 
 
 def _materials_section(run: Run, years: list[int]) -> str:
