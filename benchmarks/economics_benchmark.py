@@ -57,9 +57,15 @@ def capex(result: RunResult) -> pd.Series:
 
 def macs(result: RunResult) -> pd.Series:
     em = result.tables["emissions"]
-    em = em.loc[em["year"].isin(YEARS)].set_index(["sector", "year"])
-    return pd.concat([em["mac_jpy_per_tco2"].dropna().rename(lambda i: ("own", *i)),
-                      em["effective_mac_jpy_per_tco2"].rename(lambda i: ("effective", *i))])
+    em = em.loc[em["year"].isin(YEARS)]
+    own = em.dropna(subset=["mac_jpy_per_tco2"])
+    return pd.concat([
+        pd.Series(own["mac_jpy_per_tco2"].to_numpy(),
+                  index=pd.MultiIndex.from_arrays([["own"] * len(own), own["sector"],
+                                                   own["year"]])),
+        pd.Series(em["effective_mac_jpy_per_tco2"].to_numpy(),
+                  index=pd.MultiIndex.from_arrays([["effective"] * len(em), em["sector"],
+                                                   em["year"]]))])
 
 
 def largest_change(a: pd.Series, b: pd.Series, floor: float) -> float:
