@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from decarb.errors import DecarbError  # noqa: E402
-from decarb.inputs.cases import Case, dataset_case, derive, find_case, list_cases, load_case  # noqa: E402
+from decarb.inputs.cases import (Case, dataset_case, derive, find_case, list_cases,  # noqa: E402
+                                 load_case)
 from decarb.inputs.loading import Reader  # noqa: E402
 from decarb.outputs.report import format_summary, sector_summary  # noqa: E402
 from decarb.solving.resolve import Session  # noqa: E402
@@ -100,6 +101,11 @@ def mac_2050(result: RunResult) -> tuple[float, float]:
     return float(row["mac_jpy_per_tco2"]), float(row["effective_mac_jpy_per_tco2"])
 
 
+def _moved(before: float, after: float) -> str:
+    """'a -> b' in JPY/t, or '-' where there is no such cap."""
+    return "-" if pd.isna(before) else f"{before:,.0f} -> {after:,.0f}"
+
+
 def case_row(reader: Reader, name: str, mip: bool) -> list[str]:
     case = load_case(find_case(name, DATA))
     base, seconds = solve(reader, case, "", {})
@@ -109,10 +115,11 @@ def case_row(reader: Reader, name: str, mip: bool) -> list[str]:
                       {"extension_years": s["extension_years"] + 10})
     own, effective = mac_2050(base)
     own_long, effective_long = mac_2050(longer)
+    significant = SIGNIFICANT_CAPEX * capex(base).sum()
     row = [name, "MIP" if base.solution.is_mip else "LP", f"{seconds:.1f}",
-           f"{largest_change(capex(base), capex(tight), SIGNIFICANT_CAPEX * capex(base).sum()):.2%}",
+           f"{largest_change(capex(base), capex(tight), significant):.2%}",
            f"{largest_change(macs(base), macs(tight), SIGNIFICANT_MAC):.2%}",
-           f"{own:,.0f} -> {own_long:,.0f}", f"{effective:,.0f} -> {effective_long:,.0f}",
+           _moved(own, own_long), _moved(effective, effective_long),
            f"{abs(effective_long - effective) / max(abs(effective), 1.0):.1%}",
            f"{idle_support_share(base):.1%}"]
     if mip:

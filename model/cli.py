@@ -171,8 +171,12 @@ def sweep(data_dir: Path, case_spec: str | None, lever_specs: tuple[str, ...],
         summary = run_sweep(base, points, folder, workers, scheduler,
                             on_point=lambda row: bar.update(1), solver_log=verbose)
     shown = [c for c in summary.columns
-             if c not in ("run", "point", "reason", "shortfalls", "model")]
+             if c not in ("run", "point", "reason", "shortfalls", "model", "mip")]
     click.echo(summary[shown].to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+    if "mip" in summary and summary["mip"].fillna(False).astype(bool).any():
+        click.echo("Whole units (MIP): each point re-optimises its integer decisions (the "
+                   "last point's are only a start), so points may differ in them as well as "
+                   "in the levers.")
     failed = summary.loc[summary["status"] != "optimal"]
     for row in failed.itertuples():
         click.secho(f"point {row.point} ({row.levers}) failed: {row.reason}", fg="red", err=True)

@@ -63,7 +63,7 @@ def test_under_a_binding_cap_a_subsidy_moves_abatement_rather_than_adds_it(attri
     assert total["moved_mtco2"] == pytest.approx(10.0, rel=1e-6)
     assert total["public_cost_bjpy"] == pytest.approx(10.0, rel=1e-6)
     assert pd.isna(total["public_cost_per_t_jpy_per_tco2"])      # it adds no tonne
-    assert total["effect"].startswith("moves abatement")
+    assert total["effect"].startswith("moves more abatement between sectors than it adds")
     assert table.loc[("subsidy:steel_fund", "steel"), "abated_mtco2"] == pytest.approx(10.0)
     assert table.loc[("subsidy:steel_fund", "paper"), "abated_mtco2"] == pytest.approx(-10.0)
     assert "subsidy:steel_fund: abates 0.00 Mt-CO2, moves 10.00 Mt" in output

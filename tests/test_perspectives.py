@@ -5,7 +5,7 @@ The tiny case (tests/tiny.py) by hand: one year, 1 Mt/yr of steel; `old` burns
 """
 import pytest
 
-from tests.tiny import costs, flat, frame, one_year, solve_tiny, tiny_frames
+from tests.tiny import flat, frame, one_year, solve_tiny
 from tests.test_formulation import CAP_04, EXPENSIVE, MAC, cost, emissions, output
 from tests.test_policy import scheme
 

@@ -9,10 +9,10 @@ its oldest plants first: the existing capacity, then builds by age. Their
 remaining capital is the straight-line book value, capex x years of life left /
 life: for a build, of its build year's capex; for existing capacity, of the year's
 capex, each slice living until the existing-capacity profile retires it (within
-the model years and at most the technology's life). The support they received is the subsidies and tax
-benefits paid on those builds per unit built. In plant mode an open plant's idle
-capacity counts as idle; the capital of plants is valued in plant_investments.csv
-(stranded charge), not here.
+the model years and at most the technology's life). The support they received
+is the subsidies and tax benefits paid on those builds per unit built. In plant
+mode an open plant's idle capacity counts as idle; the capital of plants is
+valued in plant_investments.csv (stranded charge), not here.
 """
 from __future__ import annotations
 

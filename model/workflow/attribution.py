@@ -31,7 +31,7 @@ COLUMNS = ["instrument", "sector", "abated_mtco2", "moved_mtco2", "public_cost_b
            "public_cost_per_t_jpy_per_tco2", "effect"]
 LABEL = "attribution"
 NOTHING_MTCO2 = 1e-6      # abatement below this adds nothing: no cost per tonne
-MOVES = "moves abatement between sectors (a binding cap holds the total)"
+MOVES = "moves more abatement between sectors than it adds (a binding cap holds the total)"
 ADDS, NONE, RAISES = "adds abatement", "adds no abatement", "raises emissions"
 
 
