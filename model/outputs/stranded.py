@@ -31,35 +31,56 @@ SHOWN_M_PER_YR = 1e-6   # less stranded than this is rounding, not a stranded as
 def stranded_assets(b: Built, production: pd.DataFrame) -> pd.DataFrame:
     """The stranded-asset table from the run's production table (capacity columns)."""
     p = b.p
-    stranded = production.loc[production["idle_capacity_m_per_yr"]
-                              + production["retired_capacity_m_per_yr"] > SHOWN_M_PER_YR]
-    if stranded.empty:
+    rows = production.loc[production["idle_capacity_m_per_yr"]
+                          + production["retired_capacity_m_per_yr"] > SHOWN_M_PER_YR,
+                          ["sector", "technology", "year", "idle_capacity_m_per_yr",
+                           "retired_capacity_m_per_yr"]].reset_index(drop=True)
+    if rows.empty:
         return pd.DataFrame(columns=COLUMNS)
+    rows["amount"] = rows["idle_capacity_m_per_yr"] + rows["retired_capacity_m_per_yr"]
+    rows["life"] = rows["technology"].map(p.tech["life_yr"]).astype(float)
+    existing = rows[KEYS].merge(p.residual, how="left")["capacity_m_per_yr"].fillna(0.0)
+    rows["from_existing"] = np.minimum(rows["amount"], existing.to_numpy())
+    rows["capex"] = rows[KEYS].merge(p.costs[KEYS + ["capex_jpy_per_unit_yr"]], how="left")[
+        "capex_jpy_per_unit_yr"].fillna(0.0).to_numpy()
+    value = rows["capex"] / rows["life"] * _existing_years(p, rows, existing.to_numpy())
+    taken = _vintages_taken(b, rows)
+    value = value + taken.groupby("row")["value"].sum().reindex(rows.index, fill_value=0.0)
+    support = taken.groupby("row")["support"].sum().reindex(rows.index, fill_value=0.0)
+    return rows.assign(remaining_capital_bjpy=value * BJPY_PER_MJPY,
+                       support_received_bjpy=support * BJPY_PER_MJPY)[COLUMNS]
+
+
+def _existing_years(p, rows: pd.DataFrame, existing: np.ndarray) -> pd.Series:
+    """Capacity-years of life left of each row's oldest `from_existing` of existing
+    capacity: a slice x of it lives while the profile stays above its value in the
+    row's year less x, within the model years and the technology's life."""
+    grid = p.residual[KEYS + ["capacity_m_per_yr"]].rename(columns={"year": "later"})
+    later = rows[["technology", "year", "from_existing", "life"]].assign(
+        now=existing, row=rows.index).merge(grid, on="technology")
+    age = later["later"] - later["year"]
+    later = later.loc[age >= 0]
+    age = age.loc[later.index]
+    span = np.clip(later["life"] - age, 0.0, p.step)   # years this model year counts
+    standing = np.clip(later["from_existing"] - (later["now"] - later["capacity_m_per_yr"]),
+                       0.0, later["from_existing"])
+    return (standing * span).groupby(later["row"]).sum().reindex(rows.index, fill_value=0.0)
+
+
+def _vintages_taken(b: Built, rows: pd.DataFrame) -> pd.DataFrame:
+    """Per row, the builds standing that its stranded capacity beyond the existing is
+    taken from, oldest first: their book value left and the support they received."""
     builds = _builds(b)
-    rows = []
-    for row in stranded.itertuples(index=False):
-        k, y = row.technology, row.year
-        amount = row.idle_capacity_m_per_yr + row.retired_capacity_m_per_yr
-        life = int(p.tech.at[k, "life_yr"])
-        capex = _capex(p.costs, k, y)
-        existing = _existing_left(p, k, y)
-        from_existing = min(amount, existing[0] if existing.size else 0.0)
-        value = capex / life * _slice_years(existing, from_existing, p.step, life)
-        support = 0.0
-        alive = builds.loc[(builds["technology"] == k) & (builds["vintage"] <= y)
-                           & (builds["vintage"] + life > y)].sort_values("vintage")
-        left = amount - from_existing
-        for vintage in alive.itertuples(index=False):
-            if left <= 0:
-                break
-            taken = min(left, vintage.built)
-            value += taken * vintage.capex * (vintage.vintage + life - y) / life
-            support += taken * vintage.support_per_unit
-            left -= taken
-        rows.append((row.sector, k, y, row.idle_capacity_m_per_yr,
-                     row.retired_capacity_m_per_yr, value * BJPY_PER_MJPY,
-                     support * BJPY_PER_MJPY))
-    return pd.DataFrame(rows, columns=COLUMNS)
+    alive = rows[["technology", "year", "amount", "from_existing", "life"]].assign(
+        row=rows.index).merge(builds, on="technology")
+    alive = alive.loc[(alive["vintage"] <= alive["year"])
+                      & (alive["vintage"] + alive["life"] > alive["year"])] \
+        .sort_values(["row", "vintage"])
+    before = alive.groupby("row")["built"].cumsum() - alive["built"]
+    taken = np.clip(alive["amount"] - alive["from_existing"] - before, 0.0, alive["built"])
+    left = (alive["vintage"] + alive["life"] - alive["year"]) / alive["life"]
+    return pd.DataFrame({"row": alive["row"], "value": taken * alive["capex"] * left,
+                         "support": taken * alive["support_per_unit"]})
 
 
 def _builds(b: Built) -> pd.DataFrame:
@@ -74,32 +95,3 @@ def _builds(b: Built) -> pd.DataFrame:
     return table.assign(capex=table["capex"] / table["built"],
                         support_per_unit=table["paid"] / table["built"]) \
         .rename(columns={"year": "vintage"})
-
-
-def _capex(costs: pd.DataFrame, technology: str, year: int) -> float:
-    row = costs.loc[(costs["technology"] == technology) & (costs["year"] == year),
-                    "capex_jpy_per_unit_yr"]
-    return float(row.iloc[0]) if len(row) else 0.0
-
-
-def _existing_left(p, technology: str, year: int) -> np.ndarray:
-    """Existing capacity of `technology` in `year` and each later model year (M unit/yr)."""
-    r = p.residual.loc[(p.residual["technology"] == technology) & (p.residual["year"] >= year)]
-    profile = r.set_index("year")["capacity_m_per_yr"].reindex(
-        [y for y in p.years if y >= year], fill_value=0.0)
-    return profile.to_numpy(float)
-
-
-def _slice_years(profile: np.ndarray, amount: float, step: int, life: int) -> float:
-    """Capacity-years of life left of the oldest `amount` of existing capacity: each
-    slice x lives while the profile stays above profile[0] - x (at most `life` years).
-
-    >>> _slice_years(np.array([2.0, 1.0, 0.0]), 2.0, 1, 40)   # 1 lives 1 yr, 1 lives 2
-    3.0
-    """
-    if amount <= 0 or not profile.size:
-        return 0.0
-    years = np.minimum(np.arange(len(profile)) * step, life)
-    standing = np.clip(amount - (profile[0] - profile), 0.0, amount)
-    return float(np.sum(standing * np.diff(np.append(years, min(len(profile) * step,
-                                                                   life)))))
