@@ -6,60 +6,14 @@ solution. A sweep with failed points exits 3, else 4, else 2 (see `sweep.exit_co
 """
 from __future__ import annotations
 
-import functools
-import shlex
-import sys
 from pathlib import Path
 
 import click
 
-from decarb import shipped_dataset
-from decarb.errors import DecarbError, printable
-
-DEFAULT_DATA = shipped_dataset("japan")
-DEFAULT_RESULTS = Path("results")          # under the folder the command runs in
-
-data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path),
-                           default=DEFAULT_DATA, show_default="data/japan",
-                           help="Dataset folder (CSV tables + settings.toml).")
-
-
-def echo(text: object = "", **kwargs) -> None:
-    """click.echo of text made safe for a terminal (text from data files and names)."""
-    click.echo(printable(str(text)), **kwargs)
-
-
-def secho(text: object = "", **kwargs) -> None:
-    click.secho(printable(str(text)), **kwargs)
-
-
-def command_line() -> str:
-    """The command as typed, for run.json."""
-    return shlex.join(["decarb", *sys.argv[1:]])
-
-
-def recover(store: Path) -> None:
-    """Put right what a killed writer left in the run store (see `atomic.recover`)."""
-    from decarb.outputs.atomic import recover as put_right
-
-    for folder in put_right(store):
-        secho(f"put back {folder}: a replacement of it was killed half-way", err=True)
-
-
-def reports_errors(command):
-    """Turn the library's known errors into a message and its exit code."""
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except DecarbError as error:
-            secho(str(error), fg="red", err=True)
-            sys.exit(error.exit_code)
-        except OSError as error:      # e.g. a run folder that cannot be written
-            secho(f"{error.strerror or error}: {error.filename or ''}", fg="red",
-                        err=True)
-            sys.exit(1)
-    return wrapper
+from decarb.cli_common import (attribution_option, case_option, command_line, data_option,
+                               echo, recover, reports_errors, results_option, secho,
+                               verbose_option)
+from decarb.cli_sets import COMMANDS as SET_COMMANDS
 
 
 @click.group()
@@ -79,16 +33,10 @@ def validate(data_dir: Path) -> None:
     ds = read_dataset(data_dir)
     for warning in ds.warnings:
         secho(f"warning: {warning}", fg="yellow")
+    s = ds.settings
+    extended = f", solved to {ds.years[-1]}" if ds.years[-1] > s.end_year else ""
     echo(f"{data_dir}: valid ({len(ds.technologies)} technologies, "
-               f"{len(ds.sectors)} sectors, years {ds.years[0]}-{ds.years[-1]})")
-
-
-results_option = click.option("--results", "results_dir", type=click.Path(path_type=Path),
-                              default=DEFAULT_RESULTS, show_default="results",
-                              help="Run store: the folder holding run folders.")
-case_option = click.option("--case", "case_spec", default=None, metavar="NAME|FILE",
-                           help="Policy case: a name in <data>/cases/ or a case file (TOML).")
-verbose_option = click.option("--verbose", is_flag=True, help="Show the solver's log.")
+         f"{len(ds.sectors)} sectors, years {s.start_year}-{s.end_year}{extended})")
 
 
 @main.command()
@@ -106,11 +54,12 @@ verbose_option = click.option("--verbose", is_flag=True, help="Show the solver's
 @click.option("--step", default=None, type=click.IntRange(min=1), metavar="YEARS",
               help="With --foresight: years each window decides before the next "
               "(default: the foresight).")
+@attribution_option
 @verbose_option
 @reports_errors
 def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | None,
         out_dir: Path | None, replace: bool, foresight: int | None, step: int | None,
-        verbose: bool) -> None:
+        attribution: bool, verbose: bool) -> None:
     """Solve a dataset, or a policy case of it, and write its run folder."""
     from decarb.outputs.report import format_summary, sector_summary
     from decarb.outputs.runstore import default_run_name, plain_name
@@ -131,8 +80,12 @@ def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | No
         echo(f"\nMyopic plan ({foresight}-year foresight, {step or foresight}-year "
              f"steps) against perfect foresight. Run folder: {folder}")
         return
-    folder, result = run_loaded(loaded, destination, verbose, replace, command_line())
-    echo(format_summary(sector_summary(result.tables, loaded.ds.years)))
+    folder, result = run_loaded(loaded, destination, verbose, replace, command_line(),
+                                attribution)
+    echo(format_summary(sector_summary(result.tables, loaded.ds.settings.reported_years)))
+    if "attribution" in result.tables:
+        from decarb.workflow.attribution import summary_lines
+        echo("\n" + "\n".join(summary_lines(result.tables["attribution"])))
     if "plant_investments" in result.tables:   # plant mode
         from decarb.outputs.plants import format_next_switches
         echo(format_next_switches(result.tables))
@@ -199,196 +152,23 @@ def cases(data_dir: Path) -> None:
 
 
 @main.command()
-@data_option
-@case_option
-@click.option("--lever", "lever_specs", multiple=True, required=True, metavar="NAME=VALUES",
-              help="A lever and its values: v1,v2,... or start:stop:count. Repeat for a "
-              "grid. Levers: carbon_price, carbon_price_scale, cap_scale, budget_scale, "
-              "subsidy_rate[:PROGRAMME], budget:PROGRAMME, incentive_last_year[:SCHEME], "
-              "ccus_first_year, or any run setting.")
-@results_option
-@click.option("--name", default=None, help="Sweep name: its folder under the run store "
-              "(default: <case>-sweep-<date>-<time>).")
-@click.option("--workers", default=0, show_default="all cores", type=click.IntRange(min=0),
-              help="Worker processes.")
-@click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="Run on a Dask cluster (e.g. tcp://host:8786) instead of local processes; "
-              "its workers must see the run store's folder. Needs `pip install decarb[dask]`.")
-@verbose_option
-@reports_errors
-def sweep(data_dir: Path, case_spec: str | None, lever_specs: tuple[str, ...],
-          results_dir: Path, name: str | None, workers: int, scheduler: str | None,
-          verbose: bool) -> None:
-    """Vary levers over values from a base case: one stored run per point, and a summary.
-
-    Points that differ from the base case only in carbon price, caps, budgets,
-    subsidy and tax rates, open years, discount rates or a later first year re-solve
-    the base's model from its solved state; others are built (docs/cases.md).
-    """
-    from decarb.workflow.levers import grid, parse_lever
-    from decarb.outputs.runstore import default_run_name, plain_name
-    from decarb.workflow.sweep import SUMMARY_FILE, exit_code, run_sweep
-    from decarb.workflow.commands import base_case
-
-    if name is not None:
-        plain_name(name)
-    recover(results_dir)
-    base = base_case(data_dir, case_spec)
-    points = grid([parse_lever(spec) for spec in lever_specs])
-    folder = results_dir / plain_name(name or default_run_name(f"{base.name}-sweep"))
-    with click.progressbar(length=len(points), label=f"{len(points)} points",
-                           file=sys.stderr) as bar:
-        summary = run_sweep(base, points, folder, workers, scheduler,
-                            on_point=lambda row: bar.update(1), solver_log=verbose)
-    shown = [c for c in summary.columns
-             if c not in ("run", "point", "reason", "shortfalls", "model")]
-    echo(summary[shown].to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
-    failed = summary.loc[summary["status"] != "optimal"]
-    for row in failed.itertuples():
-        secho(f"point {row.point} ({row.levers}) failed: {row.reason}", fg="red", err=True)
-    echo(f"\nSweep folder: {folder} (summary: {SUMMARY_FILE})")
-    if exit_code(summary):   # scripts can tell a sweep with failed points
-        sys.exit(exit_code(summary))
-
-
-@main.command()
-@data_option
-@click.option("--case", "case_spec", default="uncertainty", show_default=True,
-              metavar="NAME|FILE", help="A case file with [[uncertain]] ranges.")
-@click.option("--samples", default=50, show_default=True, type=click.IntRange(min=2),
-              help="Latin hypercube samples.")
-@click.option("--seed", default=1, show_default=True, type=int,
-              help="Seed of the draw: the same seed draws the same samples.")
-@click.option("--tornado/--no-tornado", default=True, show_default=True,
-              help="Also run each range at its P10 and P90, the others at their medians.")
-@results_option
-@click.option("--name", default=None, help="Set name: its folder under the run store "
-              "(default: <case>-uncertainty-<date>-<time>).")
-@click.option("--workers", default=0, show_default="all cores", type=click.IntRange(min=0),
-              help="Worker processes.")
-@reports_errors
-def uncertainty(data_dir: Path, case_spec: str, samples: int, seed: int, tornado: bool,
-                results_dir: Path, name: str | None, workers: int) -> None:
-    """Sample a case's [[uncertain]] ranges: one stored run per sample, P10/P50/P90 of
-    the key figures, and a tornado of what moves the cost most.
-
-    `decarb compare`, `report` and `export` take the set folder it writes.
-    """
-    from decarb.inputs.cases import find_case
-    from decarb.outputs.percentiles import format_percentiles, kpi_percentiles, read_set
-    from decarb.outputs.runstore import default_run_name, plain_name
-    from decarb.workflow.ranges import read_ranges
-    from decarb.workflow.sweep import exit_code
-    from decarb.workflow.uncertainty import run_uncertainty
-
-    if name is not None:
-        plain_name(name)
-    recover(results_dir)
-    case_file = find_case(case_spec, data_dir)
-    points = samples + (1 + 2 * len(read_ranges(case_file)) if tornado else 0)
-    folder = results_dir / plain_name(name or default_run_name(f"{case_file.stem}-uncertainty"))
-    with click.progressbar(length=points, label=f"{points} points", file=sys.stderr) as bar:
-        every = run_uncertainty(case_file, folder, samples, seed, workers, tornado,
-                                on_point=lambda row: bar.update(1))
-    for row in every.loc[every["status"] != "optimal"].itertuples():   # samples and tornado
-        secho(f"point {row.point} ({row.levers}) failed: {row.reason}", fg="red",
-                    err=True)
-    if (every.loc[every["levers"] == "sample", "status"] == "optimal").any():
-        summary = read_set(folder)
-        echo(format_percentiles(summary, kpi_percentiles(summary)))
-    else:
-        secho("No sample solved: there are no percentiles.", fg="red", err=True)
-    echo(f"\nSet folder: {folder} (samples.csv, tornado.csv; `decarb report {folder}`)")
-    if exit_code(every):   # as a sweep: 3 if a point is infeasible, else 4, else 2
-        sys.exit(exit_code(every))
-
-
-@main.command()
-@data_option
-@click.option("--case", "case_spec", required=True, metavar="NAME|FILE",
-              help="The base case (its [[scenario]] tables, or [[uncertain]] ranges to sample).")
-@click.option("--scenarios", "scenarios_file", type=click.Path(path_type=Path), default=None,
-              help="A TOML file of [[scenario]] tables on top of the case.")
-@click.option("--samples", default=None, type=click.IntRange(min=1),
-              help="Draw this many equally likely scenarios from the case's [[uncertain]].")
-@click.option("--seed", default=1, show_default=True, type=int, help="Seed of the draw.")
-@click.option("--decision-year", default=2030, show_default=True, type=int,
-              help="Investments up to this year are decided before the uncertainty resolves.")
-@click.option("--risk-weight", default=0.0, show_default=True, type=click.FloatRange(min=0),
-              help="Weight lambda of the CVaR of cost in the objective.")
-@click.option("--cvar-alpha", default=0.95, show_default=True,
-              type=click.FloatRange(min=0, max=1, max_open=True), help="CVaR level alpha.")
-@click.option("--recourse/--no-recourse", default=True, show_default=True,
-              help="Let a scenario fall short of its caps, demand and support limits at "
-              "the case's penalties (settings slack_penalty_jpy_per_tco2, "
-              "unserved_penalty_jpy_per_unit), so every plan has a finite cost.")
-@click.option("--ph", is_flag=True, help="Progressive hedging with mpi-sppy over the MPI "
-              "processes it runs in (`mpiexec -n K decarb stochastic ... --ph`; "
-              "pip install 'decarb[mpi]') instead of one extensive form.")
-@click.option("--ph-tolerance", default=1e-4, show_default=True,
-              type=click.FloatRange(min=0, min_open=True),
-              help="With --ph: stop when the mean |x - x-bar| of the decisions is below.")
-@results_option
-@click.option("--name", default=None, help="Set name: its folder under the run store "
-              "(default: <case>-stochastic-<date>-<time>).")
-@reports_errors
-def stochastic(data_dir: Path, case_spec: str, scenarios_file: Path | None,
-               samples: int | None, seed: int, decision_year: int, risk_weight: float,
-               cvar_alpha: float, recourse: bool, ph: bool, ph_tolerance: float,
-               results_dir: Path, name: str | None) -> None:
-    """Plan investments up to the decision year before the uncertainty resolves.
-
-    Prints RP, WS, EEV, VSS, EVPI and each scenario's regret, and stores the set
-    (stochastic.csv, plan.csv, report.html, a run folder per scenario).
-    """
-    from decarb.inputs.cases import find_case, load_case
-    from decarb.inputs.loading import Reader
-    from decarb.formulation.extensive import Risk, Scenario
-    from decarb.outputs.runstore import check_writable, default_run_name
-    from decarb.workflow import scenarios as found
-    from decarb.workflow.stochastic import run_stochastic
-    from decarb.workflow.stochastic_set import format_summary, write_set
-
-    case_file = find_case(case_spec, data_dir)
-    base = load_case(case_file)
-    folder = results_dir / (name or default_run_name(f"{case_file.stem}-stochastic"))
-    check_writable(folder, folder=True)
-    reader = Reader()
-    if samples is not None:
-        cases = found.sampled(base, case_file, samples, seed, reader)
-    else:
-        cases = found.from_tables(base, scenarios_file or case_file)
-    if ph:
-        from decarb.workflow.hedging import run_and_store
-        if not run_and_store(cases, reader, folder, base.resolved(), decision_year, recourse,
-                             risk_weight, ph_tolerance, click.echo):
-            return   # not the first process: it reports
-    else:
-        scenarios = [Scenario(c.name, c.probability, reader.read(c.case.dataset, c.case))
-                     for c in cases]
-        result = run_stochastic(scenarios, decision_year, Risk(risk_weight, cvar_alpha),
-                                recourse)
-        write_set(folder, result, base.resolved())
-        click.echo(format_summary(result))
-    click.echo(f"\nSet folder: {folder} (stochastic.csv, plan.csv, report.html)")
-
-
-@main.command()
 @click.argument("specs", nargs=-1, required=True, metavar="RUN|CASE...")
 @data_option
 @results_option
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
               help="Also write the comparison as CSV.")
+@attribution_option
 @verbose_option
 @reports_errors
 def compare(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
-            out_file: Path | None, verbose: bool) -> None:
+            out_file: Path | None, attribution: bool, verbose: bool) -> None:
     """Compare runs side by side, deltas against the first (the reference).
 
     Each RUN|CASE is a run folder, a run name in the store, or a policy case; a
-    case without a stored run of the same inputs is run first. One uncertainty set
-    gives its percentiles; one stochastic set compares its scenarios under the
-    hedged plan.
+    case without a stored run of the same inputs (with --attribution: one with its
+    attribution) is run first. One uncertainty set gives its percentiles; one
+    stochastic set compares its scenarios under the hedged plan. Runs stored with
+    attribution also show what each instrument adds.
     """
     from decarb.outputs.compare import compare_runs, format_comparison
     from decarb.outputs.percentiles import find_set, format_percentiles, kpi_percentiles, read_set
@@ -413,7 +193,8 @@ def compare(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
     if two_stage is not None:        # a stochastic set: its scenarios under the hedged plan
         folders = scenario_runs(two_stage)
     else:
-        answers = stored_or_run(list(specs), data_dir, results_dir, solver_log=verbose)
+        answers = stored_or_run(list(specs), data_dir, results_dir, solver_log=verbose,
+                                attribution=attribution)
         for spec, (folder, ran) in zip(specs, answers):
             echo(f"{spec}: {'ran into' if ran else 'stored run'} {folder}", err=True)
         folders = [folder for folder, _ in answers]
@@ -449,10 +230,11 @@ def export(run_dir: Path, fmt: str, out: Path | None, region: str) -> None:
 @click.option("--html", "html_path", type=click.Path(path_type=Path),
               default=None, help="HTML file to write (default: <first run>/report.html); "
               "the charts also go to <name>_charts/ as PNG.")
+@attribution_option
 @verbose_option
 @reports_errors
 def report(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
-           html_path: Path | None, verbose: bool) -> None:
+           html_path: Path | None, attribution: bool, verbose: bool) -> None:
     """Write a self-contained HTML report of runs (charts, KPI tables; comparison
     charts for several runs). RUN|CASE as for compare."""
     from decarb.outputs.html_report import write_report as write_run_report, write_set_report
@@ -474,7 +256,8 @@ def report(specs: tuple[str, ...], data_dir: Path, results_dir: Path,
         click.echo(f"Report: {write_report(two_stage, html_path or two_stage / 'report.html')}")
         return
     folders = [folder for folder, _ in stored_or_run(list(specs), data_dir, results_dir,
-                                                     solver_log=verbose)]
+                                                     solver_log=verbose,
+                                                     attribution=attribution)]
     out = write_run_report(folders, html_path or folders[0] / "report.html")
     echo(f"Report: {out}\nCharts: {out.with_name(out.stem + '_charts')}")
 
@@ -524,3 +307,7 @@ def serve(data_dir: Path, case_spec: str | None, results_dir: Path, port: int,
 
 if __name__ == "__main__":
     main()
+
+
+for command in SET_COMMANDS:
+    main.add_command(command)

@@ -8,7 +8,8 @@ from decarb.cli import main
 from tests.tiny import flat, frame, one_year, tiny_frames, write_case
 
 RUN_FILES = {"emissions.csv", "production.csv", "investments.csv", "energy.csv",
-             "materials.csv", "costs.csv", "levelised_costs.csv", "mac_curve.csv", "run.json"}
+             "materials.csv", "costs.csv", "levelised_costs.csv", "mac_curve.csv",
+             "stranded.csv", "run.json"}
 
 
 def invoke(*args):

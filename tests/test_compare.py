@@ -10,10 +10,12 @@ against old's 1,000 JPY/t of coal at 1 t-CO2/t.
   0.1 x 1,644.95 + 100 = 264.5 < 1,000 JPY/t, so new makes all 1 Mt/yr from
   2025, emitting nothing; capex 1 Mt/yr x 20,000 JPY = 20 BJPY, subsidy
   0.9 x 20 = 18 BJPY.
-- cap: steel capped at 0.4 Mt/yr and programme `green` pays 25%. Subsidised new
-  still costs 0.75 x 1,644.95 + 100 = 1,333.7 > 1,000 JPY/t, so it makes only the
-  0.6 Mt/yr the cap forces, emitting 0.4 Mt/yr; capex 0.6 x 20 = 12 BJPY,
-  subsidy 0.25 x 12 = 3 BJPY.
+- cap: steel capped at 0.4 Mt/yr in 2030 and programme `green` pays 25%.
+  Subsidised new still costs 0.75 x 1,644.95 + 100 = 1,333.7 > 1,000 JPY/t, so it
+  makes only the 0.6 Mt/yr the cap forces in 2030, emitting 1 then 0.4 Mt/yr. It is
+  built in 2030, not 2025: a subsidised build runs in its build year, and running
+  it five years early costs more than it saves; capex 0.6 x 20 = 12 BJPY, subsidy
+  0.25 x 12 = 3 BJPY.
 """
 import pandas as pd
 import pytest
@@ -21,20 +23,22 @@ import pytest
 from decarb.outputs.compare import compare_runs, format_comparison, read_tables
 from decarb.errors import InputError
 from decarb.outputs.runstore import write_run
-from tests.test_formulation import CAP_04, EXPENSIVE
+from tests.test_formulation import EXPENSIVE
 from tests.test_policy import scheme, subsidy
 from tests.tiny import capital_per_year, frame, one_year, solve_tiny, tiny_settings
 
 # Cumulative: 5 calendar years per model year x (2025 + 2030) emissions
 CUMULATIVE = {"reference": 5 * (1.0 + 1.0), "subsidy": 5 * (0.0 + 0.0),
-              "cap": 5 * (0.4 + 0.4)}                                   # 10, 0, 4 Mt
+              "cap": 5 * (1.0 + 0.4)}                                   # 10, 0, 7 Mt
 PUBLIC = {"reference": 0.0, "subsidy": 18.0, "cap": 3.0}                # BJPY cash
 # 1000 x extra BJPY / Mt abated against the reference
 PER_T = {"subsidy": 1000 * 18.0 / (10.0 - 0.0),                          # 1,800 JPY/t
-         "cap": 1000 * 3.0 / (10.0 - 4.0)}                              # 500 JPY/t
+         "cap": 1000 * 3.0 / (10.0 - 7.0)}                              # 1,000 JPY/t
 # One more tonne abated in 2030 takes one more t/yr of subsidised new that year:
 # its annuity net of the 25% subsidy, plus power, less the coal saved.
 MAC_CAP = 0.75 * capital_per_year(20000.0) + 100.0 - 1000.0            # 333.7 JPY/t
+CAP_2030 = frame([dict(sector="steel", year=2025, cap_mtco2=10.0),
+                  dict(sector="steel", year=2030, cap_mtco2=0.4)])
 
 
 def programme(name: str, rate: float) -> dict:
@@ -57,7 +61,7 @@ def runs(tmp_path_factory, reference):
     root = tmp_path_factory.mktemp("runs")
     return [write_run(root / name, r.tables, r.meta) for name, r in (
         ("reference", reference), ("subsidy", solve(**programme("gx", 0.9))),
-        ("cap", solve(caps=CAP_04, **programme("green", 0.25))))]
+        ("cap", solve(caps=CAP_2030, **programme("green", 0.25))))]
 
 
 def copy(reference, folder):
@@ -87,7 +91,7 @@ def test_cumulative_emissions_count_each_model_year_for_its_calendar_years(table
                                                                rel=1e-6)
         assert row["unit"] == "Mt-CO2"
         assert row["delta subsidy"] == pytest.approx(0.0 - 10.0, rel=1e-6)
-        assert row["delta cap"] == pytest.approx(4.0 - 10.0, rel=1e-6)
+        assert row["delta cap"] == pytest.approx(7.0 - 10.0, rel=1e-6)
 
 
 def test_public_cost_and_its_instruments(table):
@@ -102,7 +106,7 @@ def test_public_cost_and_its_instruments(table):
 
 
 def test_public_cost_per_t_abated_is_blank_for_the_reference(table):
-    row = table.loc[("public cost per t abated", "all")]
+    row = table.loc[("public cost per t below the reference", "all")]
     assert row[["subsidy", "cap"]].tolist() == pytest.approx(list(PER_T.values()), rel=1e-6)
     assert row["unit"] == "JPY/t-CO2"
     # the reference has no figure, so neither have the deltas
@@ -119,9 +123,9 @@ def test_per_t_abated_is_blank_where_nothing_is_abated(runs, reference, tmp_path
                        reference.meta)
     same = compare_runs([runs[0], paying]).set_index(["kpi", "sector"])
     assert same.loc[("public cost", "all"), "paying"] == pytest.approx(5.0)
-    assert pd.isna(same.loc[("public cost per t abated", "all"), "paying"])
+    assert pd.isna(same.loc[("public cost per t below the reference", "all"), "paying"])
     backwards = compare_runs([runs[1], runs[0]]).set_index(["kpi", "sector"])
-    assert pd.isna(backwards.loc[("public cost per t abated", "all"), "reference"])
+    assert pd.isna(backwards.loc[("public cost per t below the reference", "all"), "reference"])
 
 
 def test_support_and_public_cost_count_the_tax_credit(runs, tmp_path):
@@ -140,7 +144,7 @@ def test_support_and_public_cost_count_the_tax_credit(runs, tmp_path):
     assert table[("public cost: credit", "all")] == pytest.approx(1.0, rel=1e-6)
     assert table[("public cost: subsidy:gx", "all")] == pytest.approx(10.0, rel=1e-6)
     assert table[("cumulative emissions", "all")] == pytest.approx(0.0, abs=1e-9)
-    assert table[("public cost per t abated", "all")] == pytest.approx(1100.0, rel=1e-6)
+    assert table[("public cost per t below the reference", "all")] == pytest.approx(1100.0, rel=1e-6)
     assert pd.isna(table[("emissions 2030", "all")])         # its horizon ends in 2025
 
 
@@ -202,10 +206,10 @@ def test_format_groups_by_kpi_with_signed_deltas(comparison):
     lines = text.splitlines()
     header = lines.index("public cost (BJPY)")
     assert lines[header + 1].split() == ["all", "0.0", "18.0", "3.0", "+18.0", "+3.0"]
-    per_t = lines.index("public cost per t abated (JPY/t-CO2)")
-    assert lines[per_t + 1].split() == ["all", "-", "1,800", "500", "-", "-"]
+    per_t = lines.index("public cost per t below the reference (JPY/t-CO2)")
+    assert lines[per_t + 1].split() == ["all", "-", "1,800", "1,000", "-", "-"]
     cumulative = lines.index("cumulative emissions (Mt-CO2)")
-    assert lines[cumulative + 1].split() == ["all", "10.0", "0.0", "4.0", "-10.0", "-6.0"]
+    assert lines[cumulative + 1].split() == ["all", "10.0", "0.0", "7.0", "-10.0", "-3.0"]
     mac = lines.index("MAC 2030 (JPY/t-CO2)")                 # whole yen per tonne
     assert lines[mac + 1].split() == ["steel", "-", "-", "334", "-", "-"]
 

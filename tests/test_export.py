@@ -225,8 +225,8 @@ def hand_made_run(folder):
         "sector": "steel", "product": ["steel", "steel", "heat_high"], "kind": ["product",
                                                                               "product", "heat"],
         "technology": ["eaf", "h2_dri", "boiler"], "year": 2025, "unit": ["t", "t", "GJ"],
-        "output_m_per_yr": [1.0, 2.0, 5.0], "operating_capacity_m_per_yr": [1.0, 2.0, 5.0],
-        "stranded_capacity_m_per_yr": 0.0})
+        "output_m_per_yr": [1.0, 2.0, 5.0], "installed_capacity_m_per_yr": [1.0, 2.0, 5.0],
+        "idle_capacity_m_per_yr": 0.0, "retired_capacity_m_per_yr": 0.0})
     energy = pd.DataFrame({"sector": ["steel", "steel", "other_manufacturing"],
                            "commodity": ["electricity", "natural_gas", "electricity"],
                            "year": 2025, "use_pj_per_yr": [5.0, 7.0, 3.0]})

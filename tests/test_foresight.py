@@ -40,8 +40,8 @@ def built_in(tables, technology: str, year: int) -> float:
 
 def stranded(tables, technology: str, year: int) -> float:
     p = tables["production"]
-    return float(p.loc[(p["technology"] == technology) & (p["year"] == year),
-                       "stranded_capacity_m_per_yr"].sum())
+    rows = p.loc[(p["technology"] == technology) & (p["year"] == year)]
+    return float((rows["idle_capacity_m_per_yr"] + rows["retired_capacity_m_per_yr"]).sum())
 
 
 def test_a_myopic_planner_builds_old_and_strands_it_when_the_cap_arrives():

@@ -216,7 +216,7 @@ def test_unit_size_forces_whole_units(integer, built):
 
 # --- heat bands -------------------------------------------------------------------
 
-def _heat_case(heat_pump_capex: float, demand: list[dict]):
+def _heat_case(heat_pump_capex: float, demand: list[dict], **changes):
     f = tiny_frames()
     commodities = frame(f["commodities"].to_dict("records") + [
         dict(commodity="heat_100", kind="heat", unit="GJ", sector="steel",
@@ -236,7 +236,7 @@ def _heat_case(heat_pump_capex: float, demand: list[dict]):
         "heat_pump", heat_pump_capex) + costs("furnace", 0.0))
     return solve_tiny(commodities=commodities, technologies=technologies,
                       technology_flows=flows, technology_costs=cost_rows,
-                      demand=frame(f["demand"].to_dict("records") + demand))
+                      demand=frame(f["demand"].to_dict("records") + demand), **changes)
 
 
 def test_heat_pump_cannot_serve_the_hot_band():
@@ -254,6 +254,16 @@ def test_hot_heat_serves_cooler_bands():
                    + flat(commodity="heat_100", demand_m_per_yr=1.0))
     assert output(r, "heat_pump") == pytest.approx(0.0)
     assert output(r, "furnace") == pytest.approx(2.0)
+
+
+def test_hot_heat_reaches_a_cooler_band_only_through_its_recovery_losses():
+    # furnace heat passes to the 100 C band through a recovery step that delivers half:
+    # 1 PJ for the hot band + 1 / 0.5 PJ for the cool one
+    r = _heat_case(1.0e6, flat(commodity="heat_500", demand_m_per_yr=1.0)
+                   + flat(commodity="heat_100", demand_m_per_yr=1.0),
+                   heat_cascade=frame([dict(hotter="heat_500", cooler="heat_100",
+                                            efficiency=0.5)]))
+    assert output(r, "furnace") == pytest.approx(3.0)
 
 
 def test_demand_nothing_can_meet_in_a_year_is_infeasible_not_dropped():

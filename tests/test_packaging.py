@@ -6,7 +6,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from decarb.cli import DEFAULT_DATA, main
+from decarb.cli import main
+from decarb.cli_common import DEFAULT_DATA
 
 ROOT = Path(__file__).resolve().parents[1]
 

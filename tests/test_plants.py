@@ -148,14 +148,17 @@ def test_closing_a_plant_beats_relining_it_when_demand_falls():
 
 def test_a_plant_that_stays_pays_its_relining_in_the_window():
     # Plant a (1 Mt/yr) is due for relining in 2026, the only window of 2025-2026.
-    # Converting it costs 1e7 JPY/(t/yr), far more than it saves, and a new plant
-    # costs 1e6: so it stays on `old` and is relined. The relining, 4,000 JPY/(t/yr)
+    # Converting it costs 1e7 JPY/(t/yr), far more than it saves, a new plant of `new`
+    # costs 1e6 and none of `old` may be built (one would tie with relining): so it
+    # stays on `old` and is relined. The relining, 4,000 JPY/(t/yr)
     # x 1 Mt = 4,000 MJPY, is spent at the start of 2026 over a 40-year life; of its
     # annuities, 4,000 x CRF(8%, 40) each, only the one paid at the end of 2026 falls
     # inside the horizon, discounted two years to the start of 2025 (BJPY):
     expected_bjpy = 4000.0 * crf(0.08, 40) / 1.08 ** 2 / 1000          # 0.2876
     r = solve_plants(plants(("a", 1.0, 2026)), [edge(capex=1.0e7)],
-                     tiny_settings(end_year=2026, **ANNUAL))
+                     tiny_settings(end_year=2026, **ANNUAL),
+                     technologies=tiny_frames()["technologies"].assign(first_year=[2100,
+                                                                                   2025]))
     assert [technology_of(r, "a", y) for y in (2025, 2026)] == ["old", "old"]
     assert cost_bjpy(r, "relining") == pytest.approx(expected_bjpy, rel=1e-9)
 

@@ -26,6 +26,8 @@ class Built:
     MJPY per unit in the year, which the PV weights discount). The objective and
     the reported cost breakdown both come from it. `transfers` are public payments (subsidies,
     tax revenue forgone): `cash` MJPY per unit in the year paid, `social` its PV.
+    `revenues` names the cost components paid to the state (carbon price, levies): the
+    firms' cost, a transfer in the social view, public revenue in the fiscal flows.
     """
 
     ds: Dataset
@@ -40,6 +42,7 @@ class Built:
     # mode: the plants): technology, year, var, coef (M unit/yr per unit of var).
     capacity_sources: list[pd.DataFrame] = field(default_factory=list)
     fleet: Any = None   # plant mode: the plants' parameters (plant/fleet.py)
+    revenues: set[str] = field(default_factory=set)   # cost components paid to the state
 
     def add_cost(self, component: str, terms: pd.DataFrame) -> None:
         """Register cost terms (columns sector, year, var, private, social; optional
@@ -48,11 +51,17 @@ class Built:
             terms = terms.assign(flow_mjpy=np.nan)
         self.costs.append(terms.assign(component=component)[COST_COLUMNS])
 
-    def add_flow_cost(self, component: str, table: pd.DataFrame, price: str) -> None:
+    def add_flow_cost(self, component: str, table: pd.DataFrame, price: str,
+                      to_treasury: bool = False) -> None:
         """Register a per-year flow cost: `table[price]` (JPY per unit of the variable,
-        so MJPY per M unit) times each perspective's present-value weight of the year."""
+        so MJPY per M unit) times each perspective's present-value weight of the year.
+        A payment `to_treasury` (a carbon price, a levy) is a transfer: the firms' cost,
+        nobody's in the social view, and public revenue."""
         pv = {perspective: table[price] * table["year"].map(weight)
               for perspective, weight in self.p.weights.items()}
+        if to_treasury:
+            pv["social"] = 0.0 * pv["social"]
+            self.revenues.add(component)
         self.add_cost(component, table.assign(flow_mjpy=table[price], **pv))
 
     def reweight(self, p: Parameters) -> None:
@@ -61,9 +70,11 @@ class Built:
         self.p = p
         for terms in self.costs:
             flow = terms["flow_mjpy"].notna()
+            revenue = terms["component"].isin(self.revenues)
             for perspective, weight in p.weights.items():
-                terms.loc[flow, perspective] = terms.loc[flow, "flow_mjpy"] \
-                    * terms.loc[flow, "year"].map(weight)
+                weighted = flow & ~revenue if perspective == "social" else flow
+                terms.loc[weighted, perspective] = terms.loc[weighted, "flow_mjpy"] \
+                    * terms.loc[weighted, "year"].map(weight)
 
     def reregister(self, component: str, register: Callable[[Built], None]) -> None:
         """Register a component's cost terms anew (e.g. a new carbon price), in its place."""

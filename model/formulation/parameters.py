@@ -20,7 +20,9 @@ MJPY_PER_BJPY = 1000.0
 class Parameters:
     years: list[int]
     step: int                      # calendar years each model year stands for
-    horizon_end: int               # first calendar year after the horizon
+    horizon_end: int               # first calendar year after the model years
+    plan_end: int                  # first calendar year after the plan (end_year)
+    steady_years: int              # years after it in the steady state (settings)
     weights: dict[str, dict[int, float]]  # perspective -> model year -> PV weight
     rates: dict[str, float]        # perspective -> discount rate
     tech: pd.DataFrame             # one row per technology, emission coefficients added
@@ -36,7 +38,8 @@ def discounting(ds: Dataset) -> tuple[dict[str, float], dict[str, dict[int, floa
     """Per perspective: the discount rate, and each model year's PV weight of a flow."""
     s = ds.settings
     rates = {"private": s.discount_rate_private, "social": s.discount_rate_social}
-    return rates, {p: finance.period_weights(r, s.years, s.year_step) for p, r in rates.items()}
+    return rates, {p: finance.period_weights(r, s.years, s.year_step, s.steady_state_years)
+                   for p, r in rates.items()}
 
 
 def prepare(ds: Dataset) -> Parameters:
@@ -62,7 +65,9 @@ def prepare(ds: Dataset) -> Parameters:
                                         ["technology", "year", "capacity_m_per_yr"]]
     if s.mode == "plant":
         residual = _beyond_plants(residual, ds.plants, years[0])
-    return Parameters(years=years, step=step, horizon_end=years[-1] + step, weights=weights,
+    return Parameters(years=years, step=step, horizon_end=years[-1] + step,
+                      plan_end=s.end_year + step,
+                      steady_years=s.steady_state_years, weights=weights,
                       rates=rates, tech=tech, flows=flows,
                       builds=builds.reset_index(drop=True),
                       vintages=vintages.reset_index(drop=True),

@@ -24,6 +24,7 @@ class Dataset:
     technologies: pd.DataFrame
     technology_costs: pd.DataFrame
     technology_flows: pd.DataFrame
+    heat_cascade: pd.DataFrame
     existing_capacity: pd.DataFrame
     caps: pd.DataFrame
     carbon_price: pd.DataFrame

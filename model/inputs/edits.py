@@ -18,7 +18,7 @@ from decarb.inputs.schema import TABLE_BY_NAME, Table
 from decarb.inputs.validation import show
 
 
-def apply_case(raw: Mapping[str, pd.DataFrame | None], case: Case, end_year: int
+def apply_case(raw: Mapping[str, pd.DataFrame | None], case: Case, last_year: int
                ) -> tuple[dict[str, pd.DataFrame | None], list[Problem]]:
     """The raw text tables with the case's edits applied, and problems that need the data
     (a row or technology matching nothing, a reference to a missing key)."""
@@ -29,7 +29,7 @@ def apply_case(raw: Mapping[str, pd.DataFrame | None], case: Case, end_year: int
         frame = tables.get(edit.table)
         if frame is None:
             frame = pd.DataFrame(columns=[c.name for c in table.columns], dtype=object)
-        frame, found = _APPLY[edit.op](table, frame, edit, end_year)
+        frame, found = _APPLY[edit.op](table, frame, edit, last_year)
         tables[edit.table] = frame
         problems += [Problem(edit.file, None, edit.key, value, expected)
                      for value, expected in found]
@@ -96,7 +96,7 @@ def _scale(table: Table, frame: pd.DataFrame, edit: Edit, _: int):
     return frame, []
 
 
-def _availability(table: Table, frame: pd.DataFrame, edit: Edit, end_year: int):
+def _availability(table: Table, frame: pd.DataFrame, edit: Edit, last_year: int):
     entry = edit.value
     if "pathway" in entry:
         hit = frame["pathway"].eq(entry["pathway"])
@@ -108,7 +108,7 @@ def _availability(table: Table, frame: pd.DataFrame, edit: Edit, end_year: int):
             return frame, [(", ".join(unknown), f"technologies of {table.file}")]
         hit = frame["technology"].isin(entry["technologies"])
     # Not before first_year; without one, not within the horizon at all.
-    year = entry.get("first_year", end_year + 1)
+    year = entry.get("first_year", last_year + 1)
     first = pd.to_numeric(frame["first_year"], errors="coerce")
     frame = frame.copy()
     frame.loc[hit, "first_year"] = first[hit].clip(lower=year).map(lambda v: f"{v:.0f}")

@@ -80,11 +80,11 @@ class Reader:
         folder = Path(folder)
         return _with_case(self._parsed(folder), folder, case, self.memo)
 
-    def case_tables(self, folder: Path, case: Case, end_year: int
+    def case_tables(self, folder: Path, case: Case, last_year: int
                     ) -> dict[str, pd.DataFrame | None]:
         """The text tables of a valid dataset with `case`'s edits applied, before checks
         and interpolation: the anchor rows that further edits of the case work on."""
-        return apply_case(self._parsed(Path(folder)).raw, case, end_year)[0]
+        return apply_case(self._parsed(Path(folder)).raw, case, last_year)[0]
 
     def _parsed(self, folder: Path) -> _Parsed:
         if not folder.is_dir():
@@ -131,7 +131,7 @@ def _with_case(parsed: _Parsed, folder: Path, case: Case | None, memo) -> Datase
         settings, found = _settings_problems({**raw_settings, **case.merged_settings()},
                                              SETTINGS_FILE)
         settings_problems += [p for p in found if p.column in ("start_year", "end_year")]
-        raw, found = apply_case(raw, case, settings.end_year)
+        raw, found = apply_case(raw, case, settings.years[-1])
         settings_problems += found   # named in the case file, so not prefixed with the folder
         input_hash = _digest({**contents, "case": json.dumps(case.resolved(), sort_keys=True,
                                                             default=str).encode()})
@@ -206,7 +206,8 @@ def expand_series(table: Table, frame: pd.DataFrame, years: tuple[int, ...]
     """One row per key and model year, interpolated linearly between anchor years.
 
     Text columns (e.g. `source`) take the value of the anchor at or before the
-    year. Model years outside a key's anchors are reported as missing. In numpy on
+    year. Model years after a key's last anchor hold its value; model years before
+    its first anchor are reported as missing. In numpy on
     sorted (group, year) keys, since a sweep re-expands each point's edited table.
     """
     group = [k for k in table.key if k != "year"]
@@ -232,8 +233,9 @@ def expand_series(table: Table, frame: pd.DataFrame, years: tuple[int, ...]
     before = np.searchsorted(key, target_key, side="right") - 1   # anchor at or before
     after = np.searchsorted(key, target_key, side="left")         # anchor at or after
     code_at = np.append(code, -1)   # -1: past either end, no group's
-    found = ((code_at[before] == target_code) & (before >= 0)
-             & (code_at[after] == target_code))
+    found = (code_at[before] == target_code) & (before >= 0)
+    # After a key's last anchor the value is held (a steady state, not a trend).
+    after = np.where(code_at[after] == target_code, after, before)
     before, after = before[found], after[found]
     span = year[after] - year[before]
     weight = np.divide(target_year[found] - year[before], span, out=np.zeros(len(span)),

@@ -14,7 +14,8 @@ Conventions (also printed at the top of the data reference):
   (JPY/unit x M units = MJPY).
 - Time series (tables with a `year` column) may give anchor years only:
   model years between two anchors are interpolated linearly; a model year
-  outside the anchors is a missing-year error.
+  after the last anchor holds its value; one before the first anchor is a
+  missing-year error.
 """
 from __future__ import annotations
 
@@ -80,7 +81,8 @@ SOURCE = Column("source", "str", "Where the row's figures come from (a source ke
                 "reference brief, or `PLACEHOLDER: ...` for a labelled assumption).",
                 required=False, default="")
 YEAR = Column("year", "int", "Calendar year of the value (an anchor year; model years "
-              "between anchors are interpolated).", unit="year", min=1990, max=2100)
+              "between anchors are interpolated, later ones hold the last anchor's value).",
+              unit="year", min=1990, max=2100)
 
 
 TABLES: tuple[Table, ...] = (
@@ -198,6 +200,17 @@ TABLES: tuple[Table, ...] = (
         Column("amount_per_unit", "float", "Units of the commodity per unit of output.",
                "unit/unit", min=0),
         SOURCE)),
+    Table("heat_cascade", "Losses where heat of a band passes to the next cooler band of "
+          "its sector. Heat passes down without loss (steam let down, hot water) unless a "
+          "row says otherwise; a row with efficiency below 1 is a recovery step, e.g. a "
+          "waste-heat boiler raising steam from furnace heat.", ("hotter",), (
+        Column("hotter", "str", "Heat band the heat leaves.",
+               references="commodities.commodity"),
+        Column("cooler", "str", "The next cooler band of the same sector.",
+               references="commodities.commodity"),
+        Column("efficiency", "float", "Heat arriving in `cooler` per unit leaving `hotter`.",
+               "fraction", min=0, max=1),
+        SOURCE), required=False),
     Table("existing_capacity", "Capacity standing before the first model year, by the year "
           "it is still available (its retirement profile).", ("technology", "year"), (
         Column("technology", "str", "Technology.", references="technologies.technology"),

@@ -20,10 +20,24 @@ def _setting(default: Any, description: str, unit: str = "", choices: tuple = ()
 @dataclass(frozen=True)
 class Settings:
     start_year: int = _setting(2025, "First model year.", "year", min=1990, max=2100)
-    end_year: int = _setting(2050, "Last model year.", "year", min=1990, max=2100)
+    end_year: int = _setting(2050, "Last year of the plan: results cover start_year to "
+                             "end_year.", "year", min=1990, max=2100)
     year_step: int = _setting(1, "Years between model years; each model year stands for "
                               "this many calendar years (the last one too).", "yr", min=1,
                               max=20)
+    extension_years: int = _setting(0, "Years solved after end_year with every input held at "
+                                    "its last value (caps, demand, prices, costs), not "
+                                    "reported: decisions near end_year see that the world "
+                                    "goes on (no end effect).", "yr", min=0, max=100)
+    steady_state_years: int = _setting(0, "Calendar years after the last model year in "
+                                       "which the plan stays as in that year, its inputs "
+                                       "held (a steady state): the last year's running costs "
+                                       "count for them too and capacity installed in it pays "
+                                       "its annuities through them, renewed at the same "
+                                       "cost. It removes the end effect of a horizon that "
+                                       "stops while the caps go on. 0: the horizon simply "
+                                       "ends.", "yr",
+                                       min=0, max=200)
     perspective: str = _setting("private", "Cost the optimiser minimises: private (firms' "
                                 "cost net of subsidies and tax benefits, at the private rate) "
                                 "or social (transfers excluded, at the social rate).",
@@ -101,7 +115,14 @@ class Settings:
 
     @property
     def years(self) -> list[int]:
-        return list(range(self.start_year, self.end_year + 1, self.year_step))
+        """Model years: the plan's, then the extension's."""
+        return list(range(self.start_year, self.end_year + self.extension_years + 1,
+                          self.year_step))
+
+    @property
+    def reported_years(self) -> list[int]:
+        """Model years of the plan (start_year to end_year): those the results cover."""
+        return [y for y in self.years if y <= self.end_year]
 
 
 SETTING_FIELDS = {f.name: f for f in fields(Settings)}

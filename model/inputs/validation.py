@@ -346,8 +346,29 @@ def _scheme_problems(t: Mapping[str, pd.DataFrame], scheme: str) -> list[Problem
     return []
 
 
+def _cascade_rules(t: Mapping[str, pd.DataFrame]) -> list[Problem]:
+    """A lossy pass joins a heat band to the next cooler band of its sector."""
+    h, c = t["heat_cascade"], t["commodities"]
+    heat = c.loc[c["kind"].eq("heat")].sort_values("temperature_max_c")
+    below = heat.groupby("sector")["commodity"].shift(1)
+    next_cooler = pd.Series(below.to_numpy(), index=heat["commodity"].to_numpy()).dropna()
+    problems = _flag("heat_cascade", h, ~h["hotter"].isin(heat["commodity"]) & h["hotter"].isin(
+        c["commodity"]), "hotter", "a heat band (commodity of kind heat)")
+    expected = h["hotter"].map(next_cooler)
+    wrong = h["hotter"].isin(next_cooler.index) & expected.ne(h["cooler"])
+    problems += _flag("heat_cascade", h, wrong, "cooler",
+                      "the next cooler band of the same sector: " + expected.astype(str))
+    problems += _flag("heat_cascade", h, h["hotter"].isin(heat["commodity"])
+                      & ~h["hotter"].isin(next_cooler.index), "hotter",
+                      "a heat band with a cooler band in its sector")
+    problems += _flag("heat_cascade", h, h["efficiency"].le(0), "efficiency",
+                      "a share above 0 (heat that may not pass at all needs no band below)")
+    return problems
+
+
 _RULES = (
     (_commodity_rules, ("commodities", "technologies")),
+    (_cascade_rules, ("heat_cascade", "commodities")),
     (_demand_rules, ("demand", "commodities")),
     (_technology_rules, ("technologies", "commodities")),
     (_flow_rules, ("technology_flows", "commodities", "technologies")),

@@ -22,6 +22,13 @@ KPI_YEARS = (2030, 2040, 2050)
 NO_ABATEMENT_MTCO2 = 1e-9
 SUBSIDY = re.compile(r"subsidy_.+_bjpy")
 EMISSIONS, CUMULATIVE, BJPY, PER_T = "Mt-CO2/yr", "Mt-CO2", "BJPY", "JPY/t-CO2"
+# The run's whole public cost over all its emissions below the first run's, caps and
+# carbon price included: not what any instrument buys (the attribution says that).
+BELOW_REFERENCE = "public cost per t below the reference"
+ATTRIBUTED = (("moved_mtco2", "abatement moved between sectors", CUMULATIVE),
+              ("public_cost_bjpy", "public cost added", BJPY),
+              ("net_fiscal_cost_bjpy", "net fiscal cost added", BJPY),
+              ("public_cost_per_t_jpy_per_tco2", "public cost per t added", PER_T))
 
 
 def compare_runs(run_dirs: Sequence[Path]) -> pd.DataFrame:
@@ -29,8 +36,8 @@ def compare_runs(run_dirs: Sequence[Path]) -> pd.DataFrame:
     (labelled by folder name) and a `delta <label>` column per run after the first.
 
     Blank (NaN) means not applicable: a year outside the run's horizon, a cap
-    or MAC where the run has no cap that year, a public cost per t abated where
-    the run abates nothing, a delta where either side is blank.
+    or MAC where the run has no cap that year, a public cost per t below the
+    reference where the run emits no less, a delta where either side is blank.
     """
     dirs = [Path(d) for d in run_dirs]
     steps = check_runs(dirs)
@@ -63,17 +70,26 @@ def compare_runs(run_dirs: Sequence[Path]) -> pd.DataFrame:
     total = costs.loc[(costs["kind"] == "cost") & (costs["component"] == "total")] \
         .assign(sector=SECTOR_ALL)
     blocks.append(block("private NPV", BJPY, total, "private_npv_bjpy"))
-    blocks.append(block("social NPV", BJPY, total, "social_npv_bjpy"))
+    blocks.append(block("resource cost (social NPV)", BJPY, total, "social_npv_bjpy"))
     blocks += [block("public cost" + ("" if c == "total" else f": {c}"), BJPY, rows,
                      "public_cost_bjpy")
                for c, rows in public.groupby("component", sort=False)]
+    fiscal = costs.loc[(costs["kind"] == "fiscal") & (costs["component"] == "net")] \
+        .assign(sector=SECTOR_ALL)
+    if len(fiscal):   # runs stored before the fiscal rows have none
+        blocks.append(block("net fiscal cost", BJPY, fiscal, "public_cost_bjpy"))
     all_sectors = cumulative.loc[cumulative["sector"] == SECTOR_ALL].set_index("run")
     per_t = public_cost_per_t_abated(
         public.loc[public["component"] == "total"].set_index("run")["public_cost_bjpy"]
         .reindex(labels), all_sectors["cumulative"].reindex(labels))
-    blocks.append(block("public cost per t abated", PER_T, per_t, "jpy_per_tco2"))
+    blocks.append(block(BELOW_REFERENCE, PER_T, per_t, "jpy_per_tco2"))
     blocks += [block(f"MAC {y}", PER_T, rows, "mac_jpy_per_tco2") for y, rows in _capped(em)]
     blocks += _carbon_blocks(dirs, labels, year_steps, block)
+    if "effective_mac_jpy_per_tco2" in em:
+        blocks += [block(f"effective MAC {y}", PER_T, em.loc[em["year"] == y],
+                         "effective_mac_jpy_per_tco2") for y in KPI_YEARS
+                   if (em["year"] == y).any()]
+    blocks += attribution_blocks(dirs, labels, block)
     table = pd.concat(blocks, ignore_index=True)
     deltas = table[labels[1:]].sub(table[labels[0]], axis=0)
     deltas.columns = [f"delta {label}" for label in labels[1:]]
@@ -138,6 +154,24 @@ def _carbon_blocks(dirs: list[Path], labels: list[str], year_steps: Mapping[str,
         cbam = read["cbam"].loc[read["cbam"]["year"] == 2030]
         blocks.append(block("CBAM exposure 2030", BJPY, cbam.groupby("run", as_index=False)[
             "exposure_bjpy"].sum().assign(sector=SECTOR_ALL), "exposure_bjpy"))
+    return blocks
+
+
+def attribution_blocks(dirs: list[Path], labels: list[str],
+                       block: Callable[..., pd.DataFrame]) -> list[pd.DataFrame]:
+    """What each instrument adds, for the runs stored with their attribution (blank for
+    the others): abatement by sector, abatement moved between sectors, public and net
+    fiscal cost, public cost per tonne added."""
+    having = [(d, label) for d, label in zip(dirs, labels) if (d / "attribution.csv").is_file()]
+    if not having:
+        return []
+    found = read_tables([d for d, _ in having], "attribution", [label for _, label in having])
+    blocks = []
+    for name, rows in found.groupby("instrument", sort=False):
+        total = rows.loc[rows["sector"] == SECTOR_ALL]
+        blocks.append(block(f"{name}: abatement added", CUMULATIVE, rows, "abated_mtco2"))
+        for column, what, unit in ATTRIBUTED:
+            blocks.append(block(f"{name}: {what}", unit, total, column))
     return blocks
 
 

@@ -21,14 +21,15 @@ from decarb.outputs.carbon import carbon_summary
 from decarb.outputs.compare import compare_runs, formatted, run_labels
 from decarb.outputs.mac_curve import curve_chart
 from decarb.errors import InputError, OutputError, Problem
-from decarb.outputs.report import report_years, sector_summary
+from decarb.outputs.report import sector_summary
 from decarb.outputs import percentiles
 from decarb.outputs.percentiles import SampleSet
 from decarb.outputs.atomic import staged
 from decarb.outputs.runfiles import Run, read_run
+from decarb.outputs.run_tables import (attribution_section, curve_section, curve_years,
+                                       html_table, materials_section, stranded_section)
 from decarb.inputs.schema import SECTOR_ALL
 
-CURVE_YEARS = (2030, 2050)       # years of the MAC curves in a run's section
 SETTINGS_SHOWN = ("perspective", "cap_scope", "carbon_price_scope", "tax_scheme", "tax_base",
                   "cumulative_cap_mtco2")
 
@@ -146,11 +147,6 @@ def curve_charts(t: dict[str, pd.DataFrame]) -> list[Chart]:
     return found
 
 
-def curve_years(t: dict[str, pd.DataFrame]) -> list[int]:
-    years = sorted(t["emissions"]["year"].unique().tolist())
-    return [y for y in CURVE_YEARS if y in years] or years[-1:]
-
-
 HEADLINE = {"capex": "capex, BJPY", "private NPV": "private cost NPV, BJPY",
             "public cost": "public cost (cash), BJPY"}
 
@@ -177,25 +173,9 @@ def comparison_charts(runs: list[Run], kpis: pd.DataFrame) -> list[Chart]:
     ]
 
 
-def _table(frame: pd.DataFrame, numeric: Sequence[str] = ()) -> str:
-    """An HTML table; numbers and `numeric` columns (preformatted text) right-aligned."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = []
-    for row in frame.itertuples(index=False):
-        cells = []
-        for column, value in zip(frame.columns, row):
-            number = isinstance(value, (int, float)) and not isinstance(value, bool)
-            if isinstance(value, float):
-                value = "" if pd.isna(value) else f"{value:,.{0 if abs(value) >= 1000 else 1}f}"
-            align = ' class="num"' if number or column in numeric else ""
-            cells.append(f"<td{align}>{html.escape(str(value))}</td>")
-        body.append(f"<tr>{''.join(cells)}</tr>")
-    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
-
-
 def _kpi_table(kpis: pd.DataFrame) -> str:
     """compare_runs' table with the numbers as in its text form."""
-    return _table(formatted(kpis), numeric=list(kpis.columns[3:]))
+    return html_table(formatted(kpis), numeric=list(kpis.columns[3:]))
 
 
 def _runs_table(runs: list[Run]) -> str:
@@ -210,7 +190,7 @@ def _runs_table(runs: list[Run]) -> str:
         row.update({k: "" if s.get(k) is None else s[k] for k in SETTINGS_SHOWN})
         rows.append(row)
     table = pd.DataFrame(rows)
-    return _table(table.loc[:, (table != "").any()])
+    return html_table(table.loc[:, (table != "").any()])
 
 
 def _figure(chart: Chart, name: str) -> str:
@@ -237,54 +217,16 @@ def _run_section(run: Run, figures: list[str], kpis: str) -> str:
     years = sorted(run.tables["emissions"]["year"].unique().tolist())
     summary = sector_summary(run.tables, years).rename(columns={
         "counted_mtco2": "CO2 Mt-CO2/yr", "cap_mtco2": "cap Mt-CO2/yr",
-        "mac_jpy_per_tco2": "MAC JPY/t-CO2", "capex_bjpy": "capex BJPY (since previous row)",
+        "mac_jpy_per_tco2": "MAC JPY/t-CO2 (own cap)",
+        "effective_mac_jpy_per_tco2": "effective MAC JPY/t-CO2 (all caps + carbon price)",
+        "capex_bjpy": "capex BJPY (since previous row)",
         "support_bjpy": "support BJPY (since previous row)", "mix": "technology mix"})
     parts += ["<h3>Key figures</h3>", kpis, "<h3>By sector and report year</h3>",
-              _table(summary), _curve_section(run), _materials_section(run, years)]
-    parts += [f"<h3>{html.escape(title)}</h3>" + _table(table)
+              html_table(summary), curve_section(run), materials_section(run, years),
+              attribution_section(run), stranded_section(run)]
+    parts += [f"<h3>{html.escape(title)}</h3>" + html_table(table)
               for title, table in carbon_summary(run.tables, years)]
     return "\n".join(parts)
-
-
-def _curve_section(run: Run) -> str:
-    """The measures of the MAC curves drawn above, as a table."""
-    curve = run.tables.get("mac_curve")
-    if curve is None or curve.empty:
-        return ""
-    shown = curve.loc[curve["year"].isin(curve_years(run.tables))]
-    table = shown.assign(measure=shown["from_technology"] + " -> " + shown["to_technology"])[
-        ["sector", "year", "commodity", "measure", "cost_jpy_per_tco2",
-         "abatement_mtco2_per_yr", "cumulative_mtco2_per_yr"]].rename(columns={
-            "cost_jpy_per_tco2": "cost JPY/t-CO2", "abatement_mtco2_per_yr":
-            "abatement Mt-CO2/yr", "cumulative_mtco2_per_yr": "cumulative Mt-CO2/yr"})
-    return ("<h3>Marginal abatement cost curve</h3><p>Each sector's technology switches "
-            "ordered by cost per tonne (levelised costs, levelised_costs.csv), with the "
-            "abatement if the whole year's output of the commodity switched.</p>"
-            + _table(table))
-
-
-def _materials_section(run: Run, years: list[int]) -> str:
-    """Imported materials that carry embedded CO2 (in some year), each sector's use of
-    them and the CO2 made abroad in them, in the report years; empty when the run has
-    none (or was stored before materials.csv)."""
-    used = run.tables.get("materials")
-    if used is None:
-        return ""
-    used = used.astype({"use_m_per_yr": float, "embedded_mtco2": float})
-    carrying = used.groupby(["sector", "commodity"])["embedded_mtco2"].transform("max") > 0
-    shown = used.loc[carrying & used["year"].isin(report_years(years)),
-                     ["sector", "commodity", "year", "use_m_per_yr", "embedded_mtco2"]]
-    if shown.empty:
-        return ""
-    counted = run.meta.get("settings", {}).get("count_embedded_imports")
-    table = shown.rename(columns={
-        "commodity": "material", "use_m_per_yr": "use M unit/yr",
-        "embedded_mtco2": "embedded CO2 Mt-CO2/yr"})
-    return ("<h3>Imported materials and embedded CO2</h3><p>Materials with an embedded "
-            "CO2 factor (scope 3, made abroad), millions of the material's unit per year; "
-            + ("counted in the caps (count_embedded_imports)." if counted else
-               "reported, not counted in the caps or the emissions above.")
-            + "</p>" + _table(table))
 
 
 def render(runs: list[Run]) -> tuple[str, dict[str, bytes]]:
@@ -311,11 +253,11 @@ def render(runs: list[Run]) -> tuple[str, dict[str, bytes]]:
         key_figures = _kpi_table(kpis) if len(solved) == 1 and run.ok else \
             "<p>See the comparison above.</p>"
         sections.append(_run_section(run, figures, key_figures))
-    return _page(f"{len(runs)} run(s)", _runs_table(runs) + "\n" + "\n".join(sections),
+    return html_page(f"{len(runs)} run(s)", _runs_table(runs) + "\n" + "\n".join(sections),
                  len(pngs)), pngs
 
 
-def _page(what: str, body: str, charts_expected: int) -> str:
+def html_page(what: str, body: str, charts_expected: int) -> str:
     created = datetime.now().isoformat(timespec="seconds")
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>decarb report</title><style>{STYLE}</style></head>\n"
@@ -394,18 +336,18 @@ def render_set(s: SampleSet) -> tuple[str, dict[str, bytes]]:
         match=lambda t: t["match"].map(lambda m: ", ".join(f"{k}={v}" for k, v in m.items())
                                        or "every row"))
     failed = (f' <p class="failed">{html.escape(percentiles.dropped_note(s))}</p>'
-              + _table(percentiles.failures(s).rename(
+              + html_table(percentiles.failures(s).rename(
                   columns={"cap": "cap that cannot be met", "samples": "failed samples",
                            "earliest_year": "from year"}))) if s.failed else ""
     body = (f"<h2>Uncertainty: {html.escape(base['name'])}</h2>"
             f"<p>{html.escape(base.get('purpose', ''))}</p>"
             f"<p>{len(s.solved)} solved samples (centred Latin hypercube, seed "
             f"{s.meta.get('seed')}); percentiles by linear interpolation.</p>{failed}"
-            "<h3>Ranges (multipliers)</h3>" + _table(ranges)
+            "<h3>Ranges (multipliers)</h3>" + html_table(ranges)
             + "<h3>Key figures: P10 / P50 / P90 over the samples</h3>"
             + _kpi_table(percentiles.kpi_percentiles(s)) + "".join(figures)
             + "<h3>Samples</h3>" + _samples_table(s.samples))
-    return _page(f"uncertainty set {s.folder.name}", body, len(pngs)), pngs
+    return html_page(f"uncertainty set {s.folder.name}", body, len(pngs)), pngs
 
 
 def _samples_table(samples: pd.DataFrame) -> str:
@@ -413,7 +355,7 @@ def _samples_table(samples: pd.DataFrame) -> str:
     drawn = [c for c in samples.columns if c.endswith("_multiplier")]
     shown = samples.drop(columns=["label", "reason", "shortfalls", "model"], errors="ignore")
     shown[drawn] = shown[drawn].map(lambda v: f"{v:.3f}")
-    return _table(shown, numeric=drawn)
+    return html_table(shown, numeric=drawn)
 
 
 def write_set_report(folder: Path, html_path: Path) -> Path:

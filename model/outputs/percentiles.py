@@ -30,7 +30,7 @@ TORNADO_FILE = "tornado.csv"
 QUANTILES = {"P10": 0.1, "P50": 0.5, "P90": 0.9}
 COST = "private_npv_bjpy"
 # compare_runs' KPIs that are not a figure of one run (this one is against the first run)
-NOT_PER_RUN = ("public cost per t abated",)
+NOT_PER_RUN = ("public cost per t below the reference",)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from decarb.formulation.built import Built
+from decarb.formulation.components.capacity import installed_terms
 from decarb.formulation.plant.committed import GREENFIELD
 from decarb.outputs.results import BJPY_PER_MJPY, values
 
@@ -189,14 +190,15 @@ def plant_years(b: Built) -> pd.DataFrame:
     """Per plant and year: the technology run (or closed), capacity, output and scope-1
     emissions. Output is the plant's own where its technology has a minimum load
     (plant/output.py); elsewhere open plants of a technology are alike and share its
-    activity by capacity (activity x capacity / operating capacity)."""
+    activity by capacity (activity x capacity / installed capacity)."""
     run = b.vars["plant_run"]
     keys = ["plant", "technology", "year"]
     running = run[keys + ["size"]].assign(x=values(run)).loc[lambda t: t["x"] > ON]
     by_tech = ["technology", "year"]
-    act, cap = b.vars["act"], b.vars["cap"]
-    share = act[by_tech].assign(a=values(act)).merge(
-        cap[by_tech].assign(c=values(cap)), on=by_tech)
+    act, installed = b.vars["act"], installed_terms(b, 1.0)
+    installed = installed[by_tech].assign(c=installed["coef"].astype(float) * values(installed)) \
+        .groupby(by_tech, as_index=False).sum()
+    share = act[by_tech].assign(a=values(act)).merge(installed, on=by_tech)
     share["per_capacity"] = (share["a"] / share["c"]).where(share["c"] > 1e-12, 0.0)
     running = running.merge(share[by_tech + ["per_capacity"]], on=by_tech, how="left")
     running["output_m_per_yr"] = running["size"] * running["x"] * running["per_capacity"]

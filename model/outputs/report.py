@@ -20,8 +20,10 @@ def sector_summary(tables: dict[str, pd.DataFrame], years: list[int]) -> pd.Data
     shown = report_years(years)
     window = pd.Series(pd.cut(years, [years[0] - 1, *shown], labels=shown), index=years)
     em = tables["emissions"]
+    marginal = ["mac_jpy_per_tco2"] + (["effective_mac_jpy_per_tco2"]
+                                       if "effective_mac_jpy_per_tco2" in em else [])
     rows = em.loc[em["year"].isin(shown), ["sector", "year", "counted_mtco2", "cap_mtco2",
-                                           "mac_jpy_per_tco2"]]
+                                           *marginal]]
     inv = tables["investments"].assign(year=lambda t: t["year"].map(window))
     support_cols = [c for c in inv.columns if c.startswith("subsidy_")] + ["tax_benefit_bjpy"]
     inv = inv.assign(support_bjpy=inv[support_cols].sum(axis=1))
@@ -55,15 +57,24 @@ def _mix(production: pd.DataFrame, years: list[int]) -> pd.DataFrame:
         .rename(columns={"label": "mix"})
 
 
+def _yen(value: float | None) -> str:
+    return "-" if value is None or pd.isna(value) else f"{value:9,.0f}"
+
+
 def format_summary(summary: pd.DataFrame) -> str:
+    """The summary as text; `effective` is the marginal cost of a tonne of direct CO2:
+    own cap + economy-wide cap + cumulative budget + carbon price where paid."""
     lines = []
     for sector, rows in summary.groupby("sector", sort=False):
         lines.append(f"\n{sector}")
         lines.append(f"  {'year':>4}  {'CO2 Mt':>8}  {'cap Mt':>8}  {'invest BJPY':>11}  "
-                     f"{'support BJPY':>12}  {'MAC JPY/t':>9}  technology mix (share of output)")
-        for r in rows.itertuples(index=False):
-            cap = "-" if pd.isna(r.cap_mtco2) else f"{r.cap_mtco2:8.1f}"
-            mac = "-" if pd.isna(r.mac_jpy_per_tco2) else f"{r.mac_jpy_per_tco2:9,.0f}"
-            lines.append(f"  {r.year:>4}  {r.counted_mtco2:8.1f}  {cap:>8}  "
-                         f"{r.capex_bjpy:11,.0f}  {r.support_bjpy:12,.0f}  {mac:>9}  {r.mix}")
+                     f"{'support BJPY':>12}  {'MAC JPY/t':>9}  {'effective':>9}  "
+                     "technology mix (share of output)")
+        for r in rows.to_dict("records"):
+            cap = "-" if pd.isna(r["cap_mtco2"]) else f"{r['cap_mtco2']:8.1f}"
+            mac, effective = (_yen(r.get(c)) for c in ("mac_jpy_per_tco2",
+                                                       "effective_mac_jpy_per_tco2"))
+            lines.append(f"  {r['year']:>4}  {r['counted_mtco2']:8.1f}  {cap:>8}  "
+                         f"{r['capex_bjpy']:11,.0f}  {r['support_bjpy']:12,.0f}  {mac:>9}  "
+                         f"{effective:>9}  {r['mix']}")
     return "\n".join(lines)

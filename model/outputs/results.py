@@ -9,26 +9,31 @@ import numpy as np
 import pandas as pd
 
 from decarb.formulation.built import Built
+from decarb.formulation.components.capacity import installed_terms, plant_capacity
+from decarb.outputs.costs import costs
+from decarb.outputs.solved import BJPY_PER_MJPY, values
+from decarb.outputs.stranded import stranded_assets
 from decarb.inputs.schema import SECTOR_ALL
 from decarb.outputs.levelised import levelised_costs
 from decarb.outputs.mac_curve import mac_curve
 from decarb.solving.solve import Solution
 
-BJPY_PER_MJPY = 1e-3
-
-
-def values(table: pd.DataFrame) -> np.ndarray:
-    """Solved values of a variable table's `var` column."""
-    return np.array([v.value or 0.0 for v in table["var"]], dtype=float)
-
 
 def result_tables(b: Built, sol: Solution) -> dict[str, pd.DataFrame]:
+    """The run's tables, over every model year (`within_plan` keeps the plan's)."""
     made = production(b)
     levelised = levelised_costs(b.ds, b.p)
     return {"emissions": emissions(b, sol), "production": made,
             "investments": investments(b), "energy": energy(b), "materials": materials(b),
             "costs": costs(b), "levelised_costs": levelised,
-            "mac_curve": mac_curve(b.ds, levelised, made)}
+            "mac_curve": mac_curve(b.ds, levelised, made),
+            "stranded": stranded_assets(b, made)}
+
+
+def within_plan(tables: dict[str, pd.DataFrame], end_year: int) -> dict[str, pd.DataFrame]:
+    """The tables without the rows of the extension's years (after `end_year`)."""
+    return {name: table.loc[table["year"] <= end_year].reset_index(drop=True)
+            if "year" in table else table for name, table in tables.items()}
 
 
 def emissions(b: Built, sol: Solution) -> pd.DataFrame:
@@ -56,56 +61,89 @@ def emissions(b: Built, sol: Solution) -> pd.DataFrame:
     # Left merges keep the order: sectors as in sectors.csv, then the `all` rows.
     return table[["sector", "year", "scope1_mtco2", "scope2_mtco2", "embedded_mtco2",
                   "captured_mtco2", "total_mtco2", "counted_mtco2", "cap_mtco2",
-                  "mac_jpy_per_tco2"]]
+                  "mac_jpy_per_tco2", "effective_mac_jpy_per_tco2"]]
 
 
 def _mac(b: Built, sol: Solution) -> pd.DataFrame:
-    """Marginal abatement cost of each cap row: the cap's dual in money of its year.
+    """Marginal abatement cost of each cap row (the cap's dual in money of its year), and
+    the effective marginal cost of a tonne of direct CO2 of each sector-year.
 
-    The dual is d(present-value cost)/d(cap) in MJPY per Mt = JPY/t; dividing by
-    the year's present-value weight (perspective of the run) turns it into JPY
-    per t-CO2 in that year.
+    A dual is d(present-value cost)/d(cap) in MJPY per Mt = JPY/t; dividing by the
+    year's present-value weight (perspective of the run) turns it into JPY per t-CO2
+    in that year. A tonne of a sector's direct CO2 costs its own cap's dual, the
+    economy-wide cap's, the cumulative budget's (which counts each model year for
+    `step` years) and, where the run's objective pays it, the carbon price.
     """
-    weight = b.p.weights[b.ds.settings.perspective]
-    parts = []
-    for name in ("enforce_sector_cap", "enforce_total_cap"):
-        if name in b.cons:
-            rows = b.cons[name]
+    s = b.ds.settings
+    weight = pd.Series(b.p.weights[s.perspective])
+    duals = {}
+    for name in ("enforce_sector_cap", "enforce_total_cap", "enforce_cumulative_cap"):
+        rows = b.cons.get(name)
+        if rows is not None:
             dual = np.array([sol.duals.get(c, np.nan) for c in rows["con"]])
-            parts.append(rows[["sector", "year"]].assign(
-                mac_jpy_per_tco2=-dual / rows["year"].map(weight).to_numpy()))
-    if not parts:
-        return pd.DataFrame(columns=["sector", "year", "mac_jpy_per_tco2"])
-    return pd.concat(parts, ignore_index=True)
+            duals[name] = rows[["sector", "year"]].assign(dual=-dual)
+    grid = pd.concat([b.ds.sectors[["sector"]], pd.DataFrame({"sector": [SECTOR_ALL]})]) \
+        .merge(pd.DataFrame({"year": b.p.years}), how="cross")
+    per_t = grid["year"].map(weight).to_numpy()
+    own = pd.concat([duals.get(n, pd.DataFrame(columns=["sector", "year", "dual"]))
+                     for n in ("enforce_sector_cap", "enforce_total_cap")])
+    table = grid.merge(own, on=["sector", "year"], how="left")
+    table["mac_jpy_per_tco2"] = table.pop("dual").to_numpy(float) / per_t
+    economy = duals.get("enforce_total_cap")
+    economy = (dict(zip(economy["year"], economy["dual"])) if economy is not None else {})
+    budget = duals.get("enforce_cumulative_cap")
+    budget = float(budget["dual"].iloc[0]) * b.p.step if budget is not None else 0.0
+    inside_budget = (table["year"] <= s.end_year).to_numpy()
+    effective = (table["mac_jpy_per_tco2"].where(table["sector"] != SECTOR_ALL).fillna(0.0)
+                 + (table["year"].map(economy).fillna(0.0).to_numpy()
+                    + np.where(inside_budget, budget, 0.0)) / per_t)
+    if s.perspective == "private":   # in the social view the price is a transfer
+        price = b.ds.carbon_price.set_index("year")["price_jpy_per_tco2"]
+        effective = effective + table["year"].map(price).fillna(0.0)
+    return table.assign(effective_mac_jpy_per_tco2=effective.to_numpy())
 
 
 def production(b: Built) -> pd.DataFrame:
-    """Output, operating and stranded capacity per technology and year."""
+    """Output and capacity per technology and year: installed (paying fixed O&M), idle
+    (installed, not used: installed - output / availability) and retired early
+    (standing within its life or the existing-capacity profile, not installed)."""
     tech = b.p.tech
-    act, cap = b.vars["act"], b.vars["cap"]
+    act = b.vars["act"]
     keys = ["technology", "year"]
+    installed = installed_terms(b, 1.0)
+    installed = installed[keys].assign(installed_capacity_m_per_yr=installed["coef"]
+                                       * values(installed))
     table = act[keys].assign(output_m_per_yr=values(act)).merge(
-        cap[keys].assign(operating_capacity_m_per_yr=values(cap)), on=keys)
-    standing = b.p.vintages.merge(b.vars["new"].rename(columns={"year": "vintage"}),
-                                  on=["technology", "vintage"])
-    built = standing[keys].assign(built_m_per_yr=values(standing)) \
-        .groupby(keys, as_index=False)["built_m_per_yr"].sum()
-    existing = pd.concat([b.p.residual.rename(columns={"capacity_m_per_yr": "existing_m_per_yr"})]
-                         + [s[keys].assign(existing_m_per_yr=s["coef"] * values(s))
-                            for s in b.capacity_sources])   # plant mode: the plants
-    existing = existing.groupby(keys, as_index=False)["existing_m_per_yr"].sum()
-    table = table.merge(built, on=keys, how="left").merge(existing, on=keys, how="left") \
-        .fillna(0.0)
-    table["stranded_capacity_m_per_yr"] = (table["built_m_per_yr"] + table["existing_m_per_yr"]
-                                           - table["operating_capacity_m_per_yr"]).clip(0)
+        installed.groupby(keys, as_index=False).sum(), on=keys, how="left")
+    table = table.merge(standing_capacity(b), on=keys, how="left").fillna(0.0)
+    table["retired_capacity_m_per_yr"] = (table.pop("standing_m_per_yr")
+                                          - table["installed_capacity_m_per_yr"]).clip(0)
+    availability = table["technology"].map(tech["availability"])
+    in_use = (table["output_m_per_yr"] / availability).where(availability > 0, 0.0)
+    table["idle_capacity_m_per_yr"] = (table["installed_capacity_m_per_yr"] - in_use).clip(0)
     commodities = b.ds.commodities.set_index("commodity")
     output = table["technology"].map(tech["output"])
     table = table.assign(sector=table["technology"].map(tech["sector"]), product=output,
                          kind=output.map(commodities["kind"]),
                          unit=output.map(commodities["unit"]))
     return table[["sector", "product", "kind", "technology", "year", "unit", "output_m_per_yr",
-                  "operating_capacity_m_per_yr", "stranded_capacity_m_per_yr"]] \
+                  "installed_capacity_m_per_yr", "idle_capacity_m_per_yr",
+                  "retired_capacity_m_per_yr"]] \
         .sort_values(["sector", "product", "technology", "year"]).reset_index(drop=True)
+
+
+def standing_capacity(b: Built) -> pd.DataFrame:
+    """Capacity standing per technology and year whether installed or retired: builds
+    within their life, the existing-capacity profile and (plant mode) the plants running
+    it (technology, year, standing_m_per_yr)."""
+    keys = ["technology", "year"]
+    alive = b.p.vintages.merge(b.vars["new"].rename(columns={"year": "vintage"}),
+                               on=["technology", "vintage"])
+    plants = plant_capacity(b)
+    parts = [alive[keys].assign(standing_m_per_yr=values(alive)),
+             b.p.residual.rename(columns={"capacity_m_per_yr": "standing_m_per_yr"}),
+             plants[keys].assign(standing_m_per_yr=plants["coef"] * values(plants))]
+    return pd.concat(parts).groupby(keys, as_index=False)["standing_m_per_yr"].sum()
 
 
 def investments(b: Built) -> pd.DataFrame:
@@ -164,32 +202,3 @@ def _used(b: Built, kind: str) -> pd.DataFrame:
                        use=-used["coef"] * used["activity"])
     return used.groupby(["sector", "commodity", "year"], as_index=False)["use"] \
         .sum().sort_values(["sector", "commodity", "year"]).reset_index(drop=True)
-
-
-def costs(b: Built) -> pd.DataFrame:
-    """Present value by cost component in both perspectives, and public cost by
-    instrument (cash over the horizon and its social present value), BJPY."""
-    registry = b.cost_table()
-    x = values(registry)
-    cost = registry[["component"]].assign(
-        private_npv_bjpy=registry["private"].to_numpy() * x * BJPY_PER_MJPY,
-        social_npv_bjpy=registry["social"].to_numpy() * x * BJPY_PER_MJPY)
-    cost = cost.groupby("component", as_index=False, sort=False).sum().assign(kind="cost")
-    transfers = b.transfer_table()
-    y = values(transfers)
-    public = transfers.assign(
-        component=transfers["instrument"] + np.where(transfers["programme"] != "",
-                                                     ":" + transfers["programme"], ""),
-        public_cost_bjpy=transfers["cash"].to_numpy(float) * y * BJPY_PER_MJPY,
-        public_cost_npv_bjpy=transfers["social"].to_numpy(float) * y * BJPY_PER_MJPY)
-    public = public.groupby("component", as_index=False)[
-        ["public_cost_bjpy", "public_cost_npv_bjpy"]].sum().assign(kind="public")
-    total = pd.DataFrame([{"component": "total", "kind": "cost",
-                           "private_npv_bjpy": cost["private_npv_bjpy"].sum(),
-                           "social_npv_bjpy": cost["social_npv_bjpy"].sum()},
-                          {"component": "total", "kind": "public",
-                           "public_cost_bjpy": public["public_cost_bjpy"].sum(),
-                           "public_cost_npv_bjpy": public["public_cost_npv_bjpy"].sum()}])
-    table = pd.concat([cost, public, total], ignore_index=True)
-    return table[["kind", "component", "private_npv_bjpy", "social_npv_bjpy",
-                  "public_cost_bjpy", "public_cost_npv_bjpy"]]

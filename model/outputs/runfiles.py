@@ -58,8 +58,9 @@ RESULTS: dict[str, Table] = {t.name: t for t in (
         SECTOR, Column("product", "str", "Product."), Column("kind", "str", "Commodity kind."),
         TECHNOLOGY, YEAR, Column("unit", "str", "Unit."),
         _number("output_m_per_yr", "Output."),
-        _number("operating_capacity_m_per_yr", "Operating capacity."),
-        _number("stranded_capacity_m_per_yr", "Stranded capacity."))),
+        _number("installed_capacity_m_per_yr", "Installed capacity."),
+        _number("idle_capacity_m_per_yr", "Installed, not used."),
+        _number("retired_capacity_m_per_yr", "Retired early."))),
     Table("investments", "The investment schedule (and `subsidy_<programme>_bjpy` columns).",
           ("year", "sector", "technology"), (
         YEAR, SECTOR, TECHNOLOGY, _number("new_capacity_m_per_yr", "New capacity."),
@@ -71,7 +72,7 @@ RESULTS: dict[str, Table] = {t.name: t for t in (
         SECTOR, COMMODITY, YEAR, _number("use_m_per_yr", "Use."),
         _number("embedded_mtco2", "Embedded CO2."))),
     Table("costs", "Present values and public cost by component.", ("kind", "component"), (
-        Column("kind", "str", "cost or public.", choices=("cost", "public")),
+        Column("kind", "str", "cost, public or fiscal.", choices=("cost", "public", "fiscal")),
         Column("component", "str", "Component (`total`: their sum)."),
         *(_number(c, c, required=False) for c in ("private_npv_bjpy", "social_npv_bjpy",
                                                   "public_cost_bjpy", "public_cost_npv_bjpy")))),
@@ -89,6 +90,12 @@ RESULTS: dict[str, Table] = {t.name: t for t in (
         Column("product", "str", "Product."), YEAR, _number("exposure_bjpy", "Exposure."))),
     Table("levelised_costs", "Levelised cost of output.", ("technology", "year"), (
         TECHNOLOGY, YEAR, _number("levelised_jpy_per_unit", "Levelised cost."))),
+    Table("stranded", "Capacity idle or retired early.", ("sector", "technology", "year"), (
+        SECTOR, TECHNOLOGY, YEAR, _number("remaining_capital_bjpy", "Remaining capital."),
+        _number("support_received_bjpy", "Support received."))),
+    Table("attribution", "What each instrument adds.", ("instrument", "sector"), (
+        Column("instrument", "str", "Instrument."), SECTOR,
+        _number("abated_mtco2", "Abatement added."))),
     Table("mac_curve", "Marginal abatement cost curves.", (
         "sector", "year", "commodity", "from_technology", "to_technology"), (
         SECTOR, YEAR, COMMODITY, Column("from_technology", "str", "From."),

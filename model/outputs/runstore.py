@@ -25,11 +25,11 @@ from decarb.outputs.atomic import check_writable, staged
 
 RUN_FILE = "run.json"
 RESULT_TABLES = ("investments", "emissions", "production", "energy", "costs")
-# plant mode only; materials.csv, levelised_costs.csv, mac_curve.csv: runs stored
-# before they were written lack them; ets, levies and cbam: only runs with those
-# instruments (outputs/carbon.py)
+# plant mode only; materials.csv, levelised_costs.csv, mac_curve.csv, stranded.csv: runs
+# stored before they were written lack them; ets, levies and cbam: only runs with those
+# instruments (outputs/carbon.py); attribution.csv: only runs made with --attribution
 OPTIONAL_TABLES = ("plant_investments", "plants", "materials", "levelised_costs",
-                   "mac_curve", "ets", "levies", "cbam")
+                   "mac_curve", "ets", "levies", "cbam", "stranded", "attribution")
 
 
 def default_run_name(label: str) -> str:

@@ -107,7 +107,7 @@ class Page:
         with self.lock:
             ds = self.reader.read(case.dataset, case)
             result = run_case(ds, self.session)
-        answer = {"view": view(result.tables, ds.years, ds.settings.year_step,
+        answer = {"view": view(result.tables, ds.settings.reported_years, ds.settings.year_step,
                                self.reference),
                   "solve": {"seconds": round(time.perf_counter() - t0, 4),
                             "model": result.meta["solver"]["model"],

@@ -122,7 +122,8 @@ def kpis(tables: dict[str, pd.DataFrame], years: list[int], year_step: int,
     columns = ([(f"emissions {y}", "Mt-CO2/yr") for y in shown]
                + [(f"cap {y}", "Mt-CO2/yr") for y in shown]
                + [("cumulative", "Mt-CO2"), ("capex", "BJPY"), ("support", "BJPY")]
-               + [(f"MAC {y}", "JPY/t-CO2") for y in shown])
+               + [(f"MAC {y}", "JPY/t-CO2") for y in shown]
+               + [(f"effective MAC {y}", "JPY/t-CO2") for y in shown])
     rows = []
     for sector in order:
         e = em.loc[em["sector"] == sector].set_index("year")
@@ -130,24 +131,28 @@ def kpis(tables: dict[str, pd.DataFrame], years: list[int], year_step: int,
                  + [e.loc[y, "cap_mtco2"] for y in shown]
                  + [cumulative[sector], money.loc[sector, "capex_bjpy"],
                     money.loc[sector, "support_bjpy"]]
-                 + [e.loc[y, "mac_jpy_per_tco2"] for y in shown])
+                 + [e.loc[y, "mac_jpy_per_tco2"] for y in shown]
+                 + [e.loc[y, "effective_mac_jpy_per_tco2"] for y in shown])
         rows.append({"sector": sector, "values": [_number(float(v)) for v in cells]})
     costs = tables["costs"].set_index(["kind", "component"])
     public = _public(run)
     headline = [
         {"kpi": "private NPV", "unit": "BJPY",
          "value": _number(costs.loc[("cost", "total"), "private_npv_bjpy"])},
-        {"kpi": "social NPV", "unit": "BJPY",
+        {"kpi": "resource cost (social NPV, no transfers)", "unit": "BJPY",
          "value": _number(costs.loc[("cost", "total"), "social_npv_bjpy"])},
         *({"kpi": "public cost" + ("" if c == "total" else f": {c}"), "unit": "BJPY",
            "value": _number(v)} for c, v in public.items()),
     ]
+    if ("fiscal", "net") in costs.index:   # subsidies + tax forgone - carbon revenue
+        headline.append({"kpi": "net fiscal cost", "unit": "BJPY",
+                         "value": _number(costs.loc[("fiscal", "net"), "public_cost_bjpy"])})
     headline += _carbon_headline(tables, shown)
     if reference is not None:
         per_t = public_cost_per_t_abated(
             pd.Series([reference.public_cost_bjpy, public["total"]]),
             pd.Series([reference.cumulative_mtco2, cumulative[SECTOR_ALL]]))
-        headline.append({"kpi": f"public cost per t abated (vs {reference.name})",
+        headline.append({"kpi": f"public cost per t below {reference.name}",
                          "unit": "JPY/t-CO2", "value": _number(per_t["jpy_per_tco2"].iloc[1])})
     return {"columns": [{"name": n, "unit": u} for n, u in columns], "rows": rows,
             "headline": headline}

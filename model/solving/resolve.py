@@ -28,8 +28,10 @@ from decarb.formulation.built import Built
 from decarb.formulation.components import carbon_market
 from decarb.formulation.components.brownfield import builds
 from decarb.formulation.components.emissions import cap_limits, register_carbon_price
-from decarb.formulation.components.investment import (Limit, budget_limits_mjpy, limits,
-                                                      register_capital, support_for)
+from decarb.formulation.components.investment import (CAPITAL_AFTER_PLAN, Limit,
+                                                      budget_limits_mjpy, limits,
+                                                      register_capital,
+                                                      register_capital_after_plan, support_for)
 from decarb.formulation.parameters import discounting
 from decarb.inputs.dataset import Dataset
 from decarb.inputs.schema import TABLES
@@ -228,6 +230,7 @@ def _update(b: Built, model: HighsModel, ds: Dataset, change: _Change) -> None:
         b.reregister("carbon_price", register_carbon_price)
     if support is not None or new_rates:
         b.reregister("capital", register_capital)
+        b.reregister(CAPITAL_AFTER_PLAN, register_capital_after_plan)
     if repriced or support is not None:
         model.set_costs(b.costs, ds.settings.perspective)
     for name, new_rhs in rhs.items():

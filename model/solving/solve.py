@@ -37,6 +37,8 @@ from decarb.solving.lp_start import relative_gap, start_from_lp
 
 
 IPM_FROM_NONZEROS = 100_000
+# Variable families a social run's second solve chooses anew: how builds are financed.
+SUPPORT_FAMILIES = ("support", "plant_credit")
 
 
 class Status(enum.Enum):
@@ -64,6 +66,7 @@ class Solution:
     mip_gap: float | None = None          # relative gap proven at the answer
     mip_bound_mjpy: float | None = None   # the lower bound that proves it
     mip_method: str | None = None         # how the integer answer was found
+    firms_choice: bool = False            # social run: support chosen at least private cost
     duals: dict[ConstraintData, float] = field(default_factory=dict)
     times_s: dict[str, float] = field(default_factory=dict)
     solver: str = f"HiGHS (highspy {version('highspy')})"
@@ -105,6 +108,7 @@ class HighsModel:
         if not self.integer.size:
             self.h.setOptionValue("solver", _lp_method(settings.lp_solver, self.form.nonzeros))
         form.pass_to(self.h)
+        self.cost = form.cost.copy()   # the objective HiGHS holds
         self.row_lower = form.row_lower.copy()   # as HiGHS holds them
         self.row_upper = form.row_upper.copy()
         self.col_lower = form.col_lower.copy()
@@ -114,8 +118,15 @@ class HighsModel:
     def set_costs(self, costs: list[pd.DataFrame], perspective: str) -> None:
         """The objective from the cost registry's frames (`var`, and MJPY per unit in
         the `perspective` column), summed where a variable appears more than once;
-        variables not given cost nothing. A frame's columns are looked up once: the
-        registry keeps its frames until a component registers anew."""
+        variables not given cost nothing."""
+        self.cost = self._cost_vector(costs, perspective)
+        self.h.changeColsCost(len(self.cost), np.arange(len(self.cost), dtype=np.int32),
+                              self.cost)
+
+    def _cost_vector(self, costs: list[pd.DataFrame], perspective: str) -> np.ndarray:
+        """Cost per column (MJPY per unit) from the registry's frames. A frame's columns
+        are looked up once: the registry keeps its frames until a component registers
+        anew."""
         cost = np.zeros(len(self.form.columns))
         positions = {}
         for frame in costs:
@@ -127,7 +138,7 @@ class HighsModel:
             cost += np.bincount(at[kept], weights=frame[perspective].to_numpy(float)[kept],
                                 minlength=len(cost))
         self._positions = positions
-        self.h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
+        return cost
 
     def shift_row_bounds(self, cons: list, delta: np.ndarray) -> None:
         """Move the bounds of these rows (constraint objects) by `delta` (their rhs change)."""
@@ -167,9 +178,42 @@ class HighsModel:
         h = self.h
         result = h.getSolution()
         solution.objective_mjpy = float(h.getInfo().objective_function_value)
-        self.form.load_values(result.col_value)
         solution.duals = dict(zip(self.form.rows, result.row_dual))
+        chosen = result.col_value
+        if self.built.ds.settings.perspective == "social":
+            chosen = self._firms_choice()
+            solution.firms_choice = chosen is not None
+            if chosen is None:
+                solution.status = Status.ERROR
+                return solution
+        self.form.load_values(chosen)
         return solution
+
+    def _firms_choice(self) -> list[float] | None:
+        """A social run's plan financed as the firms would finance it: with every
+        decision but the support modes held at the social optimum, the modes of least
+        private cost within budgets and caps (a second, lexicographic solve). Support
+        modes cost nothing in the social view, so without it the subsidies and tax
+        benefits of a social run would be an arbitrary tie. None when HiGHS fails on
+        it. The objective and its duals stay the social solve's."""
+        h, n = self.h, len(self.cost)
+        columns = np.arange(n, dtype=np.int32)
+        x = np.asarray(h.getSolution().col_value, float)
+        lp = h.getLp()
+        lower, upper = np.array(lp.col_lower_, float), np.array(lp.col_upper_, float)
+        held = np.ones(n, bool)
+        held[self.form.column_of([v for name in SUPPORT_FAMILIES
+                                  for v in self.built.vars.get(name, {"var": []})["var"]])] = False
+        fixed = columns[held]
+        h.changeColsBounds(len(fixed), fixed, x[held], x[held])
+        h.changeColsCost(n, columns, self._cost_vector(self.built.costs, "private"))
+        h.run()
+        ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        chosen = list(h.getSolution().col_value) if ok else None
+        h.changeColsBounds(n, columns, lower, upper)
+        h.changeColsCost(n, columns, self.cost)
+        self._held = None   # HiGHS no longer holds the fixed LP solved
+        return chosen
 
     def _solve_mip(self, times: dict[str, float]) -> Solution:
         """The integer answer, left in HiGHS as the LP with its unit counts fixed

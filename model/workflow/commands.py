@@ -46,10 +46,20 @@ def load(data_dir: Path, case_spec: str | None = None) -> Loaded:
 
 
 def run_loaded(loaded: Loaded, destination: Path, solver_log: bool = False,
-               replace: bool = False, command: str | None = None) -> tuple[Path, RunResult]:
+               replace: bool = False, command: str | None = None,
+               attribution: bool = False) -> tuple[Path, RunResult]:
+    """Solve a loaded case into `destination`; with `attribution`, also solve it without
+    each instrument in turn and store what each adds (attribution.csv)."""
     check_destination(destination, RUN, replace)   # before the solve, not after it
+    session = Session(solver_log)
+
+    def attributed(result: RunResult) -> dict:
+        from decarb.workflow.attribution import attribute
+        case = loaded.case or dataset_case(loaded.data)
+        return {"attribution": attribute(case, loaded.ds, result, session)}
     return run_and_store(loaded.ds, destination, destination.name, loaded.case, loaded.data,
-                         loaded.load_s, Session(solver_log), replace, command)
+                         loaded.load_s, session, replace, command,
+                         attributed if attribution else None)
 
 
 def run_myopic_and_store(loaded: Loaded, destination: Path, foresight: int, step: int,
@@ -70,13 +80,14 @@ def run_myopic_and_store(loaded: Loaded, destination: Path, foresight: int, step
     return write_run(destination, myopic.tables, meta, replace), result
 
 
-def stored_or_run(specs: list[str], data_dir: Path, results: Path, solver_log: bool = False
-                  ) -> list[tuple[Path, bool]]:
+def stored_or_run(specs: list[str], data_dir: Path, results: Path, solver_log: bool = False,
+                  attribution: bool = False) -> list[tuple[Path, bool]]:
     """A run folder for each spec (`stored_run` says which it names): a run, or a case.
 
     A case reuses the newest stored optimal run of the same name and input hash (the
-    hash covers the dataset files and the resolved case), and is run otherwise. Each
-    answer says whether it was run now. The store is indexed once for all specs.
+    hash covers the dataset files and the resolved case), and with `attribution` one
+    that has its attribution table; it is run otherwise. Each answer says whether it
+    was run now. The store is indexed once for all specs.
     """
     answers: list[tuple[Path, bool]] = []
     stored: dict[tuple[str, str], Path] | None = None
@@ -90,13 +101,13 @@ def stored_or_run(specs: list[str], data_dir: Path, results: Path, solver_log: b
         except InputError as error:
             raise InputError([Problem(spec, None, None, "", "a run folder, a run name under "
                                       f"{results}, or a case")] + error.problems) from None
-        stored = _solved_cases(results) if stored is None else stored
+        stored = _solved_cases(results, attribution) if stored is None else stored
         key = (loaded.label, loaded.ds.input_hash)
         if key in stored:
             answers.append((stored[key], False))
             continue
         stored[key], _ = run_loaded(loaded, Path(results) / default_run_name(loaded.label),
-                                    solver_log)
+                                    solver_log, attribution=attribution)
         answers.append((stored[key], True))
     return answers
 
@@ -124,13 +135,16 @@ def stored_run(spec: str, data_dir: Path, results: Path) -> Path | None:
     return runs[0] if runs else None
 
 
-def _solved_cases(results: Path) -> dict[tuple[str, str], Path]:
-    """(case name, input hash) -> the newest optimal run of it in the store."""
+def _solved_cases(results: Path, attribution: bool = False) -> dict[tuple[str, str], Path]:
+    """(case name, input hash) -> the newest optimal run of it in the store (with its
+    attribution table, when asked)."""
     newest: dict[tuple[str, str], tuple[str, Path]] = {}
     for folder in find_runs(results):
         meta = read_meta(folder)
         run, case = meta.get("run") or {}, meta.get("case") or {}
         if run.get("status") != "optimal" or "name" not in case:
+            continue
+        if attribution and not (folder / "attribution.csv").is_file():
             continue
         key = (case["name"], meta.get("input_hash", ""))
         if key not in newest or run["created"] > newest[key][0]:

@@ -96,10 +96,13 @@ def run_myopic(ds: Dataset, window: int, step: int) -> Myopic:
 
 def comparison(myopic: dict[str, pd.DataFrame], perfect: dict[str, pd.DataFrame],
                myopic_mjpy: float, perfect_mjpy: float) -> pd.DataFrame:
-    """Cost (BJPY, present value) and capacity stranded (M unit/yr summed over the model
-    years) per technology, myopic against perfect foresight; the first row is the total."""
+    """Cost (BJPY, present value) and capacity stranded (idle or retired early, M unit/yr
+    summed over the model years) per technology, myopic against perfect foresight; the
+    first row is the total."""
     def stranded(tables):
-        return tables["production"].groupby("technology")["stranded_capacity_m_per_yr"].sum()
+        made = tables["production"]
+        return (made["idle_capacity_m_per_yr"] + made["retired_capacity_m_per_yr"]).groupby(
+            made["technology"]).sum()
     both = pd.DataFrame({"myopic": stranded(myopic), "perfect_foresight": stranded(perfect)}) \
         .fillna(0.0)
     both = both.loc[(both.abs() > 1e-9).any(axis=1)].reset_index(names="item")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import platform
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -17,7 +18,7 @@ from decarb.inputs.dataset import Dataset
 from decarb.errors import InfeasibleError, Shortfall, SolverError
 from decarb.outputs.carbon import carbon_tables
 from decarb.outputs.plants import plant_tables
-from decarb.outputs.results import result_tables, values
+from decarb.outputs.results import result_tables, values, within_plan
 from decarb.outputs.runstore import run_record, write_run
 from decarb.solving.resolve import Session
 from decarb.solving.solve import Solution, Status, solve
@@ -51,6 +52,7 @@ def run_case(ds: Dataset, session: Session | None = None) -> RunResult:
     if built.fleet is not None:
         tables.update(plant_tables(built, tables))
     tables.update(carbon_tables(built, solution))
+    tables = within_plan(tables, ds.settings.end_year)
     times = {**solution.times_s, "results": time.perf_counter() - t1}
     meta = run_meta(ds, solution, times)
     meta["solver"]["model"] = "changed in place and re-solved" if in_place else "built"
@@ -99,7 +101,10 @@ def run_meta(ds: Dataset, solution: Solution, times: dict[str, float]) -> dict:
                    "mip_bound_mjpy": solution.mip_bound_mjpy,
                    "mip_method": solution.mip_method,
                    "duals": ("from the LP with the integer decisions fixed"
-                             if solution.is_mip else "from the LP")},
+                             if solution.is_mip else "from the LP"),
+                   **({"support_modes": "the firms' choice: least private cost among the "
+                                        "plans of least resource cost (a second solve)"}
+                      if solution.firms_choice else {})},
         "times_s": {k: round(float(v), 4) for k, v in times.items()},
         "warnings": [str(w) for w in ds.warnings],
         "units": "money in BJPY, emissions in Mt-CO2/yr, quantities in millions of each "
@@ -111,11 +116,16 @@ def run_meta(ds: Dataset, solution: Solution, times: dict[str, float]) -> dict:
 def run_and_store(ds: Dataset, destination: Path, name: str, case: Case | None = None,
                   data: Path | None = None, load_s: float = 0.0,
                   session: Session | None = None, replace: bool = False,
-                  command: str | None = None) -> tuple[Path, RunResult]:
+                  command: str | None = None,
+                  more: Callable[[RunResult], dict[str, pd.DataFrame]] | None = None
+                  ) -> tuple[Path, RunResult]:
     """Solve `ds` (in `session`'s model where it can) and write its run folder (tables +
-    run.json, with the `command` line that asked for it); errors pass through, leaving
-    nothing written. An earlier run at `destination` is replaced only with `replace`."""
+    run.json, with the `command` line that asked for it, and the tables `more` makes of
+    the result); errors pass through, leaving nothing written. An earlier run at
+    `destination` is replaced only with `replace`."""
     result = run_case(ds, session)
+    if more is not None:
+        result.tables.update(more(result))
     result.meta = {**run_record(name, case=case.resolved() if case else None,
                                 command=command),
                    **result.meta, "data": str(data.resolve()) if data else None}

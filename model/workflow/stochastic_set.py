@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from decarb.outputs.html_report import _page, _table
+from decarb.outputs.html_report import html_page
+from decarb.outputs.run_tables import html_table
 from decarb.outputs.results import BJPY_PER_MJPY, result_tables
 from decarb.outputs.runstore import run_record, staged, write_run
 from decarb.solving.solve import Solution
@@ -204,13 +205,13 @@ def render(folder: Path) -> str:
             f"hedged plan's expected cost, WS the expected cost with perfect information, "
             f"EEV the expected cost of the expected-value problem's plan; VSS = EEV - RP, "
             f"EVPI = RP - WS.</p>"
-            + _table(figures.loc[figures["scenario"] == ""].drop(columns=["scenario",
+            + html_table(figures.loc[figures["scenario"] == ""].drop(columns=["scenario",
                                                                         "probability"]))
             + (f"<p>The EV plan cannot be held in: {html.escape(', '.join(infeasible))}"
                "</p>" if infeasible else "")
-            + "<h2>Scenarios (BJPY)</h2>" + _table(scenario_table(figures))
+            + "<h2>Scenarios (BJPY)</h2>" + html_table(scenario_table(figures))
             + ("<h2>Recourse used</h2><p>Shortfalls priced as penalties (recourse.csv):</p>"
                "<ul>" + "".join(f"<li>{html.escape(line.strip())}</li>" for line in used)
                + "</ul>" if used else "")
-            + "<h2>The hedged first-stage plan beside the EV plan</h2>" + _table(plan))
-    return _page("a two-stage stochastic plan", body, 0)
+            + "<h2>The hedged first-stage plan beside the EV plan</h2>" + html_table(plan))
+    return html_page("a two-stage stochastic plan", body, 0)

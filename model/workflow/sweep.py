@@ -141,7 +141,8 @@ def _run_point(number: int, label: str, case: Case, folder: Path, session: Sessi
         return {**record, "status": status, "reason": str(error),
                 "shortfalls": shortfall_cell(error), "seconds": time.perf_counter() - t0}
     return {**record, "status": "optimal", "reason": "", "model": result.meta["solver"]["model"],
-            **headline(result.tables, ds.settings.year_step, ds.years),
+            "mip": bool(result.solution.is_mip),
+            **headline(result.tables, ds.settings.year_step, ds.settings.reported_years),
             "seconds": time.perf_counter() - t0}
 
 

@@ -77,7 +77,7 @@ def run_uncertainty(case_file: Path, folder: Path, samples: int, seed: int,
     ds = reader.read(base.dataset, base)
     entries = ranges.with_dataset(str(case_file), entries, ds)
     matches = ranges.resolve(str(case_file), entries, ds,
-                             reader.case_tables(base.dataset, base, ds.settings.end_year))
+                             reader.case_tables(base.dataset, base, ds.years[-1]))
     points = plan(entries, samples, seed, tornado)
     names = [e.name for e in entries]
     # Bounds of a column hold between its extremes (multipliers are >= 0), so checking

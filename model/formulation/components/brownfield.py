@@ -13,7 +13,8 @@ retires, technology k rebuilt, model year y (after the first):
   sum_k rebuilt[j,k,y] <= retiring[j,y]
       = residual[j,y_prev] - residual[j,y]
         + sum_{i,v: v + life[j] in (y_prev, y]} rebuilt[i,j,v]
-  capacity: rebuilt[j,k,v] stands for k in v <= y < v + life[k] (b.capacity_sources);
+  capacity: rebuilt[j,k,v] is a build of k in v (capacity.py: installed within its
+    life, retired for good, growth-limited like new[k,v]);
   investment: each rebuild is split over support modes like a build (investment.py).
 Capacity built on new sites that ends its life within the horizon is not counted as
 retiring (a tighter bound; with the Japan lives it touches only builds of 2025-2035).
@@ -28,7 +29,7 @@ import pandas as pd
 
 from decarb.formulation.built import Built
 from decarb.formulation.linear import add_constraints, add_var, terms_of
-from decarb.formulation.parameters import Parameters, vintages_of
+from decarb.formulation.parameters import Parameters
 from decarb.inputs.dataset import Dataset
 
 KEYS = ["from_technology", "technology", "year"]
@@ -41,12 +42,7 @@ def add(b: Built) -> None:
         return
     rebuilt = add_var(b.m, "rebuilt", offers[KEYS], "Capacity rebuilt in the year on sites "
                       "where from_technology retires (M unit/yr)")
-    b.vars["rebuilt"] = rebuilt
-    standing = vintages_of(rebuilt[["technology", "year"]].drop_duplicates(), b.p.years,
-                           b.p.tech["life_yr"])
-    alive = standing.merge(rebuilt.rename(columns={"year": "vintage"}),
-                           on=["technology", "vintage"])
-    b.capacity_sources.append(terms_of(alive, 1.0, technology="technology", year="year"))
+    b.vars["rebuilt"] = rebuilt   # installed, retired and growth-limited as a build
     _within_retiring(b, rebuilt)
 
 

@@ -7,8 +7,9 @@
   counted[s,y] = scope1 (+ scope2 when the caps count scope 1+2)
                  (+ embedded when count_embedded_imports)
   counted[s,y] <= cap[s,y];  sum_s counted[s,y] <= cap_all[y];
-  sum_y step * sum_s counted[s,y] <= cumulative budget
-  cost: carbon_price[y] * (scope1 or scope1+2)[s,y]   (never on embedded CO2)
+  sum_{y <= end_year} step * sum_s counted[s,y] <= cumulative budget
+  cost: carbon_price[y] * (scope1 or scope1+2)[s,y]   (never on embedded CO2; a transfer
+        to the state: the firms' cost, 0 in the social view, public revenue)
 The cap duals are the marginal abatement costs. When diagnosing an infeasible
 case every cap gets a slack, penalised per tonne, that names the shortfall.
 """
@@ -62,10 +63,11 @@ def add(b: Built) -> None:
 
 
 def register_carbon_price(b: Built) -> None:
-    """Cost: carbon price of the year (JPY/t-CO2) x priced emissions (Mt-CO2) = MJPY."""
+    """Cost: carbon price of the year (JPY/t-CO2) x priced emissions (Mt-CO2) = MJPY, paid
+    to the state: a transfer, no social cost."""
     priced = _counted(b.vars["scope1"], b.vars["scope2"], b.ds.settings.carbon_price_scope) \
         .merge(b.ds.carbon_price, on="year")
-    b.add_flow_cost("carbon_price", priced, "price_jpy_per_tco2")
+    b.add_flow_cost("carbon_price", priced, "price_jpy_per_tco2", to_treasury=True)
 
 
 def cap_limits(ds: Dataset, step: int) -> dict[str, pd.DataFrame]:
@@ -91,9 +93,10 @@ def _caps(b: Built, counted: pd.DataFrame) -> None:
          "Sector emissions <= sector cap (Mt-CO2/yr)"),
         ("enforce_total_cap", counted.merge(limits["enforce_total_cap"][["year"]])
          .assign(sector=SECTOR_ALL), "Emissions of all sectors <= economy-wide cap (Mt-CO2/yr)"),
-        # Each model year stands for `step` calendar years of emissions.
-        ("enforce_cumulative_cap", counted.assign(sector="budget", year=0, coef=float(b.p.step)),
-         "Emissions summed over the horizon's calendar years <= budget (Mt-CO2)")]
+        # Each model year of the plan (not its extension) stands for `step` calendar years.
+        ("enforce_cumulative_cap", counted.loc[counted["year"] <= b.ds.settings.end_year]
+         .assign(sector="budget", year=0, coef=float(b.p.step)),
+         "Emissions summed over the plan's calendar years <= budget (Mt-CO2)")]
     for name, rows, doc in families:
         rhs = limits[name]
         if rhs.empty:

@@ -13,6 +13,9 @@ Constraints (MJPY):
   sum rate_g * capex * support          <= annual budget_g * step     (each programme)
   sum credit * base * capex * support   <= cap share * tax liability_s * step
   sum base * capex * support (incentive)<= plans_s * cap per plan * step
+Support is paid for capacity placed in service (M unit/yr): the builds of a year
+under a subsidy or tax incentive are no more than the capacity in use that year:
+  sum_{m supported} support[k,y,m] <= act[k,y] / availability[k]
 Cost: capex * annuity PV (only annuities inside the horizon) * f_m in the
 private view, * 1 in the social view (transfers are not savings).
 """
@@ -31,6 +34,7 @@ from decarb.formulation.parameters import (MJPY_PER_BJPY, Parameters, scope2_coe
                                           splits_by_firm_size, subsidy_offers)
 
 NO_PROGRAMME = ""
+CAPITAL_AFTER_PLAN = "capital_after_plan"
 INCENTIVES = ("none", "credit", "special_depreciation")
 # A gain this close below a tier's threshold reaches it: intensities 1.2 -> 1.0 t/t are
 # a 20% gain that floating point makes 0.19999999999999996 (fraction).
@@ -58,7 +62,27 @@ def add(b: Built) -> None:
     for name, (terms, keys, rhs, doc) in limits(ds, p, support,
                                                 b.vars.get("plant_support")).items():
         b.cons[name] = add_constraints(m, name, terms, keys, "<=", rhs, doc)
+    _support_in_service(b, support)
     register_capital(b)
+    register_capital_after_plan(b)
+
+
+def _support_in_service(b: Built, support: pd.DataFrame) -> None:
+    """Supported builds <= capacity of the technology in use that year. Modes count by
+    what they are (a programme or an incentive), not by their rate, so a re-solve with
+    other rates keeps the rows."""
+    keys = ["technology", "year"]
+    supported = support.loc[(support["programme"] != NO_PROGRAMME)
+                            | (support["incentive"] != "none")]
+    act = b.vars["act"].merge(supported[keys].drop_duplicates())
+    availability = act["technology"].map(b.p.tech["availability"])
+    in_use = (1.0 / availability).where(availability > 0, 0.0)
+    b.cons["pay_support_in_service"] = add_constraints(
+        b.m, "pay_support_in_service",
+        pd.concat([terms_of(supported, 1.0, technology="technology", year="year"),
+                   terms_of(act, -in_use, technology="technology", year="year")]),
+        keys, "<=", 0.0, "Supported builds <= output / availability: capacity in use "
+        "(M unit/yr)")
 
 
 def support_for(b: Built, ds: Dataset) -> pd.DataFrame | None:
@@ -261,17 +285,10 @@ def limits(ds: Dataset, p: Parameters, aggregate: pd.DataFrame,
 
 
 def register_capital(b: Built) -> None:
-    """Annualised capital (private: net of support), and the public transfers."""
+    """Annualised capital (private: net of support) of the annuities falling within the
+    plan (to end_year), and the public transfers."""
     p = b.p
-    support = pooled_support(b.vars["support"], b.vars.get("plant_support"))
-    capex = support["capex_jpy_per_unit_yr"]
-    annuity = annuity_weights(p, support["technology"].map(p.tech["life_yr"]),
-                              support["year"])
-    sector = support["technology"].map(p.tech["sector"])
-    b.add_cost("capital", support.assign(
-        sector=sector, private=capex * support["private_factor"] * annuity["private"],
-        social=capex * annuity["social"] * _social_factor(support)))
-
+    support, capex, sector = _register_annuities(b, "capital", within_plan=True)
     social_df = support["year"].map(discount_by_year(p, p.rates["social"]))
     # Public cost: subsidies by programme; tax revenue forgone by incentive.
     transfers = []
@@ -289,6 +306,31 @@ def register_capital(b: Built) -> None:
                    if not t["instrument"].isin(("subsidy", *INCENTIVES)).all()] + transfers
 
 
+def register_capital_after_plan(b: Built) -> None:
+    """The annuities falling after the plan: in the extension years and the steady state
+    (part of the objective, reported apart from the plan's cost)."""
+    _register_annuities(b, CAPITAL_AFTER_PLAN, within_plan=False)
+
+
+def _register_annuities(b: Built, component: str, within_plan: bool
+                        ) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    p = b.p
+    support = pooled_support(b.vars["support"], b.vars.get("plant_support"))
+    capex = support["capex_jpy_per_unit_yr"]
+    life = support["technology"].map(p.tech["life_yr"])
+    plan = annuity_weights(p, life, support["year"], until=p.plan_end)
+    if within_plan:
+        weight = plan
+    else:
+        whole = annuity_weights(p, life, support["year"])
+        weight = {perspective: whole[perspective] - plan[perspective] for perspective in whole}
+    sector = support["technology"].map(p.tech["sector"])
+    b.add_cost(component, support.assign(
+        sector=sector, private=capex * support["private_factor"] * weight["private"],
+        social=capex * weight["social"] * _social_factor(support)))
+    return support, capex, sector
+
+
 def _social_factor(support: pd.DataFrame) -> pd.Series | float:
     """1 for an investment; 0 for a plant's tax credit (a transfer, no social cost)."""
     return support["social_factor"].fillna(1.0) if "social_factor" in support else 1.0
@@ -302,13 +344,16 @@ def per_unique(func, *columns: pd.Series) -> np.ndarray:
     return keys.merge(distinct, how="left")["value"].to_numpy(float)
 
 
-def annuity_weights(p: Parameters, life_yr: pd.Series, year: pd.Series
-                    ) -> dict[str, np.ndarray]:
+def annuity_weights(p: Parameters, life_yr: pd.Series, year: pd.Series,
+                    until: int | None = None) -> dict[str, np.ndarray]:
     """Per perspective, the present value per unit of capital of the annuities inside
-    the horizon (finance.annuity_weight) of capital spent in `year` over `life_yr`."""
-    first, end = p.years[0], p.horizon_end
+    the horizon and its steady state (finance.annuity_weight) of capital spent in
+    `year` over `life_yr`; with `until`, only of those falling before that year."""
+    first = p.years[0]
+    end, steady = (p.horizon_end, p.steady_years) if until is None else (until, 0)
     return {perspective: per_unique(
-        lambda n, y, r=rate: finance.annuity_weight(r, int(n), int(y), first, end),
+        lambda n, y, r=rate: finance.annuity_weight(r, int(n), int(y), first, end, p.step,
+                                                    steady),
         life_yr, year) for perspective, rate in p.rates.items()}
 
 

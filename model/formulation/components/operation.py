@@ -1,12 +1,14 @@
 """Operation: demand and commodity balances, heat bands, supply limits, running costs.
 
 Formulation sections 3 and 6, per commodity c and year y (M unit/yr):
-  sum_k flow[k,c] * act[k,y] + buy[c,y] + heat from the next hotter band
+  sum_k flow[k,c] * act[k,y] + buy[c,y] + efficiency x heat from the next hotter band
       - heat passed to the next cooler band >= demand[c,y]
   captured CO2:  sum_k captured[k] * act[k,y] - sum_k use * act[k,y] = store[y]
   buy[c,y] <= supply_limit[c,y]   (store[y] <= injection limit for CO2)
 Heat of one sector's hotter band may serve its cooler bands, never the reverse,
-so a technology serves every band up to the one it outputs.
+so a technology serves every band up to the one it outputs; where heat_cascade.csv
+says so a pass loses heat (a recovery step: furnace heat raises steam only
+through a waste-heat boiler).
 """
 from __future__ import annotations
 
@@ -26,9 +28,11 @@ def add(b: Built) -> None:
                   "Commodity bought (M unit/yr)")
     store = add_var(m, "store", prices.loc[is_co2, ["commodity", "year"]],
                     "Captured CO2 sent to transport and storage (Mt-CO2/yr)")
-    down = add_var(m, "downgrade", _heat_cascade(ds).merge(pd.DataFrame({"year": p.years}),
-                                                           how="cross"),
-                   "Heat passed from a band to the next cooler band of a sector (PJ/yr)")
+    cascade = _heat_cascade(ds)
+    down = add_var(m, "downgrade", cascade[["hotter", "cooler"]].merge(
+        pd.DataFrame({"year": p.years}), how="cross"),
+        "Heat passed from a band to the next cooler band of a sector (PJ/yr)").merge(
+        cascade, on=["hotter", "cooler"])
     b.vars.update(buy=buy, store=store, downgrade=down)
 
     flows = act.merge(p.flows, on="technology")
@@ -37,7 +41,7 @@ def add(b: Built) -> None:
         terms_of(buy, 1.0, commodity="commodity", year="year"),
         terms_of(store, -1.0, commodity="commodity", year="year"),
         terms_of(down, -1.0, commodity="hotter", year="year"),
-        terms_of(down, 1.0, commodity="cooler", year="year")], ignore_index=True)
+        terms_of(down, "efficiency", commodity="cooler", year="year")], ignore_index=True)
     co2_rows = balance_terms["commodity"] == p.co2
     demand = ds.demand.rename(columns={"demand_m_per_yr": "rhs"})
     b.cons["balance_commodity"] = add_constraints(
@@ -60,11 +64,14 @@ def add(b: Built) -> None:
 
 
 def _heat_cascade(ds: Dataset) -> pd.DataFrame:
-    """Consecutive heat bands of each sector, hotter -> cooler."""
+    """Consecutive heat bands of each sector, hotter -> cooler, and the share of the heat
+    that arrives (1 unless heat_cascade.csv gives a lossy recovery step)."""
     heat = ds.commodities.loc[ds.commodities["kind"] == "heat"] \
         .sort_values(["sector", "temperature_max_c"], ascending=[True, False])
     cooler = heat.groupby("sector")["commodity"].shift(-1)
     pairs = pd.DataFrame({"hotter": heat["commodity"], "cooler": cooler}).dropna()
+    losses = ds.heat_cascade.set_index("hotter")["efficiency"]
+    pairs["efficiency"] = pairs["hotter"].map(losses).fillna(1.0)
     return pairs.reset_index(drop=True)
 
 

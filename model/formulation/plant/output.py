@@ -1,21 +1,18 @@
-"""Plant output and the capacity of open plants: an open plant runs, and pays for all of it.
+"""Plant output: where a plant's output is its own decision.
 
 Per plant p, technology k, year y (run[p,k,y] the binary of switching.py, S the plant's
 capacity when it runs k, a the availability of k, f its minimum load, min_load.csv).
-Where k has a minimum load, or the run needs each company's emissions (the GX-ETS in
-plant mode), the plant's output is its own decision:
+An open plant is installed capacity of k (capacity.py: it pays fixed O&M on all of it
+whatever it makes). Where k has a minimum load, or the run needs each company's
+emissions (the GX-ETS in plant mode), the plant's output is its own decision:
   out[p,k,y] <= a * S * run[p,k,y]
   out[p,k,y] >= f * S * run[p,k,y]                  (where f > 0: it runs, or closes)
   act[k,y] >= sum_p out[p,k,y]                       (plant output is part of activity)
-  act[k,y] - sum_p out[p,k,y] <= a * (cap[k,y] - sum_p S * run[p,k,y])
+  act[k,y] - sum_p out[p,k,y] <= a * cap[k,y]
 The last row leaves to the aggregate part of activity only the aggregate capacity
-(what plants leave of the existing capacity, and builds), so a plant's idle capacity
-cannot serve it. Otherwise open plants of k are alike and the plants' output is not
-told apart (reported by capacity share, outputs/plants.py):
-  cap[k,y] >= sum_p S * run[p,k,y]
-Either way the operating capacity `cap` holds at least the open plants' capacity, and
-`cap` is what pays fixed O&M (capacity.py): an open plant pays fixed O&M on its whole
-capacity whatever it makes.
+(`cap`: what plants leave of the existing capacity, and builds), so a plant's idle
+capacity cannot serve it. Otherwise open plants of k are alike and the plants' output is
+not told apart (reported by capacity share, outputs/plants.py).
 """
 from __future__ import annotations
 
@@ -34,7 +31,6 @@ def add(b: Built) -> None:
     floor = runs["technology"].map(b.ds.min_load.set_index("technology")["min_load"])
     held = floor.fillna(0.0) > 0
     own = held | (not ets_years(b.ds).empty)   # each company's emissions are its plants'
-    _open_capacity_operates(b, runs.loc[~own])
     run = runs.loc[own]
     if run.empty:
         return
@@ -61,19 +57,6 @@ def add(b: Built) -> None:
     _activity(b, run, out)
 
 
-def _open_capacity_operates(b: Built, run: pd.DataFrame) -> None:
-    """Technologies without a floor: an open plant's capacity is operating capacity."""
-    if run.empty:
-        return
-    by_tech = ["technology", "year"]
-    cap = b.vars["cap"].merge(run[by_tech].drop_duplicates(), on=by_tech)
-    b.cons["plant_capacity_operates"] = add_constraints(
-        b.m, "plant_capacity_operates", pd.concat([
-            terms_of(cap, 1.0, technology="technology", year="year"),
-            terms_of(run, -run["size"], technology="technology", year="year")]),
-        by_tech, ">=", 0.0, "Operating capacity >= the open plants' capacity (M unit/yr)")
-
-
 def _activity(b: Built, run: pd.DataFrame, out: pd.DataFrame) -> None:
     by_tech = ["technology", "year"]
     planted = run[by_tech].drop_duplicates()
@@ -85,12 +68,9 @@ def _activity(b: Built, run: pd.DataFrame, out: pd.DataFrame) -> None:
         b.m, "plant_output_in_activity", pd.concat([
             terms_of(act, 1.0, technology="technology", year="year"), plant_terms]),
         by_tech, ">=", 0.0, "Activity >= the plants' output (M unit/yr)")
-    run_availability = run["technology"].map(b.p.tech["availability"])
     b.cons["limit_aggregate_activity"] = add_constraints(
         b.m, "limit_aggregate_activity", pd.concat([
             terms_of(act, 1.0, technology="technology", year="year"), plant_terms,
-            terms_of(cap, -availability, technology="technology", year="year"),
-            terms_of(run, run_availability * run["size"], technology="technology",
-                     year="year")]),
+            terms_of(cap, -availability, technology="technology", year="year")]),
         by_tech, "<=", 0.0, "Activity beyond the plants' output <= availability x "
-        "operating capacity beyond the open plants' (M unit/yr)")
+        "installed capacity besides the plants (M unit/yr)")

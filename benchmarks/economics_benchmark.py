@@ -1,0 +1,172 @@
+"""Whether the shipped cases' answers hold to the precision they are shown at.
+
+    python benchmarks/economics_benchmark.py                  # every aggregate case
+    python benchmarks/economics_benchmark.py --cases fy2024 --mip --plants
+
+For each case of data/japan/cases (plant mode only with --plants):
+- gap stability: capex per technology and the marginal abatement costs (own cap
+  and effective, 2030/2040/2050) at the case's MIP gap and at a gap 10x tighter;
+  the largest relative change of a technology's capex (among those with at least
+  0.1% of all capex) and of a MAC (at least 1 JPY/t either side). An LP (unit
+  sizes relaxed, the default) has no gap: both solves are the same LP. --mip adds
+  the case with whole units (integer_units = true), time-limited.
+- end effect: the 2050 MAC (economy-wide cap and effective) of the case and of the
+  case with ten more years of extension (inputs held).
+- idle support: the share of all support (subsidies + tax benefit) paid on builds
+  standing idle in their build year, a year's builds counted idle before older
+  capacity of the technology (the strict reading).
+Then the headline figures of the default dataset: what each instrument adds
+(attribution), the MACs and the 2050 mix.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from decarb.errors import DecarbError  # noqa: E402
+from decarb.inputs.cases import (Case, dataset_case, derive, find_case, list_cases,  # noqa: E402
+                                 load_case)
+from decarb.inputs.loading import Reader  # noqa: E402
+from decarb.outputs.report import format_summary, sector_summary  # noqa: E402
+from decarb.solving.resolve import Session  # noqa: E402
+from decarb.workflow.attribution import attribute, summary_lines  # noqa: E402
+from decarb.workflow.run import RunResult, run_case  # noqa: E402
+
+DATA = ROOT / "data" / "japan"
+YEARS = (2030, 2040, 2050)
+SIGNIFICANT_CAPEX = 1e-3      # of all capex: smaller technologies are not compared
+SIGNIFICANT_MAC = 1.0         # JPY/t-CO2
+
+
+def solve(reader: Reader, case: Case, label: str, settings: dict) -> tuple[RunResult, float]:
+    t = time.perf_counter()
+    derived = derive(case, label, {"settings": settings}) if settings else case
+    result = run_case(reader.read(derived.dataset, derived))
+    return result, time.perf_counter() - t
+
+
+def capex(result: RunResult) -> pd.Series:
+    return result.tables["investments"].groupby("technology")["capex_bjpy"].sum()
+
+
+def macs(result: RunResult) -> pd.Series:
+    em = result.tables["emissions"]
+    em = em.loc[em["year"].isin(YEARS)]
+    own = em.dropna(subset=["mac_jpy_per_tco2"])
+    return pd.concat([
+        pd.Series(own["mac_jpy_per_tco2"].to_numpy(),
+                  index=pd.MultiIndex.from_arrays([["own"] * len(own), own["sector"],
+                                                   own["year"]])),
+        pd.Series(em["effective_mac_jpy_per_tco2"].to_numpy(),
+                  index=pd.MultiIndex.from_arrays([["effective"] * len(em), em["sector"],
+                                                   em["year"]]))])
+
+
+def largest_change(a: pd.Series, b: pd.Series, floor: float) -> float:
+    """Largest |b - a| / max(|a|, |b|) over entries where either side reaches `floor`."""
+    both = pd.concat([a, b], axis=1).fillna(0.0)
+    scale = both.abs().max(axis=1)
+    shown = scale >= floor
+    if not shown.any():
+        return 0.0
+    return float(((both.iloc[:, 1] - both.iloc[:, 0]).abs()[shown] / scale[shown]).max())
+
+
+def idle_support_share(result: RunResult) -> float:
+    """Support on builds idle in their build year / all support (0 without support)."""
+    inv, prod = result.tables["investments"], result.tables["production"]
+    subsidies = [c for c in inv.columns if c.startswith("subsidy_")]
+    inv = inv.assign(support=inv[subsidies].sum(axis=1) + inv["tax_benefit_bjpy"])
+    total = float(inv["support"].sum())
+    if total <= 0:
+        return 0.0
+    idle = inv.merge(prod[["technology", "year", "idle_capacity_m_per_yr"]],
+                     on=["technology", "year"], how="left").fillna(0.0)
+    idle_new = idle[["new_capacity_m_per_yr", "idle_capacity_m_per_yr"]].min(axis=1)
+    share = (idle_new / idle["new_capacity_m_per_yr"]).where(idle["new_capacity_m_per_yr"] > 0,
+                                                            0.0)
+    return float((idle["support"] * share).sum()) / total
+
+
+def mac_2050(result: RunResult) -> tuple[float, float]:
+    em = result.tables["emissions"].set_index(["sector", "year"])
+    row = em.loc[("all", 2050)]
+    return float(row["mac_jpy_per_tco2"]), float(row["effective_mac_jpy_per_tco2"])
+
+
+def _moved(before: float, after: float) -> str:
+    """'a -> b' in JPY/t, or '-' where there is no such cap."""
+    return "-" if pd.isna(before) else f"{before:,.0f} -> {after:,.0f}"
+
+
+def case_row(reader: Reader, name: str, mip: bool) -> list[str]:
+    case = load_case(find_case(name, DATA))
+    base, seconds = solve(reader, case, "", {})
+    s = base.meta["settings"]
+    tight, _ = solve(reader, case, "tighter gap", {"mip_gap": s["mip_gap"] / 10})
+    longer, _ = solve(reader, case, "ten more years",
+                      {"extension_years": s["extension_years"] + 10})
+    own, effective = mac_2050(base)
+    own_long, effective_long = mac_2050(longer)
+    significant = SIGNIFICANT_CAPEX * capex(base).sum()
+    row = [name, "MIP" if base.solution.is_mip else "LP", f"{seconds:.1f}",
+           f"{largest_change(capex(base), capex(tight), significant):.2%}",
+           f"{largest_change(macs(base), macs(tight), SIGNIFICANT_MAC):.2%}",
+           _moved(own, own_long), _moved(effective, effective_long),
+           f"{abs(effective_long - effective) / max(abs(effective), 1.0):.1%}",
+           f"{idle_support_share(base):.1%}"]
+    if mip:
+        whole, whole_s = solve(reader, case, "whole units", {"integer_units": True})
+        tighter, tighter_s = solve(reader, case, "whole units, tighter gap",
+                                   {"integer_units": True, "mip_gap": s["mip_gap"] / 10})
+        total = SIGNIFICANT_CAPEX * capex(whole).sum()
+        row += [f"{whole_s:.0f} / {tighter_s:.0f} s",
+                f"{largest_change(capex(whole), capex(tighter), total):.1%}",
+                f"{largest_change(macs(whole), macs(tighter), SIGNIFICANT_MAC):.0%}"]
+    return row
+
+
+def headline(reader: Reader) -> None:
+    """What each instrument adds, the MACs and the 2050 mix of the default dataset."""
+    case = dataset_case(DATA)
+    ds = reader.read(case.dataset, case)
+    session = Session()
+    result = run_case(ds, session)
+    print("\n" + "\n".join(summary_lines(attribute(case, ds, result, session, reader))))
+    summary = sector_summary(result.tables, ds.settings.reported_years)
+    print(format_summary(summary.loc[summary["year"] == 2050]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", nargs="+", default=None, help="case names (default: all)")
+    parser.add_argument("--plants", action="store_true", help="include plant-mode cases")
+    parser.add_argument("--mip", action="store_true",
+                        help="also each case with whole units, at its gap and 10x tighter")
+    args = parser.parse_args()
+    reader = Reader()
+    names = args.cases or [n for n in list_cases(DATA) if args.plants or n != "plants"]
+    header = ["case", "model", "solve s", "capex change, gap / 10", "MAC change, gap / 10",
+              "2050 MAC (all): +10 yr", "effective: +10 yr", "effective moves",
+              "support idle in build year"]
+    if args.mip:
+        header += ["whole units: s (gap / gap/10)", "capex change", "MAC change"]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for name in names:
+        try:
+            print("| " + " | ".join(case_row(reader, name, args.mip)) + " |", flush=True)
+        except DecarbError as error:
+            print(f"| {name} | failed: {str(error).splitlines()[0]} |", flush=True)
+    headline(reader)
+
+
+if __name__ == "__main__":
+    main()
