@@ -11,7 +11,12 @@ For each case of data/japan/cases (plant mode only with --plants):
   sizes relaxed, the default) has no gap: both solves are the same LP. --mip adds
   the case with whole units (integer_units = true), time-limited.
 - end effect: the 2050 MAC (economy-wide cap and effective) of the case and of the
-  case with ten more years of extension (inputs held).
+  case with ten more years of extension (inputs held), and the cost of a tonne more
+  of abatement in 2050: each re-solved with the 2050 economy-wide cap 0.005 Mt
+  tighter. Where the LP is degenerate in 2050 (capacity serving several capped
+  years) the cap's dual is any value between the saving of loosening the cap and
+  the cost of tightening it, and which one HiGHS reports depends on the method and
+  the model's size; the cost of tightening is one number.
 - idle support: the share of all support (subsidies + tax benefit) paid on builds
   standing idle in their build year, a year's builds counted idle before older
   capacity of the technology (the strict reading).
@@ -43,6 +48,7 @@ DATA = ROOT / "data" / "japan"
 YEARS = (2030, 2040, 2050)
 SIGNIFICANT_CAPEX = 1e-3      # of all capex: smaller technologies are not compared
 SIGNIFICANT_MAC = 1.0         # JPY/t-CO2
+TIGHTER_MTCO2 = 0.005         # the step of the 2050 economy-wide cap (Mt-CO2/yr)
 
 
 def solve(reader: Reader, case: Case, label: str, settings: dict) -> tuple[RunResult, float]:
@@ -101,6 +107,27 @@ def mac_2050(result: RunResult) -> tuple[float, float]:
     return float(row["mac_jpy_per_tco2"]), float(row["effective_mac_jpy_per_tco2"])
 
 
+def tightening_cost_2050(reader: Reader, case: Case, settings: dict,
+                         base: RunResult) -> float:
+    """JPY/t-CO2 of abating TIGHTER_MTCO2 more under the 2050 economy-wide cap (NaN
+    without one): the present-value cost added over the step, in money of 2050."""
+    em = base.tables["emissions"].set_index(["sector", "year"])
+    cap = em["cap_mtco2"].get(("all", 2050), float("nan"))
+    if pd.isna(cap):
+        return float("nan")
+    source = "economics_benchmark: the 2050 cap a step tighter, the years beside as before"
+    rows = [{"sector": "all", "year": 2050, "cap_mtco2": cap - TIGHTER_MTCO2, "source": source}]
+    # caps are interpolated between anchors and held after the last: pin the years beside
+    for year, value in ((2049, em["cap_mtco2"].get(("all", 2049))), (2051, cap)):
+        if year in base.built.p.years and not pd.isna(value):
+            rows.append({"sector": "all", "year": year, "cap_mtco2": value, "source": source})
+    tighter = {"settings": settings, "tables": {"caps": {"set": rows}}}
+    result = run_case(reader.read(case.dataset, derive(case, "tighter 2050 cap", tighter)))
+    weight = base.built.p.weights[base.built.ds.settings.perspective][2050]
+    added = result.solution.objective_mjpy - base.solution.objective_mjpy
+    return added / TIGHTER_MTCO2 / weight
+
+
 def _moved(before: float, after: float) -> str:
     """'a -> b' in JPY/t, or '-' where there is no such cap."""
     return "-" if pd.isna(before) else f"{before:,.0f} -> {after:,.0f}"
@@ -115,12 +142,17 @@ def case_row(reader: Reader, name: str, mip: bool) -> list[str]:
                       {"extension_years": s["extension_years"] + 10})
     own, effective = mac_2050(base)
     own_long, effective_long = mac_2050(longer)
+    extended = {"extension_years": s["extension_years"] + 10}
+    step, step_long = (tightening_cost_2050(reader, case, {}, base),
+                       tightening_cost_2050(reader, case, extended, longer))
     significant = SIGNIFICANT_CAPEX * capex(base).sum()
     row = [name, "MIP" if base.solution.is_mip else "LP", f"{seconds:.1f}",
            f"{largest_change(capex(base), capex(tight), significant):.2%}",
            f"{largest_change(macs(base), macs(tight), SIGNIFICANT_MAC):.2%}",
            _moved(own, own_long), _moved(effective, effective_long),
            f"{abs(effective_long - effective) / max(abs(effective), 1.0):.1%}",
+           _moved(step, step_long),
+           "-" if pd.isna(step) else f"{abs(step_long - step) / max(abs(step), 1.0):.1%}",
            f"{idle_support_share(base):.1%}"]
     if mip:
         whole, whole_s = solve(reader, case, "whole units", {"integer_units": True})
@@ -152,9 +184,11 @@ def main() -> None:
                         help="also each case with whole units, at its gap and 10x tighter")
     args = parser.parse_args()
     reader = Reader()
-    names = args.cases or [n for n in list_cases(DATA) if args.plants or n != "plants"]
+    names = args.cases or [n for n in list_cases(DATA) if args.plants or load_case(
+        find_case(n, DATA)).merged_settings().get("mode") != "plant"]
     header = ["case", "model", "solve s", "capex change, gap / 10", "MAC change, gap / 10",
               "2050 MAC (all): +10 yr", "effective: +10 yr", "effective moves",
+              "2050 cost of a tonne more (all): +10 yr", "moves",
               "support idle in build year"]
     if args.mip:
         header += ["whole units: s (gap / gap/10)", "capex change", "MAC change"]

@@ -126,3 +126,21 @@ def test_the_shipped_gx2026_case_prices_in_its_band_and_clears_its_market():
         ["covered_mtco2", "allocation_mtco2"]].sum()
     assert members.to_numpy() == pytest.approx(
         market[["covered_mtco2", "allocation_mtco2"]].to_numpy(), abs=1e-6)
+
+
+def test_the_shipped_gx2026_plant_case_to_2030_solves_as_a_full_mip():
+    """HiGHS's MIP presolve calls this model infeasible; it is optimal without presolve
+    (solving/lp_start.py `run_mip` checks an infeasible MIP once so). Solved here by
+    branch and bound from the start, not from the plan of runs plant mode tries first."""
+    import dataclasses
+
+    from decarb.formulation.build import build_model
+    from decarb.inputs.cases import load_case
+    from decarb.inputs.loading import read_dataset
+    from decarb.solving.solve import HighsModel, Status
+    from tests.test_cases import JAPAN
+    case = load_case(JAPAN / "cases" / "gx2026_plants.toml")
+    case = dataclasses.replace(case, settings=case.settings + (("test", {"end_year": 2030}),))
+    model = HighsModel(build_model(read_dataset(case.dataset, case)))
+    model.lp_start = False
+    assert model.solve().status is Status.OPTIMAL

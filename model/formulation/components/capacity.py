@@ -173,7 +173,7 @@ def most_units(b: Built) -> pd.DataFrame:
 def _growth(b: Built, made: pd.DataFrame, sources: pd.DataFrame) -> None:
     """Per growth-limited technology and model year, the growth factor (1+g)^dt and the
     seed compounded over dt years; the installed capacity before the first model year
-    is the existing capacity then."""
+    is the existing capacity then (in plant mode with the plants standing then)."""
     tech, years = b.p.tech, b.p.years
     rate = tech["max_growth_per_yr"].dropna()
     if rate.empty:
@@ -189,6 +189,10 @@ def _growth(b: Built, made: pd.DataFrame, sources: pd.DataFrame) -> None:
         .fillna({"capacity_m_per_yr": 0.0})
     existing = grid["technology"].map(dict(zip(first["technology"],
                                                first["capacity_m_per_yr"])))
+    if b.fleet is not None:   # the plants standing then are existing capacity too
+        plants = b.fleet.plants.loc[b.fleet.plants["start_year"] <= years[0]]
+        existing = existing.fillna(0.0) + grid["technology"].map(
+            plants.groupby("origin")["size"].sum()).fillna(0.0)
     at_start = (grid["year"] == years[0]).to_numpy()
     earlier = installed_terms(b, 1.0, shift=True).merge(grid[KEYS + ["factor"]])
 
