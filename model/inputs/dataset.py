@@ -42,6 +42,18 @@ class Dataset:
     fuel_levies: pd.DataFrame
     exports: pd.DataFrame
     cbam_prices: pd.DataFrame
+    # support in force from 2026 (schema_support.py)
+    subsidy_rates: pd.DataFrame
+    subsidy_budgets: pd.DataFrame
+    hydrogen_contracts: pd.DataFrame
+    ccs_hubs: pd.DataFrame
+    ccs_hub_paths: pd.DataFrame
+    ccs_transport: pd.DataFrame
+    sites: pd.DataFrame
+    ccs_support: pd.DataFrame
+    production_credits: pd.DataFrame
+    production_credit_rates: pd.DataFrame
+    investment_incentives: pd.DataFrame
     input_hash: str = ""
     warnings: tuple = ()     # Problems that do not stop a run (e.g. orphan commodities)
 

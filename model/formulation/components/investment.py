@@ -10,6 +10,7 @@ technology's carbon-productivity gain reaches). Per unit of capex a mode gives
   private capex factor f_m = 1 - s - tax benefit.
 Constraints (MJPY):
   sum rate_g * capex * support          <= annual budget_g * step     (each programme)
+  the same summed to each year          <= budget released so far      (subsidy_rounds.py)
   sum credit * base * capex * support   <= cap share * tax liability_s * step
   sum base * capex * support (incentive)<= plans_s * cap per plan * step
 Cost: capex * annuity PV (only annuities inside the horizon) * f_m in the
@@ -22,6 +23,8 @@ import pandas as pd
 
 from decarb.formulation import finance
 from decarb.formulation.built import Built
+from decarb.formulation.components.subsidy_rounds import NAME as RELEASED
+from decarb.formulation.components.subsidy_rounds import released_budget_rows
 from decarb.inputs.dataset import Dataset
 from decarb.formulation.linear import add_constraints, add_var, terms_of
 from decarb.formulation.parameters import (MJPY_PER_BJPY, Parameters, scope2_coefficients,
@@ -218,6 +221,9 @@ def limits(ds: Dataset, p: Parameters, aggregate: pd.DataFrame,
                      year="year"), ["programme", "year"],
             budgeted[["programme", "year"]].drop_duplicates().merge(budgets),
             "Subsidies paid <= annual budget x years (MJPY)")
+    released = released_budget_rows(ds, p, subsidised)
+    if released is not None:
+        found[RELEASED] = released
 
     scheme = ds.tax_schemes.loc[ds.tax_schemes["scheme"] == ds.settings.tax_scheme]
     if scheme.empty:
