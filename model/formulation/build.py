@@ -7,13 +7,13 @@ from pyomo.core.expr.numeric_expr import LinearExpression
 
 from decarb.formulation.built import Built
 from decarb.formulation.components import (capacity, carbon_market, cbam, emissions,
-                                           investment, operation)
+                                           hydrogen_contracts, investment, operation)
 from decarb.formulation.plant import switching
 from decarb.inputs.dataset import Dataset
 from decarb.formulation.parameters import prepare
 
 # Later components use the variables of earlier ones.
-ORDER = (capacity, operation, emissions, investment, carbon_market, cbam)
+ORDER = (capacity, operation, emissions, investment, carbon_market, cbam, hydrogen_contracts)
 PLANT_ORDER = (switching, *ORDER)   # the plants' capacity enters the capacity limits
 
 

@@ -27,8 +27,10 @@ from decarb.errors import InputError, OutputError, Problem
 RUN_FILE = "run.json"
 RESULT_TABLES = ("investments", "emissions", "production", "energy", "costs")
 # plant mode only; materials.csv: runs stored before it was written lack it; ets, levies
-# and cbam: only runs with those instruments (outputs/carbon.py)
-OPTIONAL_TABLES = ("plant_investments", "plants", "materials", "ets", "levies", "cbam")
+# and cbam: only runs with those instruments (outputs/carbon.py); so the tables of the
+# support instruments (outputs/support.py)
+OPTIONAL_TABLES = ("plant_investments", "plants", "materials", "ets", "levies", "cbam",
+                   "hydrogen_contracts", "ccs", "production_credits", "companies")
 
 
 def default_run_name(label: str) -> str:

@@ -18,6 +18,7 @@ from decarb.errors import InfeasibleError, Shortfall, SolverError
 from decarb.outputs.carbon import carbon_tables
 from decarb.outputs.plants import plant_tables
 from decarb.outputs.results import result_tables, values
+from decarb.outputs.support import support_tables
 from decarb.outputs.runstore import run_record, write_run
 from decarb.solving.resolve import Session
 from decarb.solving.solve import Solution, Status, solve
@@ -51,6 +52,7 @@ def run_case(ds: Dataset, session: Session | None = None) -> RunResult:
     if built.fleet is not None:
         tables.update(plant_tables(built, tables))
     tables.update(carbon_tables(built, solution))
+    tables.update(support_tables(built, solution))
     times = {**solution.times_s, "results": time.perf_counter() - t1}
     meta = run_meta(ds, solution, times)
     meta["solver"]["model"] = "changed in place and re-solved" if in_place else "built"
