@@ -22,7 +22,9 @@ import numpy as np
 import pandas as pd
 
 from decarb.formulation import finance
+from decarb.formulation.components import investment_incentives
 from decarb.formulation.built import Built
+from decarb.formulation.tax_capacity import payer_rows
 from decarb.formulation.components.subsidy_rounds import NAME as RELEASED
 from decarb.formulation.components.subsidy_rounds import released_budget_rows
 from decarb.inputs.dataset import Dataset
@@ -31,7 +33,8 @@ from decarb.formulation.parameters import (MJPY_PER_BJPY, Parameters, scope2_coe
                                           splits_by_firm_size, subsidy_offers)
 
 NO_PROGRAMME = ""
-INCENTIVES = ("none", "credit", "special_depreciation")
+CN_TAX = ("credit", "special_depreciation")
+INCENTIVES = ("none", *CN_TAX, investment_incentives.CREDIT, investment_incentives.EXPENSING)
 
 
 def add(b: Built) -> None:
@@ -130,10 +133,16 @@ def support_modes(ds: Dataset, p: Parameters, builds: pd.DataFrame | None = None
     builds = builds.assign(sector=builds["technology"].map(p.tech["sector"]))
     if "gain" not in builds:
         builds = builds.assign(gain=builds["technology"].map(carbon_productivity_gain(ds, p)))
+    if "investment_mjpy" not in builds:   # one unit of the technology (unit size x capex)
+        capex = builds.merge(p.costs[["technology", "year", "capex_jpy_per_unit_yr"]],
+                             how="left")["capex_jpy_per_unit_yr"].to_numpy()
+        builds = builds.assign(investment_mjpy=builds["technology"].map(
+            p.tech["unit_size_m_per_yr"]).to_numpy() * capex)
     groups = _firm_groups(ds, builds)
     subsidies = pd.concat([groups[keys + ["group"]].assign(programme=NO_PROGRAMME, rate=0.0),
                            subsidy_offers(ds, groups, keys)])
-    modes = groups.drop(columns=["gain", "sector"]).merge(subsidies, on=keys + ["group"]) \
+    modes = groups.drop(columns=["gain", "sector", "investment_mjpy"]).merge(
+        subsidies, on=keys + ["group"]) \
         .merge(_incentives(ds, groups, keys), on=keys + ["group"])
     modes = modes.rename(columns={"rate": "subsidy_rate"})
     modes["tax_base"] = 1 - modes["subsidy_rate"] if s.tax_base == "net" else 1.0
@@ -162,9 +171,11 @@ def _incentives(ds: Dataset, groups: pd.DataFrame, keys: list[str]) -> pd.DataFr
     keys = keys + ["group"]
     none = groups[keys].assign(incentive="none", benefit_rate=0.0, credit_rate=0.0,
                                sd_rate=0.0)
+    columns = keys + ["incentive", "benefit_rate", "credit_rate", "sd_rate"]
+    others = investment_incentives.offers(ds, groups, keys)
     scheme = ds.tax_schemes.loc[ds.tax_schemes["scheme"] == s.tax_scheme]
     if scheme.empty:
-        return none
+        return pd.concat([none[columns], others[columns]], ignore_index=True)
     scheme = scheme.iloc[0]
     tiers = ds.tax_tiers.loc[ds.tax_tiers["scheme"] == s.tax_scheme] \
         .rename(columns={"firm_size": "group"})
@@ -184,8 +195,7 @@ def _incentives(ds: Dataset, groups: pd.DataFrame, keys: list[str]) -> pd.DataFr
     credit = reached.assign(incentive="credit", benefit_rate=reached["credit_rate"])
     sd = reached.assign(incentive="special_depreciation", benefit_rate=sd_value)
     chosen = pd.concat([credit.loc[credit["credit_rate"] > 0], sd.loc[sd["sd_rate"] > 0]])
-    columns = keys + ["incentive", "benefit_rate", "credit_rate", "sd_rate"]
-    return pd.concat([none[columns], chosen[columns]], ignore_index=True)
+    return pd.concat([none[columns], chosen[columns], others[columns]], ignore_index=True)
 
 
 def budget_limits_mjpy(ds: Dataset, step: int) -> pd.DataFrame:
@@ -225,27 +235,37 @@ def limits(ds: Dataset, p: Parameters, aggregate: pd.DataFrame,
     if released is not None:
         found[RELEASED] = released
 
-    scheme = ds.tax_schemes.loc[ds.tax_schemes["scheme"] == ds.settings.tax_scheme]
-    if scheme.empty:
-        return found
-    scheme = scheme.iloc[0]
-    # Per sector and year, in MJPY: credits <= cap share x corporate tax; investment
-    # under the incentive <= certified plans x eligible cap per plan.
-    sectors = ds.sectors.set_index("sector")
-    for name, rows, share, bjpy_per_yr, doc in (
-            ("limit_tax_credit", support.loc[support["incentive"] == "credit"], "tax_benefit",
-             sectors["corporate_tax_bjpy_per_yr"] * scheme["credit_cap_share"],
-             "Tax credits <= cap share x corporate tax x years (MJPY)"),
-            ("limit_eligible_investment", aggregate.loc[aggregate["incentive"] != "none"],
-             "tax_base", sectors["certified_plans_per_yr"] * scheme["eligible_cap_bjpy_per_plan"],
-             "Investment under the tax incentive <= plans x cap per plan x years (MJPY)")):
-        if rows.empty:
+    credit_caps = [("limit_tax_credit", "credit", _scheme(ds), "Tax credits <= cap share x "
+                    "corporate tax of the payer x years (MJPY)"),
+                   ("limit_investment_credit", investment_incentives.CREDIT,
+                    investment_incentives.incentive_in_force(ds), "Investment-incentive "
+                    "credits <= cap share x corporate tax of the payer x years (MJPY)")]
+    for name, incentive, rules, doc in credit_caps:
+        rows = support.loc[support["incentive"] == incentive]
+        if rules is None or rows.empty:
             continue
+        terms, rhs = payer_rows(ds, p, rows, rows["tax_benefit"] * rows[
+            "capex_jpy_per_unit_yr"], rules["credit_cap_share"])
+        found[name] = (terms, ["payer", "year"], rhs, doc)
+    # Per sector and year: CN-tax investment <= certified plans x eligible cap per plan.
+    scheme = _scheme(ds)
+    rows = aggregate.loc[aggregate["incentive"].isin(CN_TAX)]
+    if scheme is not None and not rows.empty:
+        sectors = ds.sectors.set_index("sector")
         rhs = rows[["sector", "year"]].drop_duplicates()
-        rhs["rhs"] = rhs["sector"].map(bjpy_per_yr) * MJPY_PER_BJPY * p.step
-        found[name] = (terms_of(rows, rows[share] * rows["capex_jpy_per_unit_yr"],
-                                sector="sector", year="year"), ["sector", "year"], rhs, doc)
+        rhs["rhs"] = rhs["sector"].map(sectors["certified_plans_per_yr"]) \
+            * scheme["eligible_cap_bjpy_per_plan"] * MJPY_PER_BJPY * p.step
+        found["limit_eligible_investment"] = (
+            terms_of(rows, rows["tax_base"] * rows["capex_jpy_per_unit_yr"],
+                     sector="sector", year="year"), ["sector", "year"], rhs,
+            "Investment under the tax incentive <= plans x cap per plan x years (MJPY)")
     return found
+
+
+def _scheme(ds: Dataset) -> pd.Series | None:
+    """The CN investment tax scheme in force, or None."""
+    scheme = ds.tax_schemes.loc[ds.tax_schemes["scheme"] == ds.settings.tax_scheme]
+    return None if scheme.empty else scheme.iloc[0]
 
 
 def register_capital(b: Built) -> None:
