@@ -8,14 +8,14 @@ from pyomo.core.expr.numeric_expr import LinearExpression
 from decarb.formulation.built import Built
 from decarb.formulation.components import (capacity, carbon_market, cbam, ccs_hubs,
                                            emissions, hydrogen_contracts, investment,
-                                           operation)
+                                           operation, production_credits)
 from decarb.formulation.plant import switching
 from decarb.inputs.dataset import Dataset
 from decarb.formulation.parameters import prepare
 
 # Later components use the variables of earlier ones.
 ORDER = (capacity, operation, emissions, investment, carbon_market, cbam, hydrogen_contracts,
-         ccs_hubs)
+         ccs_hubs, production_credits)
 PLANT_ORDER = (switching, *ORDER)   # the plants' capacity enters the capacity limits
 
 
