@@ -95,7 +95,10 @@ def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | No
         from decarb.outputs.plants import format_next_switches
         click.echo(format_next_switches(result.tables))
     from decarb.outputs.carbon import format_carbon
+    from decarb.outputs.report import report_years
+    from decarb.outputs.support import format_public_costs
     click.echo(format_carbon(result.tables, loaded.ds.years))
+    click.echo(format_public_costs(result.tables, report_years(loaded.ds.years)))
     solver = result.meta["solver"]
     costs = result.tables["costs"].set_index(["kind", "component"])
     note = (f" (MIP within {solver['mip_gap']:.2%} of the optimum, stopping at "

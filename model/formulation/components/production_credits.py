@@ -12,7 +12,7 @@ rate path holds the credit years and the taper of the last ones.
   credited[c,p,k,y] <= avail_k * size_p * sum_{switches to k by last start} sw
                                                    (production_credit_plant_switched)
   sum credited[c,.,k,y] <= act[k,y]                (production_credit_output)
-  sum g * credited <= cap share x corporate tax of the payer x step
+  sum step * g * credited <= cap share x corporate tax of the payer x step
                                                    (production_credit_tax_cap: the
                                                     company in plant mode, else the sector)
 Private cost -g per credited unit; a transfer (none in the social view); public flow
@@ -79,7 +79,8 @@ def add(b: Built) -> None:
         keys, "<=", 0.0, "Credited output <= output of the technology (M unit/yr)")
     terms, rhs = [], []
     for credit, rows in paid.groupby("credit"):
-        t, r = payer_rows(b.ds, p, rows, rows["rate"], rows["tax_cap_share"].iloc[0])
+        t, r = payer_rows(b.ds, p, rows, rows["rate"] * p.step,
+                          rows["tax_cap_share"].iloc[0])
         terms.append(t.assign(credit=credit))
         rhs.append(r.assign(credit=credit))
     b.cons["production_credit_tax_cap"] = add_constraints(
