@@ -30,9 +30,12 @@ FORMATS = ("csv", "xlsx", "iamc")
 TABLES = {"investments": "investment_schedule", "emissions": "emissions",
           "production": "production", "energy": "energy", "costs": "costs"}
 # exported after TABLES when the run has them: plant mode's, the imported materials
-# (runs stored before materials.csv was written lack it), the carbon-pricing tables
+# (runs stored before materials.csv was written lack it), the carbon-pricing tables, the
+# support tables and public cost by instrument
 WHEN_PRESENT = {"plant_investments": "plant_investments", "plants": "plants",
-                "materials": "materials", "ets": "ets", "levies": "levies", "cbam": "cbam"}
+                "materials": "materials", "ets": "ets", "levies": "levies", "cbam": "cbam",
+                "public_costs": "public_costs", "hydrogen_contracts": "hydrogen_contracts",
+                "ccs": "ccs", "companies": "companies"}
 RUN_SHEET = "run"
 DEFAULT_NAMES = {"csv": "export-csv", "xlsx": "export.xlsx", "iamc": "export-iamc.csv"}
 # column-name suffix -> unit; the most specific suffix first

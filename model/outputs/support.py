@@ -18,8 +18,9 @@ FULL = 1 - 1e-6   # share of a limit used at which it counts as full
 def support_tables(b: Built, sol: Solution) -> dict[str, pd.DataFrame]:
     """The tables of the instruments the run has, and public cost by instrument and year."""
     tables = {}
-    if b.transfers:
-        tables["public_costs"] = public_costs(b)
+    public = public_costs(b)
+    if not public.empty:
+        tables["public_costs"] = public
     if "hydrogen_contracted" in b.vars:
         tables["hydrogen_contracts"] = contracts_table(b)
     if "ccs_stored" in b.vars:
