@@ -24,6 +24,7 @@ from decarb.outputs.report import report_years, sector_summary
 from decarb.outputs import percentiles
 from decarb.outputs.percentiles import SampleSet
 from decarb.outputs.runstore import Run, read_run, staged
+from decarb.outputs.support import by_instrument, paid_by_year
 from decarb.inputs.schema import SECTOR_ALL
 
 SETTINGS_SHOWN = ("perspective", "cap_scope", "carbon_price_scope", "tax_scheme", "tax_base",
@@ -107,6 +108,14 @@ def run_charts(run: Run) -> list[Chart]:
               charts.png(charts.stacked_bar_chart(
                   charts.support_by_instrument(t["investments"]), "BJPY", step))),
     ]
+    if "public_costs" in t:
+        paid = paid_by_year(t["public_costs"])
+        if not paid.empty:
+            found.append(Chart("public_cost", "Public cost by instrument",
+                               "Cash the state pays per year by instrument (subsidies, "
+                               "tax forgone, price-gap contracts, CCS support, production "
+                               f"credits), BJPY; revenues are in the table below.{per}",
+                               charts.png(charts.stacked_bar_chart(paid, "BJPY", step))))
     if "plants" in t:   # plant mode
         found.append(Chart("plant_timeline", "Plant timeline",
                            "One row per plant, coloured by the technology it runs; x: a "
@@ -213,6 +222,11 @@ def _run_section(run: Run, figures: list[str], kpis: str) -> str:
               _table(summary), _materials_section(run, years)]
     parts += [f"<h3>{html.escape(title)}</h3>" + _table(table)
               for title, table in carbon_summary(run.tables, years)]
+    if "public_costs" in run.tables:
+        public = by_instrument(run.tables["public_costs"], report_years(years))
+        public.columns = [str(c) for c in public.columns]
+        parts.append("<h3>Public cost by instrument (BJPY cash, + paid, - received)</h3>"
+                     + _table(public.rename_axis("instrument").reset_index()))
     return "\n".join(parts)
 
 

@@ -30,7 +30,7 @@ RESULT_TABLES = ("investments", "emissions", "production", "energy", "costs")
 # and cbam: only runs with those instruments (outputs/carbon.py); so the tables of the
 # support instruments (outputs/support.py)
 OPTIONAL_TABLES = ("plant_investments", "plants", "materials", "ets", "levies", "cbam",
-                   "hydrogen_contracts", "ccs", "production_credits", "companies")
+                   "public_costs", "hydrogen_contracts", "ccs", "companies")
 
 
 def default_run_name(label: str) -> str:

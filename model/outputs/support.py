@@ -1,7 +1,8 @@
-"""Result tables of the support in force from 2026: hydrogen contracts
-(hydrogen_contracts.csv), CCS hubs (ccs.csv), production credits (production_credits.csv)
-and each company's investment, support and tax caps (companies.csv). Quantities in M
-unit/yr, money in BJPY per model year (its calendar years), prices in JPY/unit.
+"""Result tables of the support in force from 2026: public cost by instrument and year
+(public_costs.csv), hydrogen contracts (hydrogen_contracts.csv), CCS hubs (ccs.csv) and,
+in plant mode, each company's investment, support and use of its tax caps
+(companies.csv). Quantities in M unit/yr, money in BJPY per model year (its calendar
+years), prices in JPY/unit.
 """
 from __future__ import annotations
 
@@ -50,6 +51,16 @@ def by_instrument(public: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     table.insert(0, "horizon", total)
     table.loc["total"] = table.sum()
     return table
+
+
+def paid_by_year(public: pd.DataFrame) -> pd.DataFrame:
+    """Cash per year (rows) of each instrument the state pays in every year (columns;
+    the revenue of levies and the ETS is left out), BJPY: the report's stacked bars."""
+    table = public.pivot_table(index="year", columns="instrument", values="public_cost_bjpy",
+                               aggfunc="sum", fill_value=0.0)
+    paid = table.loc[:, (table >= -1e-9).all() & (table.abs().sum() > 1e-9)]
+    paid.columns = [str(c) for c in paid.columns]
+    return paid
 
 
 def format_public_costs(tables: dict[str, pd.DataFrame], years: list[int]) -> str:
