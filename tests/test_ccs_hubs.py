@@ -65,3 +65,27 @@ def test_the_support_pays_the_gap_to_the_carbon_price_within_its_budget():
     assert hub(r, "far")["support_bjpy"] == pytest.approx(1.0)
     assert cost(r, "ccs_support:far", "public", "public_cost_bjpy") == pytest.approx(1.0)
     assert hub(r, "near")["stored_mtco2"] == pytest.approx(0.2)
+
+
+def test_in_plant_mode_each_site_ships_what_its_own_plants_capture():
+    # Plants a (near the hub: pipeline 500 JPY/t) and b (beyond the pipeline's 100 km:
+    # ship 2,000 JPY/t) each run cc at 0.5 Mt/yr and capture 0.45 Mt-CO2/yr. Each site
+    # ships its own: 0.45 x 500 + 0.45 x 2,000 = 1,125 MJPY of transport, not 0.9 x 500.
+    from tests.tiny_plants import edge, plants, solve_plants
+
+    case = ccs_case(hubs=(("hub", 10.0, 1000.0, "false"),))
+    case["technology_costs"] = frame(costs("old", 50000.0) + costs("new", 1e6)
+                                     + costs("cc", 1e6))
+    case["ccs_transport"] = frame([
+        dict(mode="pipeline", fixed_jpy_per_tco2=500.0, jpy_per_tco2_km=0.0,
+             detour_factor=1.0, max_km=100.0),
+        dict(mode="ship", fixed_jpy_per_tco2=2000.0, jpy_per_tco2_km=0.0, detour_factor=1.0)])
+    case["sites"] = frame([dict(site="near", latitude=35.0, longitude=140.05, coastal="true"),
+                           dict(site="far", latitude=35.0, longitude=145.0, coastal="true")])
+    fleet = plants(("a", 0.5, 2040), ("b", 0.5, 2040), technology="cc").assign(
+        site=["near", "far"])
+    r = solve_plants(fleet, [edge("cc", "old")], one_year(mode="plant", ccs_hubs=True),
+                     **case)
+    row = hub(r, "hub")
+    assert row["stored_mtco2"] == pytest.approx(0.9)
+    assert row["transport_cost_bjpy"] == pytest.approx(1.125)
