@@ -172,10 +172,11 @@ def _incentives(ds: Dataset, groups: pd.DataFrame, keys: list[str]) -> pd.DataFr
     none = groups[keys].assign(incentive="none", benefit_rate=0.0, credit_rate=0.0,
                                sd_rate=0.0)
     columns = keys + ["incentive", "benefit_rate", "credit_rate", "sd_rate"]
-    others = investment_incentives.offers(ds, groups, keys)
+    offered = investment_incentives.offers(ds, groups, keys)
+    others = [offered[columns]] if len(offered) else []   # an empty frame would lose dtypes
     scheme = ds.tax_schemes.loc[ds.tax_schemes["scheme"] == s.tax_scheme]
     if scheme.empty:
-        return pd.concat([none[columns], others[columns]], ignore_index=True)
+        return pd.concat([none[columns], *others], ignore_index=True)
     scheme = scheme.iloc[0]
     tiers = ds.tax_tiers.loc[ds.tax_tiers["scheme"] == s.tax_scheme] \
         .rename(columns={"firm_size": "group"})
@@ -195,7 +196,7 @@ def _incentives(ds: Dataset, groups: pd.DataFrame, keys: list[str]) -> pd.DataFr
     credit = reached.assign(incentive="credit", benefit_rate=reached["credit_rate"])
     sd = reached.assign(incentive="special_depreciation", benefit_rate=sd_value)
     chosen = pd.concat([credit.loc[credit["credit_rate"] > 0], sd.loc[sd["sd_rate"] > 0]])
-    return pd.concat([none[columns], chosen[columns], others[columns]], ignore_index=True)
+    return pd.concat([none[columns], chosen[columns], *others], ignore_index=True)
 
 
 def budget_limits_mjpy(ds: Dataset, step: int) -> pd.DataFrame:
