@@ -33,6 +33,7 @@ from decarb.formulation.parameters import (MJPY_PER_BJPY, Parameters, scope2_coe
                                           splits_by_firm_size, subsidy_offers)
 
 NO_PROGRAMME = ""
+ROUND = "subsidy_round"    # the public flow of a programme whose budget is released by year
 CN_TAX = ("credit", "special_depreciation")
 INCENTIVES = ("none", *CN_TAX, investment_incentives.CREDIT, investment_incentives.EXPENSING)
 
@@ -282,10 +283,13 @@ def register_capital(b: Built) -> None:
         social=capex * annuity["social"] * _social_factor(support)))
 
     social_df = support["year"].map(discount_by_year(p, p.rates["social"]))
-    # Public cost: subsidies by programme; tax revenue forgone by incentive.
+    # Public cost: subsidies by programme (a round's, with a budget released per treasury
+    # year, as `subsidy_round`); tax revenue forgone by incentive.
+    rounds = support["programme"].isin(b.ds.subsidy_budgets["programme"])
     transfers = []
     for share, instrument, programme in (
-            (support["subsidy_rate"], "subsidy", support["programme"]),
+            (support["subsidy_rate"], np.where(rounds, ROUND, "subsidy"),
+             support["programme"]),
             (support["tax_benefit"], support["incentive"], NO_PROGRAMME)):
         paid = (share > 0) & support["open"]
         cash = (capex * share)[paid]
@@ -295,7 +299,8 @@ def register_capital(b: Built) -> None:
                 cash=cash, social=cash * social_df[paid]))
     # Only the capital's own public flows are registered anew; other components' stay.
     b.transfers = [t for t in b.transfers
-                   if not t["instrument"].isin(("subsidy", *INCENTIVES)).all()] + transfers
+                   if not t["instrument"].isin(("subsidy", ROUND, *INCENTIVES)).all()] \
+        + transfers
 
 
 def _social_factor(support: pd.DataFrame) -> pd.Series | float:
