@@ -5,11 +5,12 @@
 The fleet is drawn from the Japan plant case (data/japan, case `plants`): each
 plant of plants.csv is repeated in proportion so the fleet has N plants, each
 sector keeps its total capacity (sizes varied +-30% around the mean, then
-rescaled), and relining years are spread over the relining cycle. Prints, per
+rescaled), and relining years are spread over the relining cycle (the first copy of
+each plant keeps its name and its committed event, committed.csv). Prints, per
 N: plants x years, binaries, rows, build, hand-over and HiGHS time (the start
 from the LP relaxation, the MIP and the fixed-integer LP for the duals) and the
-MIP gap reached. The case's gap
-(0.1%) and time limit apply; `--time-limit` overrides the limit.
+MIP gap reached. The case's gap and time limit apply; `--time-limit` overrides the
+limit.
 """
 from __future__ import annotations
 
@@ -42,8 +43,11 @@ def synthetic_fleet(ds: Dataset, n: int, seed: int = 0) -> pd.DataFrame:
     cycle = picks["technology"].map(ds.technologies.set_index("technology")["life_yr"])
     start = ds.settings.start_year
     reline = start + (rng.integers(0, 10_000, n) % cycle.to_numpy())
-    return picks.assign(plant=[f"p{i:05d}_{t}" for i, t in enumerate(picks["technology"])],
-                        capacity_m_per_yr=size.round(6), next_reline_year=reline)
+    # the first copy of each plant keeps its name, so the committed events still apply
+    first = ~picks["plant"].duplicated()
+    names = [name if keep else f"p{i:05d}_{name}"
+             for i, (name, keep) in enumerate(zip(picks["plant"], first))]
+    return picks.assign(plant=names, capacity_m_per_yr=size.round(6), next_reline_year=reline)
 
 
 def measure(ds: Dataset, n: int) -> dict[str, float]:

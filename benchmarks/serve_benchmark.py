@@ -22,13 +22,12 @@ import statistics
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.cdp import Browser, chromium_path, serving, set_lever  # noqa: E402
+from tests.cdp import Browser, api, chromium_path, serving, set_lever  # noqa: E402
 
 # lever -> two values to move between (the page's own lever names and value forms)
 MOVES = {
@@ -49,10 +48,9 @@ def state(lever: str, value) -> dict:
 
 
 def post(url: str, body: dict) -> dict:
-    request = urllib.request.Request(f"{url}/api/solve", data=json.dumps(body).encode(),
-                                     method="POST")
-    with urllib.request.urlopen(request, timeout=600) as answer:
-        return json.load(answer)
+    status, answer = api(url, "/api/solve", body)
+    assert status == 200, answer
+    return answer
 
 
 def over_http(url: str, moves: int) -> dict[str, tuple[str, float, float]]:

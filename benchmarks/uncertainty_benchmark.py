@@ -37,8 +37,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as store:
         t0 = time.perf_counter()
-        folder = run_uncertainty(CASE, Path(store) / "set", args.samples, args.seed,
-                                 args.workers)
+        folder = Path(store) / "set"
+        run_uncertainty(CASE, folder, args.samples, args.seed, args.workers)
         t1 = time.perf_counter()
         write_set_report(folder, folder / "report.html")
         t2 = time.perf_counter()

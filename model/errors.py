@@ -1,6 +1,7 @@
 """Errors the library raises for a caller (the CLI) to turn into messages and exit codes."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -87,3 +88,10 @@ class InfeasibleError(DecarbError):
         self.shortfalls = shortfalls
         lines = [str(s) for s in shortfalls] or [detail]
         super().__init__("The case is infeasible:\n" + "\n".join(f"  - {l}" for l in lines))
+
+
+def printable(text: str) -> str:
+    """`text` safe for a terminal: control and format characters (an escape sequence,
+    a right-to-left override, from a file or a name) shown as escapes; lines and tabs kept."""
+    return "".join(c if c in "\n\t" or not unicodedata.category(c).startswith("C")
+                   else c.encode("unicode_escape").decode("ascii") for c in text)

@@ -10,6 +10,8 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -126,7 +128,7 @@ def serving(root: Path, *args: str, timeout_s: float = 120.0) -> Iterator[str]:
                 raise RuntimeError(f"decarb serve did not start: {line!r}")
             if ready:
                 line = process.stdout.readline()
-        yield line.split()[2].rstrip("/")
+        yield line.split()[2]     # the page's address, with this start's token
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -138,3 +140,23 @@ def set_lever(name: str, value: Any) -> str:
     return (f"(() => {{ const e = document.getElementById('lever-{name}'); "
             f"e.value = {json.dumps(str(value))}; "
             "e.dispatchEvent(new Event('change')); return true; })()")
+
+
+def api(page: str, path: str, body: Any = None, headers: dict | None = None,
+        timeout_s: float = 600) -> tuple[int, Any]:
+    """Call the API of the page at `page` (the address `decarb serve` prints) as the page
+    does: with its token, JSON in (a POST when there is a `body`) and out."""
+    parts = urllib.parse.urlsplit(page)
+    token = urllib.parse.parse_qs(parts.query).get("token", [""])[0]
+    data = None if body is None else body if isinstance(body, bytes) else \
+        json.dumps(body).encode()
+    request = urllib.request.Request(
+        f"{parts.scheme}://{parts.netloc}{path}", data=data,
+        method="GET" if data is None else "POST",
+        headers={"X-Decarb-Token": token, "Content-Type": "application/json",
+                 **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as answer:
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)

@@ -8,7 +8,7 @@ from decarb.cli import main
 from tests.tiny import flat, frame, one_year, tiny_frames, write_case
 
 RUN_FILES = {"emissions.csv", "production.csv", "investments.csv", "energy.csv",
-             "materials.csv", "costs.csv", "run.json"}
+             "materials.csv", "costs.csv", "levelised_costs.csv", "mac_curve.csv", "run.json"}
 
 
 def invoke(*args):
@@ -47,7 +47,7 @@ def test_infeasible_case_exits_3_and_keeps_the_earlier_run(tmp_path):
     frames = tiny_frames(caps=frame(flat(sector="steel", cap_mtco2=0.4)))
     frames["technologies"]["first_year"] = [2000, 2100]      # no clean route before 2100
     bad = write_case(tmp_path / "bad", frames, one_year())
-    result = invoke("run", "--data", bad, "--out", tmp_path / "run")
+    result = invoke("run", "--data", bad, "--out", tmp_path / "run", "--replace")
     assert result.exit_code == 3
     assert "steel cannot meet the sector cap in 2025" in result.output
     assert "short by 0.600 Mt-CO2" in result.output

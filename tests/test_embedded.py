@@ -84,7 +84,7 @@ def test_csv_and_xlsx_exports_carry_the_materials_table(ingot_run, tmp_path):
     assert (folder / "materials.csv").read_bytes() == (ingot_run / "materials.csv").read_bytes()
     sheets = pd.read_excel(export_run(ingot_run, "xlsx", tmp_path / "plan.xlsx"),
                            sheet_name=None)
-    assert list(sheets)[-2:] == ["materials", "run"]
+    assert list(sheets)[-4:] == ["materials", "levelised_costs", "mac_curve", "run"]
     rows = sheets["materials"].set_index("commodity")
     row = rows.loc["ingot"]
     assert row["sector"] == "steel" and row["year"] == 2025

@@ -20,8 +20,7 @@ from tests.test_policy import scheme, subsidy
 from tests.tiny import frame, one_year, solve_tiny, tiny_settings
 
 SHEETS = ["investment_schedule", "emissions", "production", "energy", "costs", "materials",
-          "public_costs",
-          "run"]
+          "levelised_costs", "mac_curve", "public_costs", "run"]
 IAMC_COLUMNS = ["Model", "Scenario", "Region", "Variable", "Unit", "Year", "Value"]
 KEY_COLUMNS = {"year", "sector", "technology", "product", "kind", "unit", "commodity",
                "component", "tax_incentive"}
@@ -236,9 +235,9 @@ def hand_made_run(folder):
         "sector": ["steel", "cement", "other_manufacturing"], "year": 2025,
         "commodity": ["ingot", "scrap", "ingot"], "use_m_per_yr": [2.0, 4.0, 0.5],
         "embedded_mtco2": [6.0, 0.0, 1.5]})
-    costs = pd.DataFrame({"kind": ["cost"], "component": ["total"], "private_npv_bjpy": [1.0],
-                          "social_npv_bjpy": [1.0], "public_cost_bjpy": [None],
-                          "public_cost_npv_bjpy": [None]})
+    costs = pd.DataFrame({"kind": ["cost", "public"], "component": ["total", "total"],
+                          "private_npv_bjpy": [1.0, None], "social_npv_bjpy": [1.0, None],
+                          "public_cost_bjpy": [None, 0.0], "public_cost_npv_bjpy": [None, 0.0]})
     meta = {"run": {"name": "hand", "status": "optimal"}, "case": {"name": "gx_case"},
             "settings": {"year_step": 1}, "versions": {"decarb": "9.9"}}
     return write_run(folder, {"emissions": emissions, "investments": investments,
@@ -316,7 +315,7 @@ def test_a_failed_run_has_no_tables_to_export(tmp_path):
 
 def test_a_missing_table_and_bad_json_are_named(capped, tmp_path):
     run = write_run(tmp_path / "run", {"emissions": pd.read_csv(capped / "emissions.csv")},
-                    {"solver": {"status": "optimal"}})
+                    {"solver": {"status": "optimal"}, "settings": {"year_step": 1}})
     with pytest.raises(InputError, match="energy.csv"):
         iamc_table(run)
     (run / "run.json").write_text("{not json")

@@ -100,16 +100,20 @@ def test_a_run_killed_while_it_writes_leaves_no_run_and_the_earlier_one_intact(s
                                                                                tmp_path):
     before = contents(store / "earlier")
     data = store.parent / "tiny"
-    killed("write", tmp_path / "writing", "run", "--data", data, "--out", store / "earlier")
-    [staging] = [p for p in store.iterdir() if p.name.startswith(".earlier.")]
+    killed("write", tmp_path / "writing", "run", "--data", data, "--out", store / "earlier",
+           "--replace")
+    [staging] = [p for p in store.iterdir() if p.name.startswith(".earlier.") and p.is_dir()]
     assert len(list(staging.iterdir())) == 1 and not (staging / RUN_FILE).exists()
-    assert_store_holds_only_earlier(store, before)
     # the half-written folder, named outright, is no run for compare (nor for report)
-    result = invoke("compare", staging, "--results", store, "--data", data)
+    result = invoke("compare", staging, "--results", tmp_path, "--data", data)
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert f"{staging}: expected a run folder" in result.output
+    # the next start in the store clears what the killed writer left
+    assert_store_holds_only_earlier(store, before)
+    assert [p.name for p in store.iterdir()] == ["earlier"]
     # a later run of the same name replaces the earlier one whole
-    assert invoke("run", "--data", data, "--out", store / "earlier").exit_code == 0
+    assert invoke("run", "--data", data, "--out", store / "earlier", "--replace"
+                  ).exit_code == 0
     assert set(contents(store / "earlier")) == set(before)
 
 

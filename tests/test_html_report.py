@@ -20,8 +20,9 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 IMG = re.compile(r'<img class="chart" alt="[^"]*" src="data:image/png;base64,[A-Za-z0-9+/=]+">')
 # Charts per run: emissions, sector caps, one production mix per sector (tiny: steel),
 # investment, support, the public cost by instrument where the state pays (the capped
-# run's subsidy and credit), and the MAC only where the run has a cap.
-CHARTS_CAPPED, CHARTS_UNCAPPED, CHARTS_COMPARISON = 7, 5, 2
+# run's subsidy and credit), the MAC only where the run has a cap, and the MAC curve of
+# its curve year (2030, else the last year: tiny has the measure old -> new).
+CHARTS_CAPPED, CHARTS_UNCAPPED, CHARTS_COMPARISON = 8, 6, 2
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +165,10 @@ def test_the_plant_timeline_draws_a_bar_per_run_of_years_on_one_technology():
                            "year": [2025, 2030, 2035, 2040] * 2,
                            "technology": ["old", "old", "new", "new",
                                           "old", "closed", "closed", "closed"]})
-    ax = plant_timeline_chart(plants, pd.DataFrame({"plant": ["a"], "year": [2035]})).axes[0]
+    # b's closure is a row of the schedule too, drawn as the end of its bar, not a switch
+    schedule = pd.DataFrame({"plant": ["a", "b"], "year": [2035, 2030],
+                             "to_technology": ["new", "closed"]})
+    ax = plant_timeline_chart(plants, schedule).axes[0]
     bars = sorted((p.get_x(), p.get_x() + p.get_width(), p.get_y() + p.get_height() / 2)
                   for p in ax.patches)
     assert bars == [(2025, 2030, 1), (2025, 2035, 0), (2035, 2045, 0)]

@@ -26,3 +26,16 @@ def test_the_default_dataset_is_the_shipped_japan_folder():
 def test_version_is_printed():
     out = CliRunner().invoke(main, ["--version"])
     assert out.exit_code == 0 and out.output.startswith("decarb, version ")
+
+
+def test_every_dependency_has_a_lower_bound_that_ci_pins():
+    from tests.lowest_bounds import lowest_pins
+
+    pins = lowest_pins()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert len(pins) == len({spec.split(">=")[0].split("[")[0].strip().lower()
+                             for spec in project["dependencies"] + [
+                                 s for extra in project["optional-dependencies"].values()
+                                 for s in extra]})
+    assert "pandas==2.2" in pins and "tomli-w==1.0" in pins
+    assert "lowest_bounds" in (ROOT / ".ci" / "run").read_text()

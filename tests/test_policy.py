@@ -146,3 +146,26 @@ def test_public_cost_splits_subsidy_and_tax_by_instrument():
     public = costs.loc[costs["kind"] == "public"].set_index("component")["public_cost_bjpy"]
     assert public.to_dict() == pytest.approx({"credit": 1.0, "special_depreciation": 0.0,
                                               "subsidy:gx": 10.0, "total": 11.0})
+
+
+def test_a_gain_equal_to_a_tier_threshold_reaches_the_tier():
+    # `better` burns 10 / 1.2 GJ coal per t against old's 10: intensities 1 and 1 / 1.2
+    # t/t, a gain of exactly 20%, which floating point makes 0.19999999999999996.
+    f = tiny_frames()
+    tiers = [dict(scheme="cn", firm_size="all", min_gain=g, credit_rate=c, sd_rate=0.5)
+             for g, c in ((0.10, 0.05), (0.20, 0.10))]
+    changes = scheme(tiers=tiers)
+    changes.update(
+        technologies=frame(f["technologies"].to_dict("records") + [
+            dict(technology="better", sector="steel", pathway="efficiency", output="steel",
+                 life_yr=30, first_year=2025)]),
+        technology_flows=frame(f["technology_flows"].to_dict("records") + [
+            dict(technology="better", commodity="coal", direction="in",
+                 amount_per_unit=10 / 1.2)]),
+        technology_costs=frame(EXPENSIVE + costs("better", 1000.0)))
+    ds = dataset_from_frames(tiny_frames(**changes), one_year(tax_scheme="cn"))
+    p = prepare(ds)
+    assert carbon_productivity_gain(ds, p)["better"] < 0.20     # as floating point has it
+    modes = support_modes(ds, p)
+    credit = modes.loc[(modes["technology"] == "better") & (modes["incentive"] == "credit")]
+    assert credit["credit_rate"].tolist() == [0.10]

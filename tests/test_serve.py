@@ -18,8 +18,6 @@ Programme `green` pays 10% of new's capex up to 0.5 BJPY (0.25 Mt); the cap is 0
 import json
 import shlex
 import threading
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -35,7 +33,7 @@ from decarb.serve.views import view
 from decarb.workflow import levers
 from decarb.workflow.commands import load
 from decarb.workflow.run import run_case
-from tests.cdp import Browser, chromium_path, serving, set_lever
+from tests.cdp import Browser, api, chromium_path, serving, set_lever
 from tests.test_sweep import CHANGES
 from tests.tiny import capital_per_year, one_year, tiny_frames, write_case
 
@@ -45,6 +43,10 @@ NEW_AT_START_MT = 0.2 / 0.9
 START = dict(emissions=0.8, capex=20 * NEW_AT_START_MT, support=0.1 * 20 * NEW_AT_START_MT,
              mac=(0.9 * ANNUITY + 100 - 1000) / 0.9,
              per_t=1000 * 0.1 * 20 * NEW_AT_START_MT / (1.0 - 0.8))
+# The MAC curve's one measure, old -> new, against old's levelised cost: its annuity
+# (50,000 JPY, 40 yr) + 1,000 JPY/t of coal; it abates 0.9 t/t (power emits 0.1 t/GJ).
+OLD_LEVELISED = 50000.0 * 0.08 * 1.08 ** 40 / (1.08 ** 40 - 1) / 1.08 + 1000.0
+CURVE = dict(cost=(ANNUITY + 100 - OLD_LEVELISED) / 0.9, abatement=0.9)
 FLAT_800 = dict(emissions=0.1, capex=20.0, support=0.5, per_t=1000 * 0.5 / 0.9)
 REFERENCE = """purpose = "No policy: no cap, no subsidy"
 [tables.caps]
@@ -72,21 +74,14 @@ def served(tmp_path_factory):
     httpd = server(page, 0)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}", page, data
+    yield httpd.url, page, data
     httpd.shutdown()
     httpd.server_close()
     thread.join(10)
 
 
-def post(url: str, body) -> tuple[int, dict]:
-    data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method="POST",
-                                     headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as answer:
-            return answer.status, json.load(answer)
-    except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
+def post(url: str, path: str, body) -> tuple[int, dict]:
+    return api(url, path, body)
 
 
 def kpi(view: dict, sector: str, name: str) -> float:
@@ -165,7 +160,7 @@ def test_malformed_lever_values_are_refused_naming_the_lever(served, state, leve
 
 def test_a_lever_change_is_solved_in_place_with_the_hand_derived_answer(served):
     url, _, _ = served
-    status, start = post(f"{url}/api/solve", {"levers": {}})
+    status, start = post(url, "/api/solve", {"levers": {}})
     assert status == 200
     view = start["view"]
     assert kpi(view, "steel", "emissions 2025") == pytest.approx(START["emissions"])
@@ -173,7 +168,12 @@ def test_a_lever_change_is_solved_in_place_with_the_hand_derived_answer(served):
     assert kpi(view, "steel", "support") == pytest.approx(START["support"])
     assert kpi(view, "steel", "MAC 2025") == pytest.approx(START["mac"])
     assert headline(view, "public cost per t") == pytest.approx(START["per_t"])
-    status, moved = post(f"{url}/api/solve", {"levers": FLAT})
+    [steel] = [c for c in view["curve"]["curves"] if c["sector"] == "steel"]
+    [measure] = steel["measures"]
+    assert measure["measure"] == "old -> new" and steel["year"] == 2025
+    assert measure["cost"] == pytest.approx(CURVE["cost"])
+    assert measure["abatement"] == pytest.approx(CURVE["abatement"])
+    status, moved = post(url, "/api/solve", {"levers": FLAT})
     assert status == 200 and moved["solve"]["model"] == "changed in place and re-solved"
     view = moved["view"]
     assert kpi(view, "steel", "emissions 2025") == pytest.approx(FLAT_800["emissions"])
@@ -195,18 +195,17 @@ def test_a_lever_change_is_solved_in_place_with_the_hand_derived_answer(served):
 ])
 def test_bad_requests_get_a_4xx_message_and_the_server_stays_up(served, body, says):
     url, _, _ = served
-    status, answer = post(f"{url}/api/solve", body)
+    status, answer = post(url, "/api/solve", body)
     assert status == 400 and says in answer["error"]
-    with urllib.request.urlopen(f"{url}/api/state", timeout=30) as still:
-        assert still.status == 200
+    assert api(url, "/api/state")[0] == 200
 
 
 def test_an_infeasible_state_is_a_422_naming_the_cap(served):
     url, _, _ = served
     # a cap of 0.08 Mt is below new's 0.1 t-CO2/t: short by 0.02 Mt
-    status, answer = post(f"{url}/api/solve", {"levers": {"cap_scale": 0.1}})
+    status, answer = post(url, "/api/solve", {"levers": {"cap_scale": 0.1}})
     assert status == 422 and "steel cannot meet the sector cap in 2025" in answer["error"]
-    assert post(f"{url}/api/solve", {"levers": {}})[0] == 200
+    assert post(url, "/api/solve", {"levers": {}})[0] == 200
 
 
 def close(ours, theirs) -> bool:
@@ -219,8 +218,8 @@ def close(ours, theirs) -> bool:
 def test_a_saved_case_run_as_decarb_run_does_reproduces_the_page(served):
     url, _, data = served
     state = {**FLAT, "subsidy_rate:green": 0.2, "budget:green": 0.8}
-    _, page_answer = post(f"{url}/api/solve", {"levers": state})
-    status, saved = post(f"{url}/api/save", {"levers": state, "name": "page_state",
+    _, page_answer = post(url, "/api/solve", {"levers": state})
+    status, saved = post(url, "/api/save", {"levers": state, "name": "page_state",
                                              "purpose": "flat 800, green at 20%"})
     assert status == 200 and Path(saved["path"]) == data / "cases" / "page_state.toml"
     loaded = load(data, "page_state")          # what `decarb run --case page_state` reads
@@ -235,22 +234,22 @@ def test_a_saved_case_run_as_decarb_run_does_reproduces_the_page(served):
         assert close(ours.get("values", ours.get("value")),
                      theirs.get("values", theirs.get("value")))
     # a name in use, or one that is no file name, is refused
-    assert post(f"{url}/api/save", {"levers": state, "name": "page_state"})[0] == 400
-    assert post(f"{url}/api/save", {"levers": state, "name": "../x"})[0] == 400
+    assert post(url, "/api/save", {"levers": state, "name": "page_state"})[0] == 400
+    assert post(url, "/api/save", {"levers": state, "name": "../x"})[0] == 400
 
 
 def test_store_run_puts_the_state_in_the_run_store(served):
-    from decarb.outputs.runstore import read_run
+    from decarb.outputs.runfiles import read_run
 
     url, page, _ = served
-    status, stored = post(f"{url}/api/store", {"levers": FLAT, "name": "flat800"})
+    status, stored = post(url, "/api/store", {"levers": FLAT, "name": "flat800"})
     assert status == 200
     run = read_run(Path(stored["folder"]))
     assert run.folder == page.results / "flat800" and run.status == "optimal"
     em = run.tables["emissions"].set_index("sector")
     assert em.loc["steel", "counted_mtco2"] == pytest.approx(FLAT_800["emissions"])
     assert run.meta["case"]["settings"]["integer_units"] is False
-    status, answer = post(f"{url}/api/store", {"levers": {}, "name": "flat800"})
+    status, answer = post(url, "/api/store", {"levers": {}, "name": "flat800"})
     assert status == 400 and "this run folder exists" in answer["error"]
     # the comparison the page suggests runs the reference into the same store
     compare = CliRunner().invoke(main, shlex.split(stored["commands"][0])[1:])
@@ -288,6 +287,8 @@ def test_headless_chromium_moves_a_lever_and_redraws_the_new_solution(cli_server
         assert browser.evaluate(js_value(steel_kpi.format("emissions 2025"))) \
             == pytest.approx(START["emissions"])
         assert browser.evaluate(js_value(steel_dot)) == pytest.approx(START["emissions"])
+        assert browser.evaluate(js_value("#chart-curve rect[data-series='old -> new']")) \
+            == pytest.approx(CURVE["cost"])
         browser.evaluate(set_lever("carbon_price_mode", "flat"))
         browser.wait_for("document.body.dataset.solves === '2'")
         browser.evaluate(set_lever("carbon_price", 800))

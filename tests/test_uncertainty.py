@@ -32,8 +32,8 @@ from decarb.outputs.percentiles import (SampleSet, emissions_fan, failures, inve
                                        read_set, tornado_bars)
 from decarb.workflow import ranges
 from decarb.workflow.uncertainty import run_uncertainty
-from tests.test_sweep import PRICES   # power emits 0.1 t-CO2/GJ (scope 2)
-from tests.tiny import one_year, tiny_frames, write_case
+from tests.test_sweep import CHANGES, PRICES   # power emits 0.1 t-CO2/GJ (scope 2)
+from tests.tiny import flat, frame, one_year, tiny_frames, write_case
 
 ROOT = Path(__file__).resolve().parent.parent
 RANGES = """
@@ -66,8 +66,9 @@ def data(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def sample_set(data, tmp_path_factory) -> Path:
-    return run_uncertainty(data / "cases" / "u.toml",
-                           tmp_path_factory.mktemp("store") / "set", 5, seed=7, workers=1)
+    folder = tmp_path_factory.mktemp("store") / "set"
+    run_uncertainty(data / "cases" / "u.toml", folder, 5, seed=7, workers=1)
+    return folder
 
 
 def row(table: pd.DataFrame, kpi: str) -> pd.Series:
@@ -223,15 +224,17 @@ def test_failed_samples_are_counted_by_the_caps_they_cannot_meet(tmp_path):
 
 def test_the_shipped_japan_ranges_are_valid():
     path = ROOT / "data" / "japan" / "cases" / "uncertainty.toml"
-    entries = ranges.read_ranges(path)
     base = load_case(path)
     reader = Reader()
     ds = reader.read(base.dataset, base)
+    entries = ranges.with_dataset(str(path), ranges.read_ranges(path), ds)
     matches = ranges.resolve(str(path), entries, ds,
                              reader.case_tables(base.dataset, base, ds.settings.end_year))
     # from 2030: the anchors of the power path as written (2030, 2040, 2045, 2050)
     assert [m["year"] for m in matches["grid_factor"]] == [2030, 2040, 2045, 2050]
-    assert matches["hydrogen_price"] == [{"commodity": "hydrogen"}]
+    # a range of ranges.csv from 2030: the hydrogen anchors 2030 and 2050
+    assert matches["hydrogen_price"] == [{"commodity": "hydrogen", "year": 2030},
+                                         {"commodity": "hydrogen", "year": 2050}]
 
 
 def test_bad_toml_in_the_ranges_names_its_line(tmp_path):
@@ -253,3 +256,58 @@ def test_the_set_charts_read_the_samples_emissions_once(sample_set, monkeypatch)
     assert [c.key for c in charts][:3] == ["fan_emissions", "fan_sector_emissions",
                                             "fan_investment"]
     assert read.count("emissions") == 1
+
+
+def test_a_set_whose_every_point_is_infeasible_is_still_written(tmp_path):
+    # a cap of 0 cannot be met (power emits 0.1 t-CO2/GJ): every point fails
+    folder = write_case(tmp_path / "tiny", tiny_frames(
+        commodity_prices=PRICES, caps=frame(flat(sector="steel", cap_mtco2=0.0))), one_year())
+    (folder / "cases").mkdir()
+    case = folder / "cases" / "u.toml"
+    case.write_text('purpose = "impossible"\n' + RANGES)
+    run_uncertainty(case, tmp_path / "set", 2, seed=1, workers=1, tornado=False)
+    samples = pd.read_csv(tmp_path / "set" / "samples.csv")
+    assert (samples["status"] == "infeasible").all() and len(samples) == 2
+
+
+CAP_RANGE = """purpose = "the steel cap, down to none"
+[[uncertain]]
+name = "cap"
+table = "caps"
+column = "cap_mtco2"
+match = { sector = "steel" }
+multiplier = "uniform(0.0, 1.0)"
+"""
+
+
+def test_failed_samples_and_tornado_points_exit_3_named_and_counted(tmp_path):
+    """Steel's 1 Mt can be made by `new` at 0.1 t-CO2/t at best, so a cap of 0.8 Mt times a
+    multiplier below 0.125 cannot be met: the first of 8 Latin hypercube strata (below
+    0.125) and the tornado's P10 (0.1) fail; the P90 (0.9) and the median do not."""
+    data = write_case(tmp_path / "tiny", tiny_frames(**CHANGES), one_year())
+    (data / "cases").mkdir()
+    (data / "cases" / "cap.toml").write_text(CAP_RANGE)
+    result = CliRunner().invoke(main, ["uncertainty", "--data", str(data), "--case", "cap",
+                                       "--samples", "8", "--workers", "1", "--results",
+                                       str(tmp_path / "r"), "--name", "u"])
+    assert result.exit_code == 3, result.output
+    failed = [line for line in result.output.splitlines() if "failed:" in line]
+    assert len(failed) == 2 and "(low-cap)" in failed[1] and "(sample)" in failed[0]
+    assert result.output.count("steel cannot meet the sector cap") >= 2
+    assert "7 solved samples of 8" in result.output
+    assert "1 of 8 samples failed and are left out" in result.output
+    report = CliRunner().invoke(main, ["report", str(tmp_path / "r" / "u")])
+    assert report.exit_code == 0, report.output
+    page = (tmp_path / "r" / "u" / "report.html").read_text()
+    assert "1 of 8 samples failed and are left out" in page
+
+
+def test_the_tornado_is_ordered_widest_bar_first_as_its_caption_says(tmp_path):
+    # a: both ends above the median, drawn from 0 to +10 (10 wide) though they differ by 5;
+    # b: -4 to +4 (8 wide); c: a point that cannot be solved, first whatever its width
+    tornado = pd.DataFrame({"range": ["b", "a", "c"], "low_multiplier": 0.9,
+                            "high_multiplier": 1.1, "median_private_npv_bjpy": 100.0,
+                            "low_private_npv_bjpy": [96.0, 105.0, 100.5],
+                            "high_private_npv_bjpy": [104.0, 110.0, np.nan]})
+    bars = tornado_bars(SampleSet(tmp_path, {}, pd.DataFrame(), tornado))
+    assert bars["range"].tolist() == ["c", "a", "b"]

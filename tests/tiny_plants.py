@@ -1,5 +1,7 @@
 """The tiny case of tests/tiny.py in plant mode: plants running `old` switch to `new`.
 
+The plants hold all the existing capacity of what they run (none is left aggregate).
+
 `old` (life 40) costs 1,000 JPY/t to run and emits 1 t-CO2/t; its relining
 costs RELINE JPY/(t/yr) (its capex). `new` costs 100 JPY/t to run; a plant is
 converted for 1,000 JPY/(t/yr) along the edge old -> new, while a new plant on
@@ -35,6 +37,10 @@ def plant_frames(fleet: pd.DataFrame, edges: list[dict], reline: float = RELINE,
                  greenfield: float = GREENFIELD, **changes) -> dict[str, pd.DataFrame]:
     changes.setdefault("technology_costs", frame(costs("old", reline)
                                                  + costs("new", greenfield)))
+    held = fleet.groupby("technology")["capacity_m_per_yr"].sum()
+    changes.setdefault("existing_capacity", frame([
+        dict(technology=t, year=y, capacity_m_per_yr=c) for t, c in held.items()
+        for y in (2025, 2050)]))
     return tiny_frames(plants=fleet, transitions=frame(edges), **changes)
 
 

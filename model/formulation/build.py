@@ -6,26 +6,38 @@ from pyomo.common.gc_manager import PauseGC
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 from decarb.formulation.built import Built
-from decarb.formulation.components import (capacity, carbon_market, cbam, ccs_hubs,
-                                           emissions, hydrogen_contracts, investment,
-                                           operation, production_credits)
-from decarb.formulation.plant import switching
+from decarb.formulation.components import (brownfield, capacity, carbon_market, cbam,
+                                           ccs_hubs, emissions, hydrogen_contracts,
+                                           investment, operation, production_credits)
+from decarb.formulation.recourse import add_recourse
+from decarb.formulation.plant import output, switching
 from decarb.inputs.dataset import Dataset
 from decarb.formulation.parameters import prepare
 
-# Later components use the variables of earlier ones.
-ORDER = (capacity, operation, emissions, investment, carbon_market, cbam, hydrogen_contracts,
-         ccs_hubs, production_credits)
-PLANT_ORDER = (switching, *ORDER)   # the plants' capacity enters the capacity limits
+# Later components use the variables of earlier ones; rebuilds and plants are capacity
+# sources, so they come before capacity; plant output needs activity and capacity; the
+# support instruments price flows and capacity already built.
+SUPPORT = (hydrogen_contracts, ccs_hubs, production_credits)
+ORDER = (brownfield, capacity, operation, emissions, investment, carbon_market, cbam,
+         *SUPPORT)
+PLANT_ORDER = (brownfield, switching, capacity, output, operation, emissions, investment,
+               carbon_market, cbam, *SUPPORT)
 
 
-def build_model(ds: Dataset, with_slack: bool = False) -> Built:
+def build_model(ds: Dataset, with_slack: bool = False, block: pyo.Block | None = None,
+                recourse: bool = False) -> Built:
     """The ConcreteModel of `ds`. With `with_slack`, caps get penalised slack
-    (used to diagnose an infeasible case)."""
-    b = Built(ds=ds, p=prepare(ds), m=pyo.ConcreteModel(name="decarb"), with_slack=with_slack)
+    (used to diagnose an infeasible case). With `block`, the model is built in that
+    block of a larger model (a scenario of the extensive form). With `recourse`
+    (stochastic scenarios), caps get the slack, and demand and support limits a penalised
+    shortfall (`recourse.py`)."""
+    m = pyo.ConcreteModel(name="decarb") if block is None else block
+    b = Built(ds=ds, p=prepare(ds), m=m, with_slack=with_slack or recourse)
     with PauseGC():
         for component in PLANT_ORDER if ds.settings.mode == "plant" else ORDER:
             component.add(b)
+        if recourse:
+            add_recourse(b)
         _add_objective(b)
     return b
 

@@ -2,34 +2,35 @@
 
 Every variable family is kept beside the model as a table of its index columns
 plus a `var` column holding the Pyomo VarData, so constraint terms are built by
-merging tables, and each constraint family is added with one rule that returns
-a prebuilt LinearExpression (the fast Pyomo pattern: no expression arithmetic
-per element).
+merging tables. Each constraint family becomes one sparse block (`families`):
+its rows sorted by their keys, each a slice of coefficients and variables, so
+no Pyomo expression is made per row or per term while building, and the
+hand-over to HiGHS reads the blocks as they are.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
-from pyomo.core.expr.numeric_expr import LinearExpression
 
 from decarb.errors import InfeasibleError
+from decarb.formulation.columns import codes, columns_of
+from decarb.formulation.families import RowFamily, VariableFamily
 
 SENSES = ("<=", ">=", "==")
 
 
 def _index(frame: pd.DataFrame, keys: list[str]) -> list:
     """Pyomo index values: scalars for one key, tuples for several."""
-    if len(keys) == 1:
-        return frame[keys[0]].tolist()
-    return list(frame[keys].itertuples(index=False, name=None))
+    columns = [frame[k].tolist() for k in keys]
+    return columns[0] if len(keys) == 1 else list(zip(*columns))
 
 
-def _add_set(m: pyo.ConcreteModel, name: str, values: list, dimen: int) -> pyo.Set:
-    """The sparse index set of a family, built once from precomputed tuples."""
-    index_set = pyo.Set(initialize=values, dimen=dimen, ordered=True)
-    setattr(m, f"{name}_index", index_set)
-    return index_set
+def _objects(values: list) -> np.ndarray:
+    """A list of Pyomo objects as an object array (a column pandas keeps as it is)."""
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
 
 
 def add_var(m: pyo.ConcreteModel, name: str, index: pd.DataFrame, doc: str,
@@ -37,11 +38,10 @@ def add_var(m: pyo.ConcreteModel, name: str, index: pd.DataFrame, doc: str,
     """Add a variable family over the rows of `index`; return `index` with a `var` column."""
     keys = list(index.columns)
     index = index.drop_duplicates().reset_index(drop=True)
-    values = _index(index, keys)
-    var = pyo.Var(_add_set(m, name, values, len(keys)), domain=domain, doc=doc)
+    var = VariableFamily(_index(index, keys), domain, doc)
     setattr(m, name, var)
     table = index.copy()
-    table["var"] = [var[i] for i in values]
+    table["var"] = columns_of(m).add(var.elements())
     return table
 
 
@@ -55,40 +55,37 @@ def add_constraints(m: pyo.ConcreteModel, name: str, terms: pd.DataFrame, keys: 
     infeasible. Returns the table of constraint rows (keys, `con`) for duals.
     """
     assert sense in SENSES
-    terms = terms[terms["coef"] != 0].sort_values(keys, kind="stable")
-    rows = terms[keys].drop_duplicates()
+    terms = terms[terms["coef"] != 0]
+    # Rows in the order of their keys; terms grouped by row, in their given order.
+    row_of = terms.groupby(keys, sort=True, dropna=False).ngroup().to_numpy()
+    order = np.argsort(row_of, kind="stable")
+    row_of = row_of[order]
+    firsts = np.flatnonzero(np.diff(row_of, prepend=-1))
+    rows = terms[keys].iloc[order[firsts]].reset_index(drop=True)
+    bound = np.zeros(len(rows))
     if isinstance(rhs, pd.DataFrame):
-        _check_empty_rows(name, doc, rows, rhs[keys + ["rhs"]], keys, sense)
-        rows = rows.merge(rhs[keys + ["rhs"]], on=keys, how="left").fillna({"rhs": 0.0})
+        given = rhs[keys + ["rhs"]].merge(rows.assign(at=np.arange(len(rows))), on=keys,
+                                          how="left")
+        _check_empty_rows(name, doc, given.loc[given["at"].isna()], keys, sense)
+        given = given.dropna(subset=["at"])
+        bound[given["at"].to_numpy(int)] = given["rhs"].to_numpy(float)
     else:
-        rows = rows.assign(rhs=float(rhs))
-    starts = np.flatnonzero(~terms[keys].duplicated().to_numpy())
-    bounds = np.append(starts, len(terms))
-    coefs, variables = terms["coef"].to_numpy(float), terms["var"].to_numpy(object)
-    index = _index(rows, keys)
-    body = {i: (coefs[a:b].tolist(), variables[a:b].tolist())
-            for i, a, b in zip(index, bounds[:-1], bounds[1:])}
-    bound = dict(zip(index, rows["rhs"].to_numpy(float)))
-
-    def rule(_m, *key):
-        i = key[0] if len(key) == 1 else key
-        c, v = body[i]
-        expr = LinearExpression(constant=0.0, linear_coefs=c, linear_vars=v)
-        b = bound[i]
-        return (None, expr, b) if sense == "<=" else (b, expr, None) if sense == ">=" \
-            else (b, expr, b)
-
-    con = pyo.Constraint(_add_set(m, name, index, len(keys)), rule=rule, doc=doc)
+        bound[:] = float(rhs)
+    none = np.full(len(rows), np.inf)
+    lower = -none if sense == "<=" else bound
+    upper = none if sense == ">=" else bound
+    con = RowFamily(_index(rows, keys), np.append(firsts, len(order)),
+                    terms["coef"].to_numpy(float)[order], codes(terms["var"], m)[order],
+                    columns_of(m), lower, upper, doc)
     setattr(m, name, con)
-    rows = rows.copy()
-    rows["con"] = [con[i] for i in index]
+    rows["rhs"] = bound
+    rows["con"] = _objects(con.rows)
     return rows
 
 
-def _check_empty_rows(name: str, doc: str, rows: pd.DataFrame, rhs: pd.DataFrame,
-                      keys: list[str], sense: str) -> None:
-    empty = rhs.merge(rows, on=keys, how="left", indicator=True)
-    empty = empty.loc[empty["_merge"] == "left_only"]
+def _check_empty_rows(name: str, doc: str, empty: pd.DataFrame, keys: list[str],
+                      sense: str) -> None:
+    """`empty`: the right-hand sides (keys, `rhs`) of rows without terms."""
     violated = empty.loc[(empty["rhs"] > 0) if sense == ">=" else
                          (empty["rhs"] < 0) if sense == "<=" else (empty["rhs"] != 0)]
     if not violated.empty:

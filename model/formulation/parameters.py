@@ -54,20 +54,44 @@ def prepare(ds: Dataset) -> Parameters:
     year_frame = pd.DataFrame({"year": years})
     builds = tech[["first_year"]].reset_index().merge(year_frame, how="cross")
     builds = builds.loc[builds["year"] >= builds["first_year"], ["technology", "year"]]
-    vintages = builds.rename(columns={"year": "vintage"}).merge(year_frame, how="cross")
-    life = vintages["technology"].map(tech["life_yr"])
-    vintages = vintages.loc[(vintages["vintage"] <= vintages["year"])
-                            & (vintages["year"] < vintages["vintage"] + life)]
+    greenfield = builds.merge(ds.technology_costs[["technology", "year",
+                                                   "capex_jpy_per_unit_yr"]], how="left")
+    builds = builds.loc[greenfield["capex_jpy_per_unit_yr"].notna().to_numpy()]
+    vintages = vintages_of(builds, years, tech["life_yr"])
     residual = ds.existing_capacity.loc[ds.existing_capacity["capacity_m_per_yr"] > 0,
                                         ["technology", "year", "capacity_m_per_yr"]]
-    if s.mode == "plant":   # the plants stand for the existing capacity of what they run
-        residual = residual.loc[~residual["technology"].isin(ds.plants["technology"])]
+    if s.mode == "plant":
+        residual = _beyond_plants(residual, ds.plants, years[0])
     return Parameters(years=years, step=step, horizon_end=years[-1] + step, weights=weights,
                       rates=rates, tech=tech, flows=flows,
                       builds=builds.reset_index(drop=True),
                       vintages=vintages.reset_index(drop=True),
                       residual=residual.reset_index(drop=True),
                       costs=ds.technology_costs, co2=co2_name)
+
+
+def vintages_of(builds: pd.DataFrame, years: list[int], life_yr: pd.Series
+                ) -> pd.DataFrame:
+    """technology, vintage, year: the model years a build of each (technology, year) of
+    `builds` still stands in (vintage <= year < vintage + life)."""
+    vintages = builds[["technology", "year"]].rename(columns={"year": "vintage"}).merge(
+        pd.DataFrame({"year": years}), how="cross")
+    life = vintages["technology"].map(life_yr)
+    return vintages.loc[(vintages["vintage"] <= vintages["year"])
+                        & (vintages["year"] < vintages["vintage"] + life)]
+
+
+def _beyond_plants(residual: pd.DataFrame, plants: pd.DataFrame, first: int) -> pd.DataFrame:
+    """Plant mode: the plants stand for the existing capacity of what they run; what
+    they leave of a technology's first-year capacity stays aggregate and retires along
+    the technology's profile (existing capacity x (1 - plants / first-year capacity))."""
+    held = plants.groupby("technology")["capacity_m_per_yr"].sum()
+    start = residual.loc[residual["year"] == first].set_index("technology")[
+        "capacity_m_per_yr"]
+    share = (1 - held / start.reindex(held.index)).clip(lower=0).fillna(0.0)
+    left = residual["technology"].map(share).fillna(1.0)
+    residual = residual.assign(capacity_m_per_yr=residual["capacity_m_per_yr"] * left)
+    return residual.loc[residual["capacity_m_per_yr"] > 1e-9]
 
 
 def _emission_coefficients(ds: Dataset, tech: pd.DataFrame) -> pd.DataFrame:

@@ -28,9 +28,7 @@ is reported with the case file and the key.
 from __future__ import annotations
 
 import difflib
-import json
 import numbers
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,6 +36,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import tomli_w
 
 from decarb.errors import InputError, Problem
 from decarb.inputs.decoding import parse_toml
@@ -45,9 +44,10 @@ from decarb.inputs.schema import PATHWAYS, TABLE_BY_NAME, Table
 from decarb.inputs.validation import show, typed_column
 
 CASES_FOLDER = "cases"
-# `uncertain`: ranges for `decarb uncertainty` (model/workflow/ranges.py); a run ignores them
+# `uncertain`: ranges for `decarb uncertainty` (model/workflow/ranges.py); `scenario`: the
+# scenarios of `decarb stochastic` (model/workflow/scenarios.py); a run ignores both
 CASE_KEYS = ("purpose", "inherits", "dataset", "settings", "tables", "availability",
-             "uncertain")
+             "uncertain", "scenario")
 EDIT_OPS = ("drop", "set", "scale")
 AVAILABILITY_KEYS = ("pathway", "technologies", "first_year")
 
@@ -128,9 +128,11 @@ def list_cases(data_dir: Path) -> dict[str, str]:
     cases = {}
     for path in sorted((Path(data_dir) / CASES_FOLDER).glob("*.toml")):
         try:
-            cases[path.stem] = str(tomllib.loads(path.read_text()).get("purpose", ""))
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            cases[path.stem] = f"(unreadable: {exc})"
+            parsed, problems = parse_toml(str(path), path.read_bytes())
+        except OSError as exc:
+            parsed, problems = {}, [exc]
+        cases[path.stem] = (f"(unreadable: {problems[0]})" if problems
+                            else str(parsed.get("purpose", "")))
     return cases
 
 
@@ -169,40 +171,31 @@ def load_case(path: Path) -> Case:
 def case_toml(purpose: str, inherits: str | None, fragment: Mapping[str, Any],
               comment: str = "") -> str:
     """The text of a case file that `load_case` reads back as `fragment`'s settings, table
-    edits and availability on top of the case `inherits` names (a name or a path)."""
-    lines = [f"# {comment}"] if comment else []
-    lines.append(f"purpose = {_toml(purpose)}")
+    edits and availability on top of the case `inherits` names (a name or a path).
+    Written by a TOML library, so any text (a control character in a purpose) is
+    escaped as TOML requires; whole numbers stay integers, floats are written in full."""
+    case: dict[str, Any] = {"purpose": purpose}
     if inherits:
-        lines.append(f"inherits = {_toml(inherits)}")
-    if fragment.get("settings"):
-        lines += ["", "[settings]"] + [f"{k} = {_toml(v)}" for k, v in
-                                       fragment["settings"].items()]
-    for table, ops in fragment.get("tables", {}).items():
-        lines += ["", f"[tables.{table}]"]
-        for op, value in ops.items():
-            if isinstance(value, list):
-                lines += [f"{op} = ["] + [f"    {_toml(row)}," for row in value] + ["]"]
-            else:
-                lines.append(f"{op} = {_toml(value)}")
-    for entry in fragment.get("availability", []):
-        lines += ["", "[[availability]]"] + [f"{k} = {_toml(v)}" for k, v in entry.items()]
-    return "\n".join(lines) + "\n"
+        case["inherits"] = inherits
+    for key in ("settings", "tables", "availability"):
+        if fragment.get(key):
+            case[key] = _plain(fragment[key])
+    return (f"# {' '.join(comment.split())}\n" if comment else "") + tomli_w.dumps(case)
 
 
-def _toml(value: Any) -> str:
-    """A TOML value: whole numbers as integers, floats in full (repr) so the case file
-    holds the very numbers given, strings with JSON's escapes (which are TOML's)."""
+def _plain(value: Any) -> Any:
+    """`value` with numpy's numbers as Python's (whole numbers as int), for the writer."""
     if isinstance(value, (bool, np.bool_)):
-        return "true" if value else "false"
+        return bool(value)
     if isinstance(value, numbers.Integral):
-        return str(int(value))
+        return int(value)
     if isinstance(value, numbers.Real):
-        return repr(float(value))
+        return float(value)
     if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return str(value)
 
 
 def _read(path: Path) -> tuple[dict, list[Problem]]:
@@ -345,7 +338,7 @@ def _scale_row_problems(file: str, key: str, table: Table, row: Any) -> list[Pro
 
 def scalable_columns(table: Table) -> list[str]:
     """The columns a `scale` edit may multiply: numeric and not part of the key."""
-    return [c.name for c in table.columns if c.dtype == "float" and c.name not in table.key]
+    return table.scalable
 
 
 def split_scale_row(table: Table, row: Mapping[str, Any]

@@ -31,6 +31,7 @@ class Dataset:
     subsidy_eligibility: pd.DataFrame
     tax_schemes: pd.DataFrame
     tax_tiers: pd.DataFrame
+    ranges: pd.DataFrame
     plants: pd.DataFrame
     transitions: pd.DataFrame
     # carbon pricing in force from FY2026 (schema_carbon.py)
@@ -42,6 +43,9 @@ class Dataset:
     fuel_levies: pd.DataFrame
     exports: pd.DataFrame
     cbam_prices: pd.DataFrame
+    relining: pd.DataFrame
+    min_load: pd.DataFrame
+    committed: pd.DataFrame
     # support in force from 2026 (schema_support.py)
     subsidy_rates: pd.DataFrame
     subsidy_budgets: pd.DataFrame

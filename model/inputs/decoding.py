@@ -13,7 +13,8 @@ from typing import Any
 
 from decarb.errors import Problem
 
-UTF8 = "utf-8-sig"   # a byte-order mark, as spreadsheets write, is not part of the text
+UTF8 = "utf-8-sig"
+MAX_DEPTH = 16   # settings and case files nest 4 levels; deeper is no file of ours   # a byte-order mark, as spreadsheets write, is not part of the text
 
 
 def decode(file: str, data: bytes, table: bool = False) -> tuple[str | None, list[Problem]]:
@@ -42,12 +43,31 @@ def parse_toml(file: str, data: bytes, expected: str = "valid TOML"
     if text is None:
         return {}, problems
     try:
-        return tomllib.loads(text), []
+        parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # "at end of document": the last line, where an unclosed string or table ends
         line = line_of(exc) or (len(text.splitlines()) or 1 if "end of document" in str(exc)
                                 else None)
         return {}, [Problem(file, line, None, str(exc), expected)]
+    except RecursionError:   # the parser recurses into nested arrays and inline tables
+        parsed = None
+    if parsed is None or _depth(parsed) > MAX_DEPTH:
+        return {}, [Problem(file, None, None, "values nested deeper than that",
+                            f"TOML values nested at most {MAX_DEPTH} levels deep")]
+    return parsed, []
+
+
+def _depth(value: Any) -> int:
+    """How deep tables and arrays nest in `value` (a scalar: 0), without recursion."""
+    deepest, todo = 0, [(value, 0)]
+    while todo:
+        item, level = todo.pop()
+        children = (item.values() if isinstance(item, dict) else item
+                    if isinstance(item, list) else ())
+        for child in children:
+            todo.append((child, level + 1))
+        deepest = max(deepest, level)
+    return deepest
 
 
 def line_of(exc: Exception) -> int | None:

@@ -32,6 +32,7 @@ from decarb.inputs.carbon_rules import check_carbon
 from decarb.inputs.support_rules import check_support
 from decarb.inputs.schema import TABLE_BY_NAME, TABLES, Table
 from decarb.inputs.settings import SETTING_FIELDS, SETTINGS_FILE, Settings
+from decarb.inputs.committed import check_committed
 from decarb.inputs.transitions import check_plants
 from decarb.inputs.validation import call_directly, check_domain, check_tables, range_text, show
 
@@ -113,7 +114,7 @@ def _parse_folder(folder: Path) -> _Parsed:
     raw: dict[str, pd.DataFrame | None] = {}
     for table in TABLES:
         if table.file in contents:   # None: unreadable, already reported
-            raw[table.name], found = _parse_csv(table.file, contents[table.file])
+            raw[table.name], found = parse_csv(table.file, contents[table.file])
             problems += found
     warnings = _unknown_names((p.name for p in folder.glob("*.csv")), suffix=".csv")
     return _Parsed(contents, raw_settings, settings_problems, raw, problems, warnings)
@@ -177,6 +178,8 @@ def _build(raw: Mapping[str, pd.DataFrame | None], settings: Settings,
     plant_errors, plant_warnings = memo(check_plants, t["plants"], t["transitions"],
                                         t["technologies"], settings.mode,
                                         frozenset(checked.broken))
+    plant_errors += memo(check_committed, t["committed"], t["plants"], t["transitions"],
+                         settings.start_year, frozenset(checked.broken))
     errors = (settings_problems + problems + checked.problems
               + check_domain(checked.tables, settings, checked.broken, memo) + plant_errors
               + check_carbon(checked.tables, settings, checked.broken)
@@ -211,9 +214,11 @@ def expand_series(table: Table, frame: pd.DataFrame, years: tuple[int, ...]
     group = [k for k in table.key if k != "year"]
     anchors = frame.loc[frame["year"].notna().to_numpy()]
     year = anchors["year"].to_numpy().astype(np.int64)
-    if group:   # codes in sorted order of the group's values, so the result is sorted
+    if group and len(anchors):   # codes in sorted order of the group's values: sorted
         code, groups = pd.factorize(pd.MultiIndex.from_frame(anchors[group]), sort=True)
         names = groups.to_frame(index=False, name=group)
+    elif group:   # no rows (pandas before 3 cannot factorize an empty MultiIndex)
+        code, names = np.zeros(0, dtype=np.int64), anchors[group].iloc[:0]
     else:
         code = np.zeros(len(anchors), dtype=np.int64)
         names = pd.DataFrame(index=range(min(len(anchors), 1)))   # one group, if any row
@@ -328,7 +333,7 @@ def _parse_toml(data: bytes | None) -> tuple[dict[str, Any], list[Problem]]:
     return parse_toml(SETTINGS_FILE, data, "valid TOML (lines of key = value)")
 
 
-def _parse_csv(file: str, data: bytes | None) -> tuple[pd.DataFrame | None, list[Problem]]:
+def parse_csv(file: str, data: bytes | None) -> tuple[pd.DataFrame | None, list[Problem]]:
     """The table as text, or None and why it cannot be read as one.
 
     Read without a header so that a row with more cells than the header is an error

@@ -31,6 +31,11 @@ COMMODITY_UNITS = ("t", "GJ", "t-CO2")
 FIRM_SIZES = ("all", "large", "sme")
 TRANSITION_KINDS = ("retrofit", "rebuild")
 BOOLEANS = ("true", "false")
+# Tables a range of ranges.csv may apply to: their rows are named by technology,
+# commodity or year alone.
+RANGE_TABLES = ("technologies", "technology_costs", "technology_flows", "commodity_prices",
+                "carbon_price", "demand", "supply_limits")
+COMMITTED_EVENTS = ("close", "switch", "build")
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,12 @@ class Table:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    @property
+    def scalable(self) -> list[str]:
+        """The columns a `scale` edit or an uncertain range may multiply: numeric and
+        not part of the key."""
+        return [c.name for c in self.columns if c.dtype == "float" and c.name not in self.key]
 
 
 SOURCE = Column("source", "str", "Where the row's figures come from (a source key of the "
@@ -168,7 +179,10 @@ TABLES: tuple[Table, ...] = (
         Column("technology", "str", "Technology.", references="technologies.technology"),
         YEAR,
         Column("capex_jpy_per_unit_yr", "float", "Overnight investment per unit of annual "
-               "capacity (JPY per t/yr or per GJ/yr).", "JPY/(unit/yr)", min=0),
+               "capacity on a new site (greenfield; JPY per t/yr or per GJ/yr). Blank: the "
+               "technology is not built on a new site, only reached by converting or "
+               "relining an existing unit (relining.csv, transitions.csv).", "JPY/(unit/yr)",
+               required=False, min=0),
         Column("fixed_om_jpy_per_unit_yr", "float", "Fixed O&M per unit of operating capacity "
                "per year.", "JPY/(unit/yr)/yr", required=False, default=0.0, min=0),
         Column("var_om_jpy_per_unit", "float", "Variable O&M per unit of output (energy and "
@@ -250,6 +264,35 @@ TABLES: tuple[Table, ...] = (
         Column("sd_rate", "float", "Extra first-year depreciation as share of the investment.",
                "fraction", min=0, max=1),
         SOURCE), required=False),
+    # Where published sources disagree: the spread `decarb uncertainty` draws from.
+    Table("ranges", "Low / central / high values of inputs whose sources disagree "
+          "(docs/calibration.md). A case's `[[uncertain]]` entry naming a range draws one "
+          "multiplier for all its rows: triangular(low/central, 1, high/central), or "
+          "uniform(low/central, high/central), on the column of the rows it names.",
+          ("range", "technology", "commodity", "year"), (
+        Column("range", "str", "Range identifier (lower-case letters, digits, _); its "
+               "rows share table, column, distribution, first year and relative spread."),
+        Column("table", "str", "Input table the range applies to.",
+               choices=RANGE_TABLES),
+        Column("column", "str", "Numeric column of that table (not a key)."),
+        Column("technology", "str", "The technology whose rows it applies to (tables "
+               "with a technology column).", required=False, default="",
+               references="technologies.technology"),
+        Column("commodity", "str", "The commodity whose rows it applies to (tables with "
+               "a commodity column).", required=False, default="",
+               references="commodities.commodity"),
+        Column("year", "int", "Year the three values refer to (they are checked against "
+               "the dataset's value of that year).", "year", min=1990, max=2100),
+        Column("first_year", "int", "If given (not 0), the multiplier applies to the anchor "
+               "rows of this year and later only.", "year", required=False, default=0, min=0,
+               max=2100),
+        Column("low", "float", "Lowest value of the sources, in the column's unit.", min=0),
+        Column("central", "float", "The value the dataset holds (the central rule of "
+               "docs/calibration.md).", min=0),
+        Column("high", "float", "Highest value of the sources.", min=0),
+        Column("distribution", "str", "triangular (most likely at central) or uniform.",
+               required=False, default="triangular", choices=("triangular", "uniform")),
+        SOURCE), required=False),
     # Plant mode (settings `mode = "plant"`): the fleet and the switches it may make.
     Table("plants", "Existing plants (plant mode): each runs one technology and is relined "
           "or overhauled every `life_yr` of it from its next relining year.", ("plant",), (
@@ -281,6 +324,53 @@ TABLES: tuple[Table, ...] = (
         Column("window_only", "str", "true: only in a relining window of the plant; false: "
                "any year, outside a window with the stranded-asset charge.",
                choices=BOOLEANS),
+        SOURCE), required=False),
+    Table("relining", "Costs on a unit's own site (brownfield): the relining or major "
+          "refurbishment that keeps a unit of the technology running for another `life_yr` "
+          "(its relining cycle), and decommissioning a unit that closes. Without a row a "
+          "unit is relined at its greenfield capex (technology_costs.csv).", ("technology",), (
+        Column("technology", "str", "Technology relined (for a retrofit, the host unit "
+               "with the retrofit on it).", references="technologies.technology"),
+        Column("relining_capex_jpy_per_unit_yr", "float", "Investment of one relining per "
+               "unit of annual capacity.", "JPY/(unit/yr)", min=0),
+        Column("decommissioning_jpy_per_unit_yr", "float", "One-off cost of closing a unit "
+               "for good (plant mode), per unit of annual capacity.", "JPY/(unit/yr)",
+               required=False, default=0.0, min=0),
+        SOURCE), required=False),
+    Table("min_load", "Lowest annual output of an open plant (plant mode): below it the "
+          "plant closes; a technology without a row has no floor.", ("technology",), (
+        Column("technology", "str", "Technology.", references="technologies.technology"),
+        Column("min_load", "float", "Lowest output of an open plant in a year, as a share "
+               "of its capacity (at most the technology's availability).", "fraction",
+               min=0, max=1),
+        SOURCE), required=False),
+    Table("committed", "Announced events the model takes as given (plant mode): a plant "
+          "closes, a plant is converted, or a new unit is built or restarted, in the year "
+          "stated. In aggregate mode the table is read and checked, not used.",
+          ("project",), (
+        Column("project", "str", "Event identifier."),
+        Column("event", "str", "close (the plant runs until the year before, then closes), "
+               "switch (the plant runs its technology until the year before and converts "
+               "along an edge of transitions.csv in the year) or build (a new or restarted "
+               "unit, named in `plant`, runs from the year).", choices=COMMITTED_EVENTS),
+        Column("plant", "str", "Plant of plants.csv (close, switch), or the new unit's "
+               "name (build)."),
+        Column("year", "int", "First model year of the new state (closed, converted, "
+               "running).", "year", min=1900, max=2200),
+        Column("technology", "str", "Technology after a switch or of a build; blank for a "
+               "closure.", required=False, default="", references="technologies.technology"),
+        Column("capacity_m_per_yr", "float", "Capacity after a switch or of a build; blank "
+               "for a switch: the plant's.", "M unit/yr", required=False, min=0),
+        Column("capex_bjpy", "float", "Investment of the project; blank: the edge's "
+               "conversion capex (switch) or the greenfield capex (build) times the "
+               "capacity.", "BJPY", required=False, min=0),
+        Column("subsidy_bjpy", "float", "Subsidy awarded to the project (the switch or "
+               "build takes no other support).", "BJPY", required=False, default=0.0, min=0),
+        Column("programme", "str", "Subsidy programme (subsidies.csv) the award is paid "
+               "from, sharing its budget; blank: reported as `committed`.", required=False,
+               default="", references="subsidies.programme"),
+        Column("company", "str", "Owning company (of a build).", required=False, default=""),
+        Column("site", "str", "Site (of a build).", required=False, default=""),
         SOURCE), required=False),
 )
 

@@ -54,6 +54,11 @@ class Settings:
     slack_penalty_jpy_per_tco2: float = _setting(1.0e6, "Penalty on cap slack when an "
                                                  "infeasible case is diagnosed.", "JPY/t-CO2",
                                                  min=0)
+    unserved_penalty_jpy_per_unit: float = _setting(
+        1.0e7, "Penalty per unit of product demand a stochastic scenario leaves unserved "
+        "(its recourse, beside cap slack at slack_penalty_jpy_per_tco2): above the cap "
+        "slack times any product's emissions per unit, so a plan serves demand first and "
+        "exceeds a cap before it leaves demand unserved.", "JPY/unit", min=0)
     lp_solver: str = _setting("auto", "HiGHS method for a linear run: simplex, ipm (interior "
                               "point with crossover), or auto: ipm from 100,000 nonzeros, "
                               "where it measured about twice as fast (benchmarks/).",

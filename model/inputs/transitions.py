@@ -4,8 +4,10 @@ Nodes are technologies; an edge of `transitions.csv` lets a plant switch from
 one to the other. Errors: in plant mode a missing or empty table, a plant whose
 technology belongs to another sector, an edge between sectors, and a cycle (a
 plant could leave a technology and come back, collecting support twice).
-Warnings: a plant whose technology has no path to a low-carbon technology (it
-can only stay or close).
+Also an error: a technology reached from another both by retrofits alone and
+through a rebuild (a retrofit keeps the host's relining cycle, a rebuild starts
+its own). Warnings: a plant whose technology has no path to a low-carbon
+technology (it can only stay or close).
 """
 from __future__ import annotations
 
@@ -55,7 +57,8 @@ def check_plants(plants: pd.DataFrame, edges: pd.DataFrame, technologies: pd.Dat
                        f"('{a[row]}'); this one belongs to '{b[row]}'")
                for row in edges.index[across]]
     graph = transition_graph(edges)
-    errors += _cycles(graph)
+    cycles = _cycles(graph)
+    errors += cycles or _two_clocks(edges)
     return errors, _dead_ends(graph, plants, technologies)
 
 
@@ -72,6 +75,35 @@ def _cycles(graph: nx.DiGraph) -> list[Problem]:
         problems.append(Problem(_EDGES, last, "to_technology", path[-1],
                                 "no cycle of switches (a plant could return and collect "
                                 "support twice): " + " -> ".join(path)))
+    return problems
+
+
+def retrofit_families(edges: pd.DataFrame) -> dict[str, set[str]]:
+    """Per technology, itself and what retrofits alone reach from it: the technologies
+    a unit runs while it keeps its host, and so its relining cycle."""
+    retrofits = transition_graph(edges.loc[edges["kind"] == "retrofit"])
+    nodes = set(edges["from_technology"]) | set(edges["to_technology"])
+    return {t: {t} | (nx.descendants(retrofits, t) if t in retrofits else set())
+            for t in nodes}
+
+
+def _two_clocks(edges: pd.DataFrame) -> list[Problem]:
+    """A technology reached from another both by retrofits alone and through a rebuild
+    would leave a plant running it with two possible relining cycles."""
+    family = retrofit_families(edges)
+    rebuilds = edges.loc[edges["kind"] == "rebuild"]
+    graph = transition_graph(edges)
+    problems = []
+    for start in sorted(family):
+        rebuilt = set()
+        for row in rebuilds.loc[rebuilds["from_technology"].isin(family[start])].itertuples():
+            rebuilt |= {row.to_technology} | nx.descendants(graph, row.to_technology)
+        for tech in sorted(family[start] & rebuilt):
+            row = int(edges.index[(edges["to_technology"] == tech)
+                                  & (edges["kind"] == "retrofit")].min())
+            problems.append(Problem(_EDGES, row, "kind", "retrofit", (
+                f"no technology reached from '{start}' both by retrofits alone and through "
+                f"a rebuild (its relining cycle would be ambiguous): '{tech}'")))
     return problems
 
 

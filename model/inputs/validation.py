@@ -287,6 +287,52 @@ def _cost_rules(t: Mapping[str, pd.DataFrame]) -> list[Problem]:
                  "rows in technology_costs.csv for this technology")
 
 
+def _range_rules(t: Mapping[str, pd.DataFrame]) -> list[Problem]:
+    """Each range names a numeric column of a table its rows can pick, low <= central
+    <= high (low < high), and its rows share table, column, distribution, first year
+    and relative spread, so one multiplier draw serves them all."""
+    r = t["ranges"]
+    known = r["table"].isin(list(TABLE_BY_NAME))
+    scalable = r.apply(lambda row: row["column"] in TABLE_BY_NAME[row["table"]].scalable
+                       if row["table"] in TABLE_BY_NAME else True, axis=1).astype(bool)
+    problems = _flag("ranges", r, known & ~scalable, "column", "a numeric column (not a key) "
+                     "of the range's table: " + r["table"].map(
+                         lambda n: ", ".join(TABLE_BY_NAME[n].scalable)
+                         if n in TABLE_BY_NAME else ""))
+    for name in ("technology", "commodity"):
+        has = r["table"].map(lambda n: n in TABLE_BY_NAME and any(
+            c.name == name for c in TABLE_BY_NAME[n].columns))
+        problems += _flag("ranges", r, known & r[name].ne("") & ~has.astype(bool), name,
+                          f"blank: the range's table has no {name} column")
+    problems += _flag("ranges", r, r["table"].eq("technology_flows")
+                      & (r["technology"].eq("") | r["commodity"].eq("")), "commodity",
+                      "a technology and a commodity: the flow the range applies to")
+    order = ~((r["low"] <= r["central"]) & (r["central"] <= r["high"]) & (r["low"] < r["high"])
+              & (r["central"] > 0))
+    problems += _flag("ranges", r, order, "central", "0 < central, low <= central <= high "
+                      "and low < high")
+    shared = r.assign(lo=(r["low"] / r["central"]).round(3), hi=(r["high"] / r["central"])
+                      .round(3), first=r["first_year"])
+    for column in ("table", "column", "distribution", "first", "lo", "hi"):
+        differs = shared.groupby("range")[column].transform("nunique") > 1
+        first_row = shared.groupby("range")[column].transform("first")
+        shown = {"first": "first_year", "lo": "low", "hi": "high"}.get(column, column)
+        problems += _flag("ranges", r, differs & shared[column].ne(first_row), shown,
+                          "the same " + ("low/central and high/central" if column in ("lo",
+                          "hi") else shown) + " as the range's first row (one multiplier "
+                          "serves all its rows)")
+    return problems
+
+
+def _min_load_rules(t: Mapping[str, pd.DataFrame]) -> list[Problem]:
+    floor = t["min_load"]
+    availability = floor["technology"].map(_lookup(t["technologies"], "technology",
+                                                   "availability"))
+    return _flag("min_load", floor, floor["min_load"] > availability, "min_load",
+                 "at most the technology's availability " + availability.map(show)
+                 .astype(object) + " (an open plant could not run)")
+
+
 def _scheme_problems(t: Mapping[str, pd.DataFrame], scheme: str) -> list[Problem]:
     schemes = t["tax_schemes"]["scheme"]
     if scheme == "none":
@@ -309,6 +355,8 @@ _RULES = (
     (lambda t: _year_order(t, "tax_schemes"), ("tax_schemes",)),
     (_tier_rules, ("tax_tiers",)),
     (_cost_rules, ("technologies", "technology_costs")),
+    (_range_rules, ("ranges",)),
+    (_min_load_rules, ("min_load", "technologies")),
 )
 
 

@@ -116,7 +116,7 @@ def _emissions(b: Built) -> pd.DataFrame:
     s1 = b.vars["scope1"]
     sectors = s1[["sector", "year"]].assign(emissions_mtco2=values(s1))
     shares = sector_shares(b.ds)
-    if "ets_plant_output" not in b.vars:
+    if b.ds.settings.mode != "plant" or "plant_output" not in b.vars:
         return sectors.assign(participant=sectors["sector"], kind="sector",
                               covered=sectors["sector"].map(shares) > 0,
                               covered_mtco2=sectors["emissions_mtco2"]
@@ -140,17 +140,11 @@ def _emissions(b: Built) -> pd.DataFrame:
 
 
 def _plant_emissions(b: Built) -> pd.DataFrame:
-    """Each plant's direct and covered emissions: the output of its technology in plants
-    of its coverage, shared by running capacity."""
-    output = b.vars["ets_plant_output"]
-    run = b.vars["plant_run"].merge(output[["plant", "technology", "year"]])
-    plants = output[["plant", "technology", "year", "cov"]].assign(
-        made=values(output), running=values(run) * run["size"].to_numpy())
-    group = [plants["technology"], plants["year"], plants["cov"]]
-    running = plants.groupby(group)["running"].transform("sum")
-    made = plants.groupby(group)["made"].transform("sum")
-    plants["made"] = (made * plants["running"] / running.where(running > 0)).fillna(0.0)
+    """Each plant's direct and covered emissions, from its own output (plant_output)."""
+    output = b.vars["plant_output"]
     coverage = plant_coverage(b.ds, b.p).set_index("plant")
+    plants = output[["plant", "technology", "year"]].assign(
+        cov=output["plant"].map(coverage["cov"]), made=values(output))
     emitted = plants["made"] * plants["technology"].map(b.p.tech["scope1_tco2_per_unit"])
     return plants.assign(participant=plants["plant"].map(coverage["participant"]),
                          sector=plants["plant"].map(coverage["sector"]),

@@ -392,8 +392,9 @@ def plant_timeline_chart(plants: pd.DataFrame, investments: pd.DataFrame) -> Fig
     keys = [ax.barh(group["plant"].map(row), group["years"], height=0.8, left=group["first"],
                     color=palette[technology], label=technology)   # one call per colour
             for technology, group in segments.groupby("technology")]
-    if not investments.empty:
-        keys.append(ax.scatter(investments["year"], investments["plant"].map(row), marker="x",
+    switches = investments.loc[investments["to_technology"] != CLOSED]
+    if not switches.empty:
+        keys.append(ax.scatter(switches["year"], switches["plant"].map(row), marker="x",
                                color="black", s=12, label="switch"))
     ax.set_yticks(range(len(order)), order, fontsize=4 if len(order) > 60 else "small")
     ax.set_ylim(len(order) - 0.5, -0.5)

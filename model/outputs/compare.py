@@ -11,19 +11,16 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from decarb.errors import InputError, Problem
 from decarb.outputs.compare_support import instrument_blocks
-from decarb.outputs.runstore import RUN_FILE, read_run
+from decarb.outputs.runfiles import check_folders, read_run, read_tables
 from decarb.inputs.schema import SECTOR_ALL
 
 KPI_YEARS = (2030, 2040, 2050)
 NO_ABATEMENT_MTCO2 = 1e-9
-# Result columns carry their unit in the name; these hold numbers.
-NUMERIC = re.compile(r"year|.+_(mtco2|bjpy|m_per_yr|pj_per_yr|jpy_per_tco2)")
 SUBSIDY = re.compile(r"subsidy_.+_bjpy")
 EMISSIONS, CUMULATIVE, BJPY, PER_T = "Mt-CO2/yr", "Mt-CO2", "BJPY", "JPY/t-CO2"
 
@@ -204,23 +201,18 @@ def public_cost_per_t_abated(public_cost: pd.Series,
 
 
 def check_runs(run_dirs: Sequence[Path]) -> list[int]:
-    """Each folder's year step (from run.json); InputError naming every folder that
-    is not a complete, solved run."""
+    """Each folder's year step (from run.json, checked); InputError naming every folder
+    that is not a complete, solved run."""
     problems, steps = [], []
     if not run_dirs:
         problems.append(Problem("(no run folders)", None, None, "", "at least one run folder"))
     for folder in run_dirs:
         try:
-            meta = read_run(folder, load_tables=False).meta
+            steps.append(read_run(folder, load_tables=False).meta["settings"]["year_step"])
         except InputError as error:
             problems += error.problems
-            continue
-        step = meta.get("settings", {}).get("year_step")
-        if not isinstance(step, int) or step < 1:
-            problems.append(Problem(str(Path(folder) / RUN_FILE), None, "settings.year_step",
-                                    "" if step is None else str(step),
-                                    "the run's year step (a whole number of years >= 1)"))
-        steps.append(step)
+    if not problems:     # each run is read whole, also the tables compare does not use
+        problems = [p for found in check_folders(run_dirs).values() for p in found]
     if problems:
         raise InputError(problems)
     return steps
@@ -238,32 +230,6 @@ def run_labels(run_dirs: Sequence[Path]) -> list[str]:
         seen[label] = seen.get(label, 0) + 1
         unique.append(f"{label} #{seen[label]}" if labels.count(label) > 1 else label)
     return unique
-
-
-def read_tables(run_dirs: Sequence[Path], table: str,
-                labels: Sequence[str] | None = None) -> pd.DataFrame:
-    """`table`.csv of every run in one DuckDB scan, with the run's label in a first
-    column `run` (default labels: run_labels). Columns are matched by name, so a
-    column some runs lack (another run's subsidy programme) is blank for them."""
-    labels = list(labels) if labels is not None else run_labels(run_dirs)
-    files = [str(Path(d) / f"{table}.csv") for d in run_dirs]
-    listed = ", ".join("'" + f.replace("'", "''") + "'" for f in dict.fromkeys(files))
-    with duckdb.connect() as con:
-        con.execute("SET enable_progress_bar = false")
-        # The dialect is fixed (pandas' to_csv); naming it skips sniffing each file
-        # for it, 5x faster over thousands of runs. A sweep's folder `rate=0.5` is a
-        # run's name, not a hive partition column.
-        frame = con.execute(f"SELECT * FROM read_csv([{listed}], filename = true, "
-                            "union_by_name = true, hive_partitioning = false, "
-                            "header = true, delim = ',', quote = '\"', escape = '\"')").df()
-    # A column blank in every file (no cap anywhere) is read as text: make it numeric.
-    for column in frame.columns:
-        if NUMERIC.fullmatch(column):
-            frame[column] = pd.to_numeric(frame[column])
-    # A merge, not a map: the same folder given twice is two runs of one file.
-    runs = pd.DataFrame({"filename": files, "run": labels})
-    frame = runs.merge(frame, on="filename").drop(columns="filename")
-    return frame
 
 
 def formatted(table: pd.DataFrame) -> pd.DataFrame:

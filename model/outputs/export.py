@@ -23,25 +23,29 @@ from openpyxl.worksheet.worksheet import Worksheet
 from decarb.errors import InputError, Problem
 from decarb.outputs import percentiles
 from decarb.outputs.iamc import iamc_frame
-from decarb.outputs.runstore import Run, check_writable, read_run, staged
+from decarb.outputs.atomic import check_writable, staged
+from decarb.outputs.runfiles import Run, read_run
 
 FORMATS = ("csv", "xlsx", "iamc")
 # run-folder table -> exported table, in the order they are written (schedule first)
 TABLES = {"investments": "investment_schedule", "emissions": "emissions",
           "production": "production", "energy": "energy", "costs": "costs"}
-# exported after TABLES when the run has them: plant mode's, the imported materials
-# (runs stored before materials.csv was written lack it), the carbon-pricing tables, the
-# support tables and public cost by instrument
+# exported after TABLES when the run has them: plant mode's, the imported materials,
+# levelised costs and the MAC curve (runs stored before these were written lack them),
+# the carbon-pricing tables (only runs with those instruments), the support tables and
+# public cost by instrument
 WHEN_PRESENT = {"plant_investments": "plant_investments", "plants": "plants",
-                "materials": "materials", "ets": "ets", "levies": "levies", "cbam": "cbam",
+                "materials": "materials", "levelised_costs": "levelised_costs",
+                "mac_curve": "mac_curve", "ets": "ets", "levies": "levies", "cbam": "cbam",
                 "public_costs": "public_costs", "hydrogen_contracts": "hydrogen_contracts",
                 "ccs": "ccs", "companies": "companies"}
 RUN_SHEET = "run"
 DEFAULT_NAMES = {"csv": "export-csv", "xlsx": "export.xlsx", "iamc": "export-iamc.csv"}
 # column-name suffix -> unit; the most specific suffix first
-UNIT_SUFFIXES = (("_jpy_per_tco2", "JPY/t-CO2"), ("_tco2_per_unit", "t-CO2/unit"),
-                 ("_pj_per_yr", "PJ/yr"),
-                 ("_m_per_yr", "M unit/yr"), ("_mtco2", "Mt-CO2/yr"), ("_bjpy", "BJPY"))
+UNIT_SUFFIXES = (("_jpy_per_tco2", "JPY/t-CO2"), ("_pj_per_yr", "PJ/yr"),
+                 ("_m_per_yr", "M unit/yr"), ("_mtco2_per_yr", "Mt-CO2/yr"),
+                 ("_mtco2", "Mt-CO2/yr"), ("_bjpy", "BJPY"), ("_jpy_per_unit", "JPY/unit"),
+                 ("_tco2_per_unit", "t-CO2/unit"))
 NUMBER_WIDTH = 12          # Excel's General format shows up to 11 characters of a number
 MAX_WIDTH = 48
 
@@ -87,7 +91,7 @@ def export_run(run_dir: Path, fmt: str, out: Path | None = None,
     if fmt == "xlsx":
         return _write_xlsx(run, target)
     table = _iamc(run, region)
-    with staged(target) as staging:
+    with staged(target, replace=True) as staging:
         if target.suffix.lower() == ".xlsx":
             workbook = Workbook()
             _fill_sheet(workbook.active, "data", table, list(table.columns))
@@ -120,7 +124,7 @@ def run_rows(run: Run) -> pd.DataFrame:
 def _write_csv(run: Run, target: Path) -> Path:
     check_writable(target, folder=True)
     _check_csv_target(target, [*TABLES.values(), *WHEN_PRESENT.values(), RUN_SHEET])
-    with staged(target, folder=True) as staging:
+    with staged(target, folder=True, replace=True) as staging:
         for table, exported in _exported(run).items():
             shutil.copyfile(run.folder / f"{table}.csv", staging / f"{exported}.csv")
         run_rows(run).to_csv(staging / f"{RUN_SHEET}.csv", index=False)
@@ -166,13 +170,13 @@ def export_set(folder: Path, fmt: str, out: Path | None = None,
         target = target / DEFAULT_NAMES[fmt]
     if fmt == "iamc":
         table = percentiles.iamc_percentiles(s, f"decarb {version('decarb')}", region)
-        with staged(target) as staging:
+        with staged(target, replace=True) as staging:
             table.to_csv(staging, index=False, float_format="%.10g")
         return target
     tables = set_tables(s)
     if fmt == "csv":
         _check_csv_target(target, tables)
-        with staged(target, folder=True) as staging:
+        with staged(target, folder=True, replace=True) as staging:
             for name, table in tables.items():
                 table.to_csv(staging / f"{name}.csv", index=False, float_format="%.10g")
         return target
@@ -191,7 +195,7 @@ def _write_workbook(tables: Mapping[str, pd.DataFrame], target: Path) -> Path:
     for name, table in tables.items():
         _fill_sheet(workbook.create_sheet(), name, table,
                     [column_header(str(c)) for c in table.columns])
-    with staged(target) as staging:
+    with staged(target, replace=True) as staging:
         workbook.save(staging)
     return target
 

@@ -19,14 +19,17 @@ import pandas as pd
 from decarb.outputs import charts
 from decarb.outputs.carbon import carbon_summary
 from decarb.outputs.compare import compare_runs, formatted, run_labels
-from decarb.errors import InputError, Problem
+from decarb.outputs.mac_curve import curve_chart
+from decarb.errors import InputError, OutputError, Problem
 from decarb.outputs.report import report_years, sector_summary
 from decarb.outputs import percentiles
 from decarb.outputs.percentiles import SampleSet
-from decarb.outputs.runstore import Run, read_run, staged
+from decarb.outputs.atomic import staged
+from decarb.outputs.runfiles import Run, read_run
 from decarb.outputs.support import by_instrument, paid_by_year
 from decarb.inputs.schema import SECTOR_ALL
 
+CURVE_YEARS = (2030, 2050)       # years of the MAC curves in a run's section
 SETTINGS_SHOWN = ("perspective", "cap_scope", "carbon_price_scope", "tax_scheme", "tax_base",
                   "cumulative_cap_mtco2")
 
@@ -127,7 +130,34 @@ def run_charts(run: Run) -> list[Chart]:
         found.append(Chart("mac", "Marginal abatement cost",
                            "Marginal abatement cost of each CO2 cap (its dual), JPY/t-CO2 "
                            "in money of its year; blank where no cap.", charts.png(mac)))
+    return found + curve_charts(t)
+
+
+def curve_charts(t: dict[str, pd.DataFrame]) -> list[Chart]:
+    """The MAC curve of each sector in the curve years (runs stored before mac_curve.csv
+    have none)."""
+    if "mac_curve" not in t:
+        return []
+    em = t["emissions"]
+    found = []
+    for year in curve_years(t):
+        marginal = em.loc[em["year"] == year].set_index("sector")["mac_jpy_per_tco2"]
+        fig = curve_chart(t["mac_curve"], year, charts.sectors(em), marginal)
+        if fig is not None:
+            found.append(Chart(
+                f"mac_curve_{year}", f"Marginal abatement cost curve, {year}",
+                "Technology switches of each sector, cheapest first: bar width = abatement "
+                "if all of the year's output of the commodity switched (Mt-CO2/yr, cap "
+                "scope), height = cost per tonne from levelised costs without carbon "
+                "(JPY/t-CO2); dashed: the cap's marginal abatement cost in this run. "
+                "Growth and supply limits are not applied (mac_curve.csv).",
+                charts.png(fig)))
     return found
+
+
+def curve_years(t: dict[str, pd.DataFrame]) -> list[int]:
+    years = sorted(t["emissions"]["year"].unique().tolist())
+    return [y for y in CURVE_YEARS if y in years] or years[-1:]
 
 
 HEADLINE = {"capex": "capex, BJPY", "private NPV": "private cost NPV, BJPY",
@@ -219,7 +249,7 @@ def _run_section(run: Run, figures: list[str], kpis: str) -> str:
         "mac_jpy_per_tco2": "MAC JPY/t-CO2", "capex_bjpy": "capex BJPY (since previous row)",
         "support_bjpy": "support BJPY (since previous row)", "mix": "technology mix"})
     parts += ["<h3>Key figures</h3>", kpis, "<h3>By sector and report year</h3>",
-              _table(summary), _materials_section(run, years)]
+              _table(summary), _curve_section(run), _materials_section(run, years)]
     parts += [f"<h3>{html.escape(title)}</h3>" + _table(table)
               for title, table in carbon_summary(run.tables, years)]
     if "public_costs" in run.tables:
@@ -228,6 +258,23 @@ def _run_section(run: Run, figures: list[str], kpis: str) -> str:
         parts.append("<h3>Public cost by instrument (BJPY cash, + paid, - received)</h3>"
                      + _table(public.rename_axis("instrument").reset_index()))
     return "\n".join(parts)
+
+
+def _curve_section(run: Run) -> str:
+    """The measures of the MAC curves drawn above, as a table."""
+    curve = run.tables.get("mac_curve")
+    if curve is None or curve.empty:
+        return ""
+    shown = curve.loc[curve["year"].isin(curve_years(run.tables))]
+    table = shown.assign(measure=shown["from_technology"] + " -> " + shown["to_technology"])[
+        ["sector", "year", "commodity", "measure", "cost_jpy_per_tco2",
+         "abatement_mtco2_per_yr", "cumulative_mtco2_per_yr"]].rename(columns={
+            "cost_jpy_per_tco2": "cost JPY/t-CO2", "abatement_mtco2_per_yr":
+            "abatement Mt-CO2/yr", "cumulative_mtco2_per_yr": "cumulative Mt-CO2/yr"})
+    return ("<h3>Marginal abatement cost curve</h3><p>Each sector's technology switches "
+            "ordered by cost per tonne (levelised costs, levelised_costs.csv), with the "
+            "abatement if the whole year's output of the commodity switched.</p>"
+            + _table(table))
 
 
 def _materials_section(run: Run, years: list[int]) -> str:
@@ -304,10 +351,14 @@ def write_report(run_dirs: Sequence[Path], html_path: Path) -> Path:
 
 
 def _write(page: str, pngs: dict[str, bytes], html_path: Path) -> Path:
-    with staged(html_path.with_name(f"{html_path.stem}_charts"), folder=True) as folder:
+    charts = html_path.with_name(f"{html_path.stem}_charts")
+    if charts.is_dir() and any(p.suffix != ".png" for p in charts.iterdir()):
+        raise OutputError(charts, "it holds files other than an earlier report's charts "
+                          "(PNG); it is left as it is: give the report another name")
+    with staged(charts, folder=True, replace=True) as folder:
         for name, data in pngs.items():
             (folder / name).write_bytes(data)
-    with staged(html_path) as path:
+    with staged(html_path, replace=True) as path:
         path.write_text(page, encoding="utf-8")
     return html_path
 
@@ -337,8 +388,8 @@ def set_charts(s: SampleSet) -> list[Chart]:
         found.append(Chart(
             "tornado", "What moves the cost most",
             "Present value of private cost at each range's 10th and 90th percentile, the "
-            "other ranges at their medians, minus the median point's, BJPY; widest first; "
-            "'infeasible' where that point cannot meet the caps.",
+            "other ranges at their medians, minus the median point's, BJPY; a range with "
+            "a point that cannot meet the caps ('infeasible') first, then the widest.",
             charts.png(charts.tornado_chart(bars, "change in private cost NPV, BJPY"))))
     return found
 
@@ -356,8 +407,8 @@ def render_set(s: SampleSet) -> tuple[str, dict[str, bytes]]:
     ranges = pd.DataFrame(s.meta["ranges"]).assign(
         match=lambda t: t["match"].map(lambda m: ", ".join(f"{k}={v}" for k, v in m.items())
                                        or "every row"))
-    failed = (f' <span class="failed">{s.failed} of {len(s.samples)} samples failed and '
-              "are left out of the percentiles:</span>" + _table(percentiles.failures(s).rename(
+    failed = (f' <p class="failed">{html.escape(percentiles.dropped_note(s))}</p>'
+              + _table(percentiles.failures(s).rename(
                   columns={"cap": "cap that cannot be met", "samples": "failed samples",
                            "earliest_year": "from year"}))) if s.failed else ""
     body = (f"<h2>Uncertainty: {html.escape(base['name'])}</h2>"

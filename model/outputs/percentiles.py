@@ -19,9 +19,9 @@ import pandas as pd
 
 from decarb.errors import InputError, Problem
 from decarb.inputs.schema import SECTOR_ALL
-from decarb.outputs.compare import compare_runs, formatted, read_tables
+from decarb.outputs.compare import compare_runs, formatted
 from decarb.outputs.iamc import iamc_frame
-from decarb.outputs.runstore import read_run
+from decarb.outputs.runfiles import read_run, read_tables
 
 # An uncertainty set's files, as workflow/uncertainty.py writes them.
 SET_FILE = "uncertainty.json"
@@ -139,7 +139,8 @@ def failures(s: SampleSet) -> pd.DataFrame:
 
 def tornado_bars(s: SampleSet) -> pd.DataFrame:
     """Per range: private cost NPV at its low and high multiplier minus the median point's
-    (BJPY), widest swing first."""
+    (BJPY); a range with an infeasible end first, then the widest bar (from the lowest
+    to the highest of 0 and its two ends) first."""
     t = s.tornado
     if t.empty:
         return t
@@ -147,9 +148,12 @@ def tornado_bars(s: SampleSet) -> pd.DataFrame:
                          "high_multiplier": t["high_multiplier"],
                          "low_bjpy": t[f"low_{COST}"] - t[f"median_{COST}"],
                          "high_bjpy": t[f"high_{COST}"] - t[f"median_{COST}"]})
-    swing = (bars["high_bjpy"] - bars["low_bjpy"]).abs()
-    return bars.assign(swing=swing).sort_values("swing", ascending=False, kind="stable") \
-        .drop(columns="swing").reset_index(drop=True)
+    ends = bars[["low_bjpy", "high_bjpy"]]
+    # the width drawn: each bar runs from 0 to its value, so both may lie on one side
+    width = ends.clip(lower=0).max(axis=1) - ends.clip(upper=0).min(axis=1)
+    return bars.assign(_failed=ends.isna().any(axis=1), _width=width) \
+        .sort_values(["_failed", "_width"], ascending=False, kind="stable") \
+        .drop(columns=["_failed", "_width"]).reset_index(drop=True)
 
 
 def iamc_percentiles(s: SampleSet, model: str, region: str) -> pd.DataFrame:
@@ -183,9 +187,9 @@ def iamc_percentiles(s: SampleSet, model: str, region: str) -> pd.DataFrame:
 def format_percentiles(s: SampleSet, table: pd.DataFrame) -> str:
     """The key-figure percentiles as text: one block per KPI, a row per sector."""
     cells = formatted(table)
-    lines = [f"{s.case}: {len(s.solved)} solved samples"
-             + (f" ({s.failed} failed, left out)" if s.failed else "")
-             + f", seed {s.meta.get('seed')}; percentiles over the solved samples.",
+    lines = [f"{s.case}: {len(s.solved)} solved samples of {len(s.samples)}, seed "
+             f"{s.meta.get('seed')}; percentiles over the solved samples."
+             + (f" {dropped_note(s)}" if s.failed else ""),
              *[f"  {f.samples} of {len(s.samples)} samples cannot meet the {f.cap} cap of "
                f"{f.sector}" + (f" (from {f.earliest_year:.0f})"
                                 if f.earliest_year == f.earliest_year else "") if f.sector else
@@ -199,6 +203,14 @@ def format_percentiles(s: SampleSet, table: pd.DataFrame) -> str:
             lines.append(f"{kpi} ({row.unit})")
         lines.append(f"  {row.sector:<24}" + "".join(f"{c:>12}" for c in shown))
     return "\n".join(lines)
+
+
+def dropped_note(s: SampleSet) -> str:
+    """What leaving the failed samples out does to the percentiles."""
+    return (f"{s.failed} of {len(s.samples)} samples failed and are left out: the "
+            "percentiles are those of the draws that can be solved (where every cap can "
+            "be met), not of all the ranges allow; the failed draws would lie beyond them, "
+            "so the spread toward their side is understated.")
 
 
 def sectors_of(fan: pd.DataFrame) -> list[str]:

@@ -10,6 +10,8 @@ import pandas as pd
 
 from decarb.formulation.built import Built
 from decarb.inputs.schema import SECTOR_ALL
+from decarb.outputs.levelised import levelised_costs
+from decarb.outputs.mac_curve import mac_curve
 from decarb.solving.solve import Solution
 
 BJPY_PER_MJPY = 1e-3
@@ -21,9 +23,12 @@ def values(table: pd.DataFrame) -> np.ndarray:
 
 
 def result_tables(b: Built, sol: Solution) -> dict[str, pd.DataFrame]:
-    return {"emissions": emissions(b, sol), "production": production(b),
+    made = production(b)
+    levelised = levelised_costs(b.ds, b.p)
+    return {"emissions": emissions(b, sol), "production": made,
             "investments": investments(b), "energy": energy(b), "materials": materials(b),
-            "costs": costs(b)}
+            "costs": costs(b), "levelised_costs": levelised,
+            "mac_curve": mac_curve(b.ds, levelised, made)}
 
 
 def emissions(b: Built, sol: Solution) -> pd.DataFrame:

@@ -9,7 +9,10 @@ server stays up.
 """
 from __future__ import annotations
 
+import hmac
+import html
 import json
+import secrets
 import shlex
 import sys
 import threading
@@ -23,9 +26,10 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import bottle
 
-from decarb.errors import InfeasibleError, InputError, Problem, SolverError
+from decarb.errors import InfeasibleError, InputError, OutputError, Problem, SolverError
 from decarb.inputs.cases import CASES_FOLDER, Case, derive, load_case
 from decarb.inputs.loading import Reader
+from decarb.inputs.validation import show
 from decarb.outputs.runstore import default_run_name
 from decarb.serve.state import (LABEL, SERVE_SETTINGS, check_name, check_state, describe,
                                page_levers, save_case, state_case, state_fragment)
@@ -34,9 +38,19 @@ from decarb.solving.resolve import Session
 from decarb.workflow.run import run_and_store, run_case
 
 HOST = "127.0.0.1"
+LOOPBACK_NAMES = (HOST, "localhost")
 STATIC = Path(__file__).resolve().parent / "static"
 REFERENCE_CASE = "reference"    # the shipped counterfactual, if the dataset has one
-REQUEST_TIMEOUT_S = 30          # an idle connection is closed after this
+REQUEST_TIMEOUT_S = 15          # an idle connection is closed after this
+MAX_THREADS = 8                 # requests served at once; solves queue on a lock anyway
+MAX_BODY_BYTES = 64 * 1024      # a lever state with a name and purpose is under 2 kB
+TOKEN_HEADER = "X-Decarb-Token"
+TOKEN_SLOT = "{{token}}"        # in index.html: the page's copy of this start's token
+CSP = ("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "frame-ancestors 'none'")
+_BUSY_BODY = b'{"error": "busy: too many requests at once; try again"}'
+BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+        b"Connection: close\r\nContent-Length: %d\r\n\r\n" % len(_BUSY_BODY) + _BUSY_BODY)
 LP_NOTE = ("The page solves the LP relaxation (integer_units = false): unit-sized plants "
            "may be built in fractions, so each change re-solves in place in well under a "
            "second. Saved cases and stored runs say so too.")
@@ -102,7 +116,7 @@ class Page:
         return answer
 
     def store(self, state: Any, name: Any) -> dict:
-        name = name or default_run_name(f"{self.base.name}-serve")
+        name = default_run_name(f"{self.base.name}-serve") if name is None else name
         check_name("store run", "run", name)
         if (self.results / name).exists():
             raise InputError([Problem(str(self.results / name), None, "name", name,
@@ -123,8 +137,10 @@ class Page:
 
     def save(self, state: Any, name: Any, purpose: Any) -> dict:
         _, fragment = self.case_of(state)
-        path = save_case(self.base, fragment, name, purpose if isinstance(purpose, str)
-                         else "")
+        if not isinstance(purpose, str):
+            raise InputError([Problem("save as case", None, "purpose", show(purpose),
+                                      "one line of text")])
+        path = save_case(self.base, fragment, name, purpose)
         return {"path": str(path), "commands": [f"decarb run --case {shlex.quote(str(path))}"]}
 
     def describe(self) -> dict:
@@ -134,12 +150,19 @@ class Page:
                 **describe(self.base_ds, self.levers), "first": self.first}
 
 
-def make_app(page: Page) -> bottle.Bottle:
+def make_app(page: Page, token: str) -> bottle.Bottle:
+    """The page's routes behind the guard (`_guard`): only this machine's page, started
+    with `token`, may use them."""
     app = bottle.Bottle()
+    app.add_hook("before_request", lambda: _guard(token))
+    app.default_error_handler = _error_page
 
     @app.get("/")
     def index():
-        return bottle.static_file("index.html", root=str(STATIC))
+        bottle.response.set_header("Content-Security-Policy", CSP)
+        bottle.response.set_header("X-Frame-Options", "DENY")
+        return (STATIC / "index.html").read_text(encoding="utf-8").replace(
+            TOKEN_SLOT, html.escape(token))
 
     @app.get("/favicon.ico")
     def favicon():
@@ -169,6 +192,50 @@ def make_app(page: Page) -> bottle.Bottle:
     return app
 
 
+def _guard(token: str) -> None:
+    """Refuse (4xx, with a message) what does not come from this machine's page: a Host
+    other than this server's loopback name and port (DNS rebinding); an API call
+    without the token the page carries; a POST that is not JSON (a cross-site form or
+    a text/plain fetch), from another origin, or larger than MAX_BODY_BYTES."""
+    request = bottle.request
+    port = request.environ.get("SERVER_PORT", "")
+    hosts = {f"{name}:{port}" for name in LOOPBACK_NAMES}
+    if request.get_header("Host", "") not in hosts:
+        _refuse(403, f"the Host header must be one of {', '.join(sorted(hosts))}")
+    path = request.path
+    if path == "/" and not hmac.compare_digest(request.query.get("token", ""), token):
+        _refuse(403, "open the page at the address `decarb serve` printed: it carries "
+                     "the page's token")
+    if path.startswith("/api/") and not hmac.compare_digest(
+            request.get_header(TOKEN_HEADER, ""), token):
+        _refuse(403, f"the {TOKEN_HEADER} header the page sends")
+    if request.method != "POST":
+        return
+    origin = request.get_header("Origin")
+    if origin is not None and origin not in {f"http://{h}" for h in hosts}:
+        _refuse(403, f"a request from this page, not from {origin}")
+    if request.content_type.split(";")[0].strip().lower() != "application/json":
+        _refuse(415, "a JSON body (Content-Type: application/json)")
+    if request.get_header("Transfer-Encoding"):
+        _refuse(411, "a body with a Content-Length")
+    length = request.get_header("Content-Length", "")
+    if not length.isdigit():
+        _refuse(411, "a body with a Content-Length")
+    if int(length) > MAX_BODY_BYTES:
+        _refuse(413, f"a body of at most {MAX_BODY_BYTES // 1024} kB")
+
+
+def _refuse(status: int, expected: str) -> None:
+    raise bottle.HTTPResponse(json.dumps({"error": f"Refused: expected {expected}"}),
+                              status, {"Content-Type": "application/json"})
+
+
+def _error_page(error: bottle.HTTPError) -> str:
+    """Bottle's own refusals (no such route, a wrong method) as JSON messages."""
+    bottle.response.content_type = "application/json"
+    return json.dumps({"error": f"{error.status}: {error.body}"})
+
+
 def _json(payload: dict, status: int = 200) -> str:
     bottle.response.status = status
     bottle.response.content_type = "application/json"
@@ -179,8 +246,9 @@ def _answer(handler: Callable[[dict], dict]) -> str:
     """Run `handler` on the request's JSON object; errors become JSON the page shows."""
     try:
         body = json.loads(bottle.request.body.read() or b"{}")
-    except (ValueError, UnicodeDecodeError) as error:
-        return _json({"error": f"the request is not JSON: {error}"}, 400)
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
+        return _json({"error": f"the request is not JSON: {type(error).__name__}: "
+                               f"{str(error)[:200]}"}, 400)
     if not isinstance(body, dict):
         return _json({"error": "the request must be a JSON object"}, 400)
     try:
@@ -190,6 +258,8 @@ def _answer(handler: Callable[[dict], dict]) -> str:
                       "problems": [str(p) for p in error.problems]}, 400)
     except InfeasibleError as error:
         return _json({"error": str(error)}, 422)
+    except OutputError as error:      # e.g. a run or case of that name appeared meanwhile
+        return _json({"error": str(error)}, 409)
     except SolverError as error:
         return _json({"error": str(error)}, 503)
     except OSError as error:
@@ -200,10 +270,30 @@ def _answer(handler: Callable[[dict], dict]) -> str:
 
 
 class _Server(ThreadingMixIn, WSGIServer):
+    """A thread per request, at most MAX_THREADS at once: a request beyond them is
+    answered 503 at once rather than given a thread."""
+
     daemon_threads = True
+    slots = threading.BoundedSemaphore(MAX_THREADS)   # replaced per server in `server`
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.slots.acquire(blocking=False):
+            try:
+                request.sendall(BUSY)
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], TimeoutError):   # an idle connection closed
+        if not isinstance(sys.exc_info()[1], (TimeoutError, ConnectionError)):
             super().handle_error(request, client_address)
 
 
@@ -216,6 +306,12 @@ class _Handler(WSGIRequestHandler):
 
 
 def server(page: Page, port: int) -> WSGIServer:
-    """The page's HTTP server on 127.0.0.1:`port` (0: any free port), not yet serving."""
-    return make_server(HOST, port, make_app(page), server_class=_Server,
-                       handler_class=_Handler)
+    """The page's HTTP server on 127.0.0.1:`port` (0: any free port), not yet serving;
+    `url` is the page's address with the token made for this start."""
+    token = secrets.token_urlsafe(24)
+    httpd = make_server(HOST, port, make_app(page, token), server_class=_Server,
+                        handler_class=_Handler)
+    httpd.slots = threading.BoundedSemaphore(MAX_THREADS)
+    httpd.token = token
+    httpd.url = f"http://{HOST}:{httpd.server_port}/?token={token}"
+    return httpd

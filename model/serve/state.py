@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import sysconfig
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from decarb.inputs.cases import CASES_FOLDER, Case, case_toml, derive
 from decarb.inputs.dataset import Dataset
 from decarb.inputs.settings import SETTING_FIELDS
 from decarb.inputs.validation import show
-from decarb.outputs.runstore import staged
+from decarb.outputs.atomic import staged
 from decarb.workflow import levers
 from decarb.workflow.levers import Fragment
 
@@ -213,6 +214,14 @@ def save_case(base: Case, fragment: Fragment, name: Any, purpose: str) -> Path:
     """Write the state as `<dataset>/cases/<name>.toml`, inheriting from the base case;
     InputError for a bad name or one that is taken (shipped cases are never replaced)."""
     check_name("save as case", "case", name)
+    installed = next((Path(p) for p in {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
+                      if Path(base.dataset).resolve().is_relative_to(Path(p).resolve())), None)
+    if installed is not None:   # pip replaces it on upgrade; it may not be writable
+        raise InputError([Problem("save as case", None, "dataset", str(base.dataset),
+                                  f"a dataset of your own, not the one installed under "
+                                  f"{installed}: copy it (cp -r {base.dataset} mydata) and "
+                                  "serve that (decarb serve --data mydata) to save cases "
+                                  "beside it")])
     path = Path(base.dataset) / CASES_FOLDER / f"{name}.toml"
     if path.exists():
         raise InputError([Problem(str(path), None, "name", name,

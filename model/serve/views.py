@@ -15,6 +15,7 @@ from decarb.inputs.schema import SECTOR_ALL
 from decarb.outputs.charts import (capex_by_sector, mac_table, production_mix,
                                   sectors, support_by_instrument)
 from decarb.outputs.compare_support import instrument_of
+from decarb.outputs.report import report_years
 from decarb.outputs.compare import (KPI_YEARS, cumulative_emissions, investment_money,
                                    public_cost_per_t_abated, public_costs)
 
@@ -98,8 +99,24 @@ def view(tables: dict[str, pd.DataFrame], years: list[int], year_step: int,
         "investment": _series(capex_by_sector(investments, names), years),
         "support": _series(support_by_instrument(investments), years),
         "mac": _series(mac_table(em), years),
+        "curve": curve(tables.get("mac_curve"), years),
         "kpis": kpis(tables, years, year_step, reference),
     }
+
+
+def curve(table: pd.DataFrame | None, years: list[int]) -> dict:
+    """The MAC curve's measures per report year and sector, cheapest first."""
+    shown = report_years(years)
+    if table is None:
+        return {"years": shown, "curves": []}
+    table = table.loc[table["year"].isin(shown)]
+    return {"years": shown, "curves": [
+        {"year": int(year), "sector": sector, "measures": [
+            {"measure": f"{r.from_technology} -> {r.to_technology}", "pathway": r.pathway,
+             "cost": _number(r.cost_jpy_per_tco2), "abatement": _number(r.abatement_mtco2_per_yr),
+             "cumulative": _number(r.cumulative_mtco2_per_yr)}
+            for r in rows.itertuples()]}
+        for (year, sector), rows in table.groupby(["year", "sector"], sort=False)]}
 
 
 def kpis(tables: dict[str, pd.DataFrame], years: list[int], year_step: int,

@@ -27,6 +27,7 @@ from decarb.formulation.build import build_model
 from decarb.formulation.built import Built
 from decarb.formulation.components import (carbon_market, ccs_hubs, hydrogen_contracts,
                                            production_credits)
+from decarb.formulation.components.brownfield import builds
 from decarb.formulation.components.emissions import cap_limits, register_carbon_price
 from decarb.formulation.components.investment import (Limit, budget_limits_mjpy, limits,
                                                       register_capital, support_for)
@@ -77,27 +78,58 @@ def changes_in_place(built: Dataset, point: Dataset) -> bool:
 
 
 class Session:
-    """One model kept across solves: changed in place where it can be, rebuilt otherwise."""
+    """One model kept across solves: changed in place where it can be, rebuilt otherwise.
 
-    def __init__(self, solver_log: bool = False) -> None:
+    Given a `base` dataset (a sweep's base case), the kept model is the base's, built
+    and solved once when a first dataset fits it; every dataset that fits it is then
+    changed in place and solved from the base's own solved state (its basis and, for
+    a MIP, its unit counts as the first candidate), so an answer does not depend on
+    which datasets were solved before it (a worker's share, their order). A dataset
+    that does not fit is built and solved alone. Without a base, each solve starts
+    from the last (the page, whose levers move one at a time).
+    """
+
+    def __init__(self, solver_log: bool = False, base: Dataset | None = None) -> None:
         self.built: Built | None = None
         self.model: HighsModel | None = None
         self.solver_log = solver_log   # HiGHS's log on stdout
+        self.base = base
+        self._start: tuple | None = None   # the base's basis and unit counts
 
     def solve(self, ds: Dataset) -> tuple[Built, Solution, bool]:
         """Solve `ds`; also say whether it was solved in place (True) or built anew."""
         t0 = time.perf_counter()
+        if self.base is not None and self.built is None and changes_in_place(self.base, ds):
+            self.built = build_model(self.base)
+            self.model = HighsModel(self.built, self.solver_log)
+            first = self.model.solve()
+            self._start = (self.model.h.getBasis(), self.model.incumbent) if first.ok else None
         change = None if self.built is None else _in_place(self.built, ds)
         if change is not None:
             _update(self.built, self.model, ds, change)
+            if self.base is not None:
+                self._restart()
+            built, model = self.built, self.model
+            build_s = time.perf_counter() - t0
         else:
-            self.built = build_model(ds)
-        build_s = time.perf_counter() - t0
-        if change is None:
-            self.model = HighsModel(self.built, self.solver_log)
-        solution = self.model.solve()
+            built = build_model(ds)
+            build_s = time.perf_counter() - t0
+            model = HighsModel(built, self.solver_log)
+            if self.base is None:     # kept for the next solve
+                self.built, self.model = built, model
+        solution = model.solve()
         solution.times_s = {"build": build_s, **solution.times_s}
-        return self.built, solution, change is not None
+        return built, solution, change is not None
+
+    def _restart(self) -> None:
+        """Put the base's solved state back in HiGHS (none: a cold start). HiGHS's own
+        state is cleared first: a basis alone still leaves its simplex data of the
+        last solve, which can lead it to another optimal vertex of the same cost."""
+        self.model.h.clearSolver()
+        self.model.incumbent = None
+        if self._start is not None:
+            basis, self.model.incumbent = self._start
+            self.model.h.setBasis(basis)
 
 
 @dataclass(frozen=True)
@@ -105,7 +137,7 @@ class _Change:
     """What a dataset changes in the built model besides prices, caps, budgets and rates."""
 
     support: tuple[pd.DataFrame, dict[str, Limit]] | None   # new support table and limits
-    closed_builds: np.ndarray | None   # per build (`new`) held at 0; None: first years same
+    closed_builds: np.ndarray | None   # per build held at 0; None: first years same
 
 
 def _in_place(b: Built, ds: Dataset) -> _Change | None:
@@ -143,16 +175,16 @@ def _same(old: pd.DataFrame, new: pd.DataFrame) -> bool:
 
 
 def _closed_builds(b: Built, ds: Dataset) -> np.ndarray | None:
-    """Per build of the model (`new`), whether `ds` holds it at 0: built before the
-    technology's first year in `ds`. None when `ds` allows a build the model lacks
+    """Per build of the model (`brownfield.builds`: new sites, then rebuilds), whether
+    `ds` holds it at 0: built before the technology's first year in `ds`. None when `ds` allows a build the model lacks
     (a first year brought forward past the built one's first model year of building)."""
     years = np.asarray(b.p.years)
     first = ds.technologies.set_index("technology")["first_year"]
     built_first = b.p.tech["first_year"].reindex(first.index)
     if (np.searchsorted(years, first) < np.searchsorted(years, built_first)).any():
         return None
-    new = b.vars["new"]
-    return (new["year"] < new["technology"].map(first)).to_numpy()
+    made = builds(b)
+    return (made["year"] < made["technology"].map(first)).to_numpy()
 
 
 def _support_in_place(b: Built, ds: Dataset) -> tuple[pd.DataFrame, dict[str, Limit]] | None:
@@ -181,7 +213,7 @@ def _update(b: Built, model: HighsModel, ds: Dataset, change: _Change) -> None:
     if not _same(old.subsidies, ds.subsidies):
         rhs["limit_subsidy_budget"] = budget_limits_mjpy(ds, b.p.step)
     if change.closed_builds is not None:   # later first years: earlier builds held at 0
-        model.set_upper(b.vars["new"]["var"], np.where(change.closed_builds, 0.0, np.inf))
+        model.set_upper(builds(b)["var"], np.where(change.closed_builds, 0.0, np.inf))
     support = change.support
     if support is not None:
         table, found = support

@@ -32,6 +32,7 @@ from pyomo.core.base.constraint import ConstraintData
 
 from decarb.formulation.built import Built
 from decarb.solving.handover import standard_form
+from decarb.formulation.plant.rounding import plan_of_runs
 from decarb.solving.lp_start import relative_gap, start_from_lp
 
 
@@ -90,9 +91,8 @@ class HighsModel:
         settings = built.ds.settings
         t0 = time.perf_counter()
         self.form = standard_form(built.m)
-        lp, self.integer = self.form.lp, self.form.integer
-        self._integer_bounds = (np.asarray(lp.col_lower_)[self.integer],
-                                np.asarray(lp.col_upper_)[self.integer])
+        form, self.integer = self.form, self.form.integer
+        self._integer_bounds = (form.col_lower[self.integer], form.col_upper[self.integer])
         self.incumbent: np.ndarray | None = None   # unit counts of the last MIP answer
         self._held: np.ndarray | None = None   # unit counts of the fixed LP HiGHS holds solved
         self.lp_start = settings.mode == "plant"   # tight relaxation, many binaries
@@ -104,12 +104,10 @@ class HighsModel:
         self.h.setOptionValue("mip_rel_gap", self.mip_gap)
         if not self.integer.size:
             self.h.setOptionValue("solver", _lp_method(settings.lp_solver, self.form.nonzeros))
-        self.h.passModel(lp)
-        self.row_lower = np.array(lp.row_lower_, float)   # as HiGHS holds them
-        self.row_upper = np.array(lp.row_upper_, float)
-        self.col_lower = np.array(lp.col_lower_, float)
-        self.column = self.form.column
-        self.row = {id(con): i for i, con in enumerate(self.form.rows)}
+        form.pass_to(self.h)
+        self.row_lower = form.row_lower.copy()   # as HiGHS holds them
+        self.row_upper = form.row_upper.copy()
+        self.col_lower = form.col_lower.copy()
         self._positions: dict[int, tuple[pd.DataFrame, np.ndarray]] = {}   # set_costs'
         self.handover_s = time.perf_counter() - t0
 
@@ -122,8 +120,8 @@ class HighsModel:
         positions = {}
         for frame in costs:
             known = self._positions.get(id(frame))
-            at = known[1] if known is not None and known[0] is frame else np.fromiter(
-                (self.column.get(id(v), -1) for v in frame["var"]), np.int64, len(frame))
+            at = known[1] if known is not None and known[0] is frame else \
+                self.form.column_of(frame["var"].to_numpy(object))
             positions[id(frame)] = (frame, at)   # the frame is kept, so its id is not reused
             kept = at >= 0
             cost += np.bincount(at[kept], weights=frame[perspective].to_numpy(float)[kept],
@@ -133,7 +131,7 @@ class HighsModel:
 
     def shift_row_bounds(self, cons: list, delta: np.ndarray) -> None:
         """Move the bounds of these rows (constraint objects) by `delta` (their rhs change)."""
-        rows = np.array([self.row[id(con)] for con in cons], dtype=np.int32)
+        rows = self.form.row_of(list(cons)).astype(np.int32)
         self.row_lower[rows] += delta
         self.row_upper[rows] += delta
         self.h.changeRowsBounds(len(rows), rows, self.row_lower[rows], self.row_upper[rows])
@@ -141,13 +139,14 @@ class HighsModel:
     def change_coefficients(self, cons, variables, values: np.ndarray) -> None:
         """Matrix coefficients of (row, column) pairs given as constraint and variable
         (HiGHS changes one coefficient a call)."""
-        for con, var, value in zip(cons, variables, values):
-            self.h.changeCoeff(self.row[id(con)], self.column[id(var)], float(value))
+        rows, columns = self.form.row_of(list(cons)), self.form.column_of(list(variables))
+        for row, column, value in zip(rows.tolist(), columns.tolist(), np.asarray(values, float)):
+            self.h.changeCoeff(row, column, float(value))
 
     def set_upper(self, variables, upper: np.ndarray) -> None:
         """Upper bounds of these columns, their lower bounds as built (an upper bound of
         0 holds a closed support mode or build at 0)."""
-        at = np.array([self.column[id(v)] for v in variables], dtype=np.int32)
+        at = self.form.column_of(list(variables)).astype(np.int32)
         self.h.changeColsBounds(len(at), at, self.col_lower[at], np.asarray(upper, float))
 
     def solve(self) -> Solution:
@@ -168,8 +167,7 @@ class HighsModel:
         h = self.h
         result = h.getSolution()
         solution.objective_mjpy = float(h.getInfo().objective_function_value)
-        for var, x in zip(self.form.columns, result.col_value):
-            var.set_value(x, skip_validation=True)
+        self.form.load_values(result.col_value)
         solution.duals = dict(zip(self.form.rows, result.row_dual))
         return solution
 
@@ -204,12 +202,14 @@ class HighsModel:
         return self._with_integers_fixed(solution, units, times)
 
     def _solve_from_lp_start(self, times: dict[str, float]) -> Solution:
-        """Plant mode: binaries the LP leaves integral are fixed for a first, small MIP
-        (`lp_start`), which is the answer when the LP bound proves the gap for it and
+        """Plant mode: binaries the LP leaves integral, and every run as the plan of
+        plant/rounding.py has it, are fixed for a first, small MIP (`lp_start`), which is the answer when the LP bound proves the gap for it and
         the start of the full MIP otherwise; then, as above, the LP with them fixed."""
         h, integer = self.h, self.integer
         h.changeColsBounds(len(integer), integer, *self._integer_bounds)
-        lp_bound = start_from_lp(h, integer, self._integer_bounds, self.mip_gap)
+        plan = (plan_of_runs(self.built, self.form.column_of)   # one plant model
+                if isinstance(self.built, Built) else None)      # (not an extensive form)
+        lp_bound = start_from_lp(h, integer, self._integer_bounds, self.mip_gap, plan)
         if lp_bound is None:
             h.run()
         solution = Solution(status=_STATUS.get(h.getModelStatus(), Status.ERROR), is_mip=True)

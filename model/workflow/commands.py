@@ -6,14 +6,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from decarb.inputs.cases import Case, dataset_case, find_case, load_case
+from decarb.inputs.cases import CASES_FOLDER, Case, dataset_case, find_case, load_case
 from decarb.inputs.dataset import Dataset
 from decarb.errors import InputError, Problem
 from decarb.inputs.loading import read_dataset
 from decarb.solving.resolve import Session
-from decarb.workflow.run import RunResult, run_and_store
-from decarb.outputs.runstore import (RUN_FILE, check_writable, default_run_name, find_runs,
-                                    read_meta)
+from decarb.workflow.run import RunResult, run_and_store, run_meta
+from decarb.outputs.runfiles import find_runs, read_meta
+from decarb.outputs.runstore import (RUN, RUN_FILE, check_destination, default_run_name,
+                                    run_record, write_run)
 
 
 @dataclass(frozen=True)
@@ -44,16 +45,34 @@ def load(data_dir: Path, case_spec: str | None = None) -> Loaded:
     return Loaded(ds, case, case.dataset, case.name, time.perf_counter() - t0)
 
 
-def run_loaded(loaded: Loaded, destination: Path, solver_log: bool = False
-               ) -> tuple[Path, RunResult]:
-    check_writable(destination, folder=True)   # before the solve, not after it
+def run_loaded(loaded: Loaded, destination: Path, solver_log: bool = False,
+               replace: bool = False, command: str | None = None) -> tuple[Path, RunResult]:
+    check_destination(destination, RUN, replace)   # before the solve, not after it
     return run_and_store(loaded.ds, destination, destination.name, loaded.case, loaded.data,
-                         loaded.load_s, Session(solver_log))
+                         loaded.load_s, Session(solver_log), replace, command)
+
+
+def run_myopic_and_store(loaded: Loaded, destination: Path, foresight: int, step: int,
+                         replace: bool = False, command: str | None = None
+                         ) -> tuple[Path, RunResult]:
+    """`run_myopic` on the loaded case; its run folder (with `foresight.csv`)."""
+    from decarb.workflow.foresight import run_myopic
+
+    check_destination(destination, RUN, replace)
+    t0 = time.perf_counter()
+    myopic = run_myopic(loaded.ds, foresight, step)
+    meta = {**run_record(destination.name, case=loaded.case.resolved() if loaded.case
+                         else None, command=command),
+            **run_meta(loaded.ds, myopic.solution, {"myopic": time.perf_counter() - t0}),
+            "foresight": {"years": foresight, "step": step,
+                          "perfect_foresight_objective_mjpy": myopic.perfect_objective_mjpy}}
+    result = RunResult(myopic.built, myopic.solution, myopic.tables, meta)
+    return write_run(destination, myopic.tables, meta, replace), result
 
 
 def stored_or_run(specs: list[str], data_dir: Path, results: Path, solver_log: bool = False
                   ) -> list[tuple[Path, bool]]:
-    """A run folder for each spec: a run folder path, a run name under `results`, or a case.
+    """A run folder for each spec (`stored_run` says which it names): a run, or a case.
 
     A case reuses the newest stored optimal run of the same name and input hash (the
     hash covers the dataset files and the resolved case), and is run otherwise. Each
@@ -62,8 +81,7 @@ def stored_or_run(specs: list[str], data_dir: Path, results: Path, solver_log: b
     answers: list[tuple[Path, bool]] = []
     stored: dict[tuple[str, str], Path] | None = None
     for spec in specs:
-        folder = next((f for f in (Path(spec), Path(results) / spec)
-                       if (f / RUN_FILE).is_file()), None)
+        folder = stored_run(spec, data_dir, results)
         if folder is not None:
             answers.append((folder, False))
             continue
@@ -81,6 +99,29 @@ def stored_or_run(specs: list[str], data_dir: Path, results: Path, solver_log: b
                                     solver_log)
         answers.append((stored[key], True))
     return answers
+
+
+def stored_run(spec: str, data_dir: Path, results: Path) -> Path | None:
+    """The run folder `spec` names, or None when it names a case.
+
+    The rule: a spec with a path separator, or ending in .toml, is a path (a run folder,
+    or a case file). A plain name is a run folder in the current folder or a run of the
+    store (`results/NAME`), or a case of the dataset (`<data>/cases/NAME.toml`); a name
+    that is both a run and a case is an error that says how to name either one."""
+    path = Path(spec)
+    if len(path.parts) > 1 or path.suffix == ".toml":
+        return path if (path / RUN_FILE).is_file() else None
+    runs = list(dict.fromkeys(f.resolve() for f in (path, Path(results) / spec)
+                              if (f / RUN_FILE).is_file()))
+    case = Path(data_dir) / CASES_FOLDER / f"{spec}.toml"
+    if runs and case.is_file() or len(runs) > 1:
+        raise InputError([Problem(spec, None, None, spec, "a name that is one thing: it is "
+                                  + " and ".join([*(f"the run {f}" for f in runs),
+                                                  *([f"the case {case}"] if case.is_file()
+                                                    else [])])
+                                  + "; give a path to the one you mean (e.g. "
+                                  f"{Path(results) / spec} or {case})")])
+    return runs[0] if runs else None
 
 
 def _solved_cases(results: Path) -> dict[tuple[str, str], Path]:

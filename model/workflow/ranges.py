@@ -16,6 +16,14 @@ distribution of a multiplier on one numeric column of the rows it matches:
                                            #   the case's edits) of this year and later; years
                                            #   before the first such anchor are interpolated
 
+An entry may instead name a range of the dataset's `ranges.csv`, where the low,
+central and high values of disagreeing sources are kept:
+
+    [[uncertain]]
+    range = "h2_dri_capex"                 # its rows give table, column, the rows
+    name = "h2_dri_capex"                  #   (technology / commodity), first_year and
+                                           #   triangular(low/central, 1, high/central)
+
 A drawn multiplier becomes a list-form `scale` edit of the matched rows (one per
 technology or commodity where the match goes through pathway or sector), so each
 draw is an ordinary case. Only the file's own entries count (not its bases').
@@ -42,6 +50,7 @@ from decarb.inputs.schema import TABLE_BY_NAME
 from decarb.inputs.validation import show
 
 ENTRY_KEYS = ("name", "table", "column", "match", "multiplier", "first_year")
+RANGE_KEYS = ("name", "range")        # an entry that takes the rest from ranges.csv
 PARAMETERS = {"uniform": ("low", "high"), "triangular": ("low", "mode", "high"),
               "normal": ("mean", "sd")}
 # Tables whose rows a match may pick through an attribute of what they name.
@@ -62,6 +71,8 @@ class Uncertain:
     parameters: tuple[float, ...]
     text: str                            # the multiplier as written, for tables and charts
     first_year: int | None = None        # only anchor rows of this year and later
+    range: str | None = None             # a range of the dataset's ranges.csv
+    rows: tuple[dict[str, str], ...] = ()  # that range's rows, each a match
 
     def quantile(self, u: np.ndarray) -> np.ndarray:
         """The multiplier at cumulative probability `u` (its inverse distribution)."""
@@ -110,6 +121,8 @@ def _entry(file: str, key: str, value: Any, problems: list[Problem]) -> Uncertai
         bad("", value, "a table with " + ", ".join(ENTRY_KEYS))
         return None
     before = len(problems)
+    if "range" in value:
+        return _range_entry(value, bad, problems, before)
     for k in value:
         if k not in ENTRY_KEYS:
             bad(f".{k}", "", expected_name("a key of an uncertain entry", k, ENTRY_KEYS))
@@ -147,6 +160,55 @@ def _entry(file: str, key: str, value: Any, problems: list[Problem]) -> Uncertai
         return None
     return Uncertain(name, table.name, value["column"], dict(match), parsed[0], parsed[1],
                      value["multiplier"].strip(), first_year)
+
+
+def _range_entry(value: dict, bad, problems: list[Problem], before: int) -> Uncertain | None:
+    """An entry naming a range of ranges.csv: the rest is filled from the dataset."""
+    for k in value:
+        if k not in RANGE_KEYS:
+            bad(f".{k}", "", expected_name("a key of an entry with a range (the rest comes "
+                                           "from ranges.csv)", k, RANGE_KEYS))
+    for k in RANGE_KEYS:
+        shown = value.get(k, value["range"])
+        if not isinstance(shown, str) or not NAME.fullmatch(shown):
+            bad(f".{k}", shown, "an id of lower-case letters, digits and _")
+    if len(problems) > before:
+        return None
+    return Uncertain(value.get("name", value["range"]), "", "", {}, "", (), "",
+                     range=value["range"])
+
+
+def with_dataset(file: str, entries: list[Uncertain], ds: Dataset) -> list[Uncertain]:
+    """Entries naming a range of `ds.ranges` completed from its rows: table, column,
+    each row's technology / commodity as a match, first year and the multiplier's
+    distribution. InputError naming an entry whose range the dataset lacks."""
+    table = ds.ranges
+    problems, done = [], []
+    for i, entry in enumerate(entries):
+        if entry.range is None:
+            done.append(entry)
+            continue
+        rows = table.loc[table["range"] == entry.range]
+        if rows.empty:
+            problems.append(Problem(file, None, f"uncertain[{i}].range", entry.range,
+                                    expected_name("a range of ranges.csv", entry.range,
+                                                  sorted(set(table["range"])))))
+            continue
+        first = rows.iloc[0]
+        low, high = first["low"] / first["central"], first["high"] / first["central"]
+        kind, parameters = (("uniform", (low, high)) if first["distribution"] == "uniform"
+                            else ("triangular", (low, 1.0, high)))
+        text = f"{kind}({', '.join(f'{p:.3g}' for p in parameters)}) from ranges.csv"
+        matches = tuple({c: row[c] for c in ("technology", "commodity") if row[c]}
+                        for _, row in rows.iterrows())
+        year = int(first["first_year"]) or None
+        done.append(Uncertain(entry.name, first["table"], first["column"],
+                              {"range": entry.range}, kind, parameters, text, year,
+                              entry.range, tuple(dict(m) for m in dict.fromkeys(
+                                  tuple(sorted(m.items())) for m in matches))))
+    if problems:
+        raise InputError(problems)
+    return done
 
 
 def _distribution(text: Any) -> tuple[str, tuple[float, ...]] | str:
@@ -193,29 +255,36 @@ def resolve(file: str, entries: list[Uncertain], ds: Dataset,
         frame = tables.get(entry.table)
         frame = frame if frame is not None else pd.DataFrame(columns=matchable_columns(
             entry.table) + ["year"])
-        own = {c: v for c, v in entry.match.items() if c in frame.columns}
-        through = {c: v for c, v in entry.match.items() if c not in own}
-        rows = _rows(entry.table, frame, own)
-        if through:
-            column = next(c for c in THROUGH if c in frame.columns)
-            named = _rows(THROUGH[column], getattr(ds, THROUGH[column]), through)[column]
-            rows = rows.loc[rows[column].isin(set(named))]
-            matches = [{column: name, **own} for name in dict.fromkeys(rows[column])]
-        else:
-            matches = [own]
-        if entry.first_year is not None:
-            years = pd.to_numeric(rows["year"], errors="coerce")
-            rows = rows.loc[years >= entry.first_year]
-            matches = [{**m, "year": int(y)} for m in matches
-                       for y in sorted(set(pd.to_numeric(_rows(entry.table, rows, m)["year"])))]
-        if rows.empty:
+        picked = [_picked(entry, match, frame, ds) for match in entry.rows or (entry.match,)]
+        if any(rows.empty for rows, _ in picked):
             problems.append(Problem(file, None, f"uncertain[{i}].match", show(entry.match),
                                     f"rows of {TABLE_BY_NAME[entry.table].file} to scale; "
                                     "none matches"))
-        found[entry.name] = matches
+        found[entry.name] = [m for _, matches in picked for m in matches]
     if problems:
         raise InputError(problems)
     return found
+
+
+def _picked(entry: Uncertain, match: dict[str, str], frame: pd.DataFrame, ds: Dataset
+            ) -> tuple[pd.DataFrame, list[dict]]:
+    """The rows one match of `entry` picks, and the match of each scale row they need."""
+    own = {c: v for c, v in match.items() if c in frame.columns}
+    through = {c: v for c, v in match.items() if c not in own}
+    rows = _rows(entry.table, frame, own)
+    if through:
+        column = next(c for c in THROUGH if c in frame.columns)
+        named = _rows(THROUGH[column], getattr(ds, THROUGH[column]), through)[column]
+        rows = rows.loc[rows[column].isin(set(named))]
+        matches = [{column: name, **own} for name in dict.fromkeys(rows[column])]
+    else:
+        matches = [own]
+    if entry.first_year is not None:
+        years = pd.to_numeric(rows["year"], errors="coerce")
+        rows = rows.loc[years >= entry.first_year]
+        matches = [{**m, "year": int(y)} for m in matches
+                   for y in sorted(set(pd.to_numeric(_rows(entry.table, rows, m)["year"])))]
+    return rows, matches
 
 
 def _rows(table: str, frame: pd.DataFrame, match: Mapping[str, Any]) -> pd.DataFrame:

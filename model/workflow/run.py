@@ -59,13 +59,8 @@ def run_case(ds: Dataset, session: Session | None = None) -> RunResult:
     return RunResult(built, solution, tables, meta)
 
 
-def diagnose(ds: Dataset) -> tuple[list[Shortfall], str]:
-    """Re-solve with penalised slack on every cap; the slack left is the shortfall."""
-    built = build_model(ds, with_slack=True)
-    solution = solve(built)
-    if not solution.ok:
-        return [], ("infeasible even with every CO2 cap relaxed: demand cannot be met "
-                    "with the capacity, supply limits and technologies given")
+def cap_shortfalls(built: Built) -> list[Shortfall]:
+    """The caps a solved model built `with_slack` exceeds, and by how much."""
     shortfalls = []
     for name, kind in CAP_KINDS.items():
         slack = built.vars.get(f"{name}_slack")
@@ -78,7 +73,17 @@ def diagnose(ds: Dataset) -> tuple[list[Shortfall], str]:
             if short > SHORTFALL_TOLERANCE_MTCO2:
                 shortfalls.append(Shortfall(kind, sector, int(year),
                                             float(rhs[(sector, year)]), float(short)))
-    return shortfalls, ("HiGHS found the case infeasible, yet with slack on the caps no cap "
+    return shortfalls
+
+
+def diagnose(ds: Dataset) -> tuple[list[Shortfall], str]:
+    """Re-solve with penalised slack on every cap; the slack left is the shortfall."""
+    built = build_model(ds, with_slack=True)
+    solution = solve(built)
+    if not solution.ok:
+        return [], ("infeasible even with every CO2 cap relaxed: demand cannot be met "
+                    "with the capacity, supply limits and technologies given")
+    return cap_shortfalls(built), ("HiGHS found the case infeasible, yet with slack on the caps no cap "
                         "needs any: likely numerical trouble; check for extreme coefficients")
 
 
@@ -107,11 +112,14 @@ def run_meta(ds: Dataset, solution: Solution, times: dict[str, float]) -> dict:
 
 def run_and_store(ds: Dataset, destination: Path, name: str, case: Case | None = None,
                   data: Path | None = None, load_s: float = 0.0,
-                  session: Session | None = None) -> tuple[Path, RunResult]:
+                  session: Session | None = None, replace: bool = False,
+                  command: str | None = None) -> tuple[Path, RunResult]:
     """Solve `ds` (in `session`'s model where it can) and write its run folder (tables +
-    run.json); errors pass through, leaving nothing written."""
+    run.json, with the `command` line that asked for it); errors pass through, leaving
+    nothing written. An earlier run at `destination` is replaced only with `replace`."""
     result = run_case(ds, session)
-    result.meta = {**run_record(name, case=case.resolved() if case else None),
+    result.meta = {**run_record(name, case=case.resolved() if case else None,
+                                command=command),
                    **result.meta, "data": str(data.resolve()) if data else None}
     result.meta["times_s"] = {"load_and_validate": round(load_s, 4), **result.meta["times_s"]}
-    return write_run(destination, result.tables, result.meta), result
+    return write_run(destination, result.tables, result.meta, replace), result

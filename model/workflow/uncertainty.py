@@ -28,13 +28,15 @@ from decarb.errors import InputError, Problem
 from decarb.inputs.cases import case_toml, derive, load_case
 from decarb.inputs.loading import Reader
 from decarb.outputs.percentiles import COST, SAMPLES_FILE, SET_FILE, TORNADO_FILE
-from decarb.outputs.runstore import staged
+from decarb.outputs.atomic import staged
+from decarb.outputs.runstore import Kind, check_destination
 from decarb.workflow import ranges
 from decarb.workflow.sweep import run_cases
 
 CASES = "cases"
 TORNADO_QUANTILES = (0.1, 0.9)
 MEDIAN = "median"
+UNCERTAINTY_SET = Kind("uncertainty set", SET_FILE)
 
 
 def multiplier_column(name: str) -> str:
@@ -61,16 +63,19 @@ def plan(entries: list[ranges.Uncertain], samples: int, seed: int,
 
 def run_uncertainty(case_file: Path, folder: Path, samples: int, seed: int,
                     workers: int = 0, tornado: bool = True,
-                    on_point: Callable[[dict], None] = lambda row: None) -> Path:
-    """Draw, validate, write the point cases, run them into `folder`; return `folder`."""
+                    on_point: Callable[[dict], None] = lambda row: None) -> pd.DataFrame:
+    """Draw, validate, write the point cases, run them into `folder`; return every
+    point's row (samples, the median and the tornado's; `sweep.csv`)."""
     if samples < 2:
         raise InputError([Problem("--samples", None, None, str(samples),
                                   "at least 2 samples")])
     case_file, folder = Path(case_file).resolve(), Path(folder).resolve()
+    check_destination(folder, UNCERTAINTY_SET)
     base = load_case(case_file)
     entries = ranges.read_ranges(case_file)
     reader = Reader()   # the folder is read and parsed once for all the checks below
     ds = reader.read(base.dataset, base)
+    entries = ranges.with_dataset(str(case_file), entries, ds)
     matches = ranges.resolve(str(case_file), entries, ds,
                              reader.case_tables(base.dataset, base, ds.settings.end_year))
     points = plan(entries, samples, seed, tornado)
@@ -95,20 +100,22 @@ def run_uncertainty(case_file: Path, folder: Path, samples: int, seed: int,
             "ranges": [{"name": e.name, "table": e.table, "column": e.column,
                         "match": e.match, "multiplier": e.text} for e in entries]},
             indent=2) + "\n")
-    summary = run_cases(list(zip(points["label"], cases)), folder, workers, None, on_point)
+    summary = run_cases(list(zip(points["label"], cases)), folder, workers, None, on_point,
+                        base=base)
     _write_tables(folder, points, summary, names)
-    return folder
+    return summary
 
 
 def _write_tables(folder: Path, points: pd.DataFrame, summary: pd.DataFrame,
                   names: list[str]) -> None:
     figures = summary.drop(columns=["levers"]).set_index("point")
     table = points.rename(columns={n: multiplier_column(n) for n in names}).join(figures)
-    with staged(folder / SAMPLES_FILE) as path:
+    with staged(folder / SAMPLES_FILE, replace=True) as path:
         table.loc[table["kind"] == "sample"].drop(columns=["kind", "range"]) \
             .to_csv(path, float_format="%.10g")
     rows = []
-    median = table.loc[table["kind"] == MEDIAN, COST]
+    # no column of figures when every point failed (an infeasible case)
+    median = table.loc[table["kind"] == MEDIAN].get(COST, pd.Series(dtype=float))
     for name in names:
         moved = table.loc[table["range"] == name].set_index("kind")
         if moved.empty:
@@ -119,6 +126,6 @@ def _write_tables(folder: Path, points: pd.DataFrame, summary: pd.DataFrame,
                      f"low_{COST}": moved.loc["low"].get(COST, float("nan")),
                      f"high_{COST}": moved.loc["high"].get(COST, float("nan"))})
     if rows:
-        with staged(folder / TORNADO_FILE) as path:
+        with staged(folder / TORNADO_FILE, replace=True) as path:
             pd.DataFrame(rows).to_csv(path, index=False, float_format="%.10g")
 

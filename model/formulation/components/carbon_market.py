@@ -3,10 +3,8 @@
 Covered emissions of the year (participants and shares: carbon_parameters.py):
   covered[y] = sum_s share_s * scope1[s,y]
                + sum_{p,k} (cov_p - share_s(p)) * ef_k * plant_output[p,k,y]   (plant mode)
-  plant mode, each plant p running k (its dispatch, so a company's emissions exist):
-    plant_output[p,k,y] <= avail_k * size_p * run[p,k,y]
-    sum_p plant_output[p,k,y] <= act[k,y]
-    act[k,y] - sum_p plant_output[p,k,y] <= avail_k * (residual[k,y] + builds alive[k,y])
+  plant mode: plant_output, each plant's own output (plant/output.py), so a company's
+    emissions are its plants'
   offsets[y] <= offset_share_y * covered[y]
 Pricing, a case switch (`ets_pricing`):
   exogenous: P_y = price_y clipped to [F_y, C_y];
@@ -96,49 +94,15 @@ def _ets(b: Built, years: pd.DataFrame) -> None:
 
 
 def _plant_dispatch(b: Built, years: pd.DataFrame) -> pd.DataFrame:
-    """Each running plant's output, so covered companies' emissions are their plants';
-    returns the terms it adds to the covered emissions."""
-    m, p = b.m, b.p
-    tech = p.tech
-    runs = b.vars["plant_run"].merge(years[["year"]])
-    output = add_var(m, "ets_plant_output", runs[["plant", "technology", "year"]],
-                     "Output of a plant running a technology (M unit/yr)")
-    coverage = plant_coverage(b.ds, p).set_index("plant")
-    output = output.assign(size=runs["size"].to_numpy(), cov=output["plant"].map(
-        coverage["cov"]), avail=output["technology"].map(tech["availability"]))
-    b.vars["ets_plant_output"] = output
-    keys = ["plant", "technology", "year"]
-    b.cons["ets_limit_plant_output"] = add_constraints(
-        m, "ets_limit_plant_output",
-        pd.concat([terms_of(output, 1.0, **{k: k for k in keys}),
-                   terms_of(runs, -output["avail"].to_numpy() * runs["size"].to_numpy(),
-                            **{k: k for k in keys})]),
-        keys, "<=", 0.0, "Plant output <= availability x size x runs (M unit/yr)")
-    pair = ["technology", "year"]
-    act = b.vars["act"].merge(output[pair].drop_duplicates())
-    b.cons["ets_plant_output_in_activity"] = add_constraints(
-        m, "ets_plant_output_in_activity",
-        pd.concat([terms_of(output, 1.0, technology="technology", year="year"),
-                   terms_of(act, -1.0, technology="technology", year="year")]),
-        pair, "<=", 0.0, "Plants' output <= the technology's activity (M unit/yr)")
-    alive = p.vintages.merge(b.vars["new"].rename(columns={"year": "vintage"}),
-                             on=["technology", "vintage"]).merge(act[pair])
-    residual = p.residual.rename(columns={"capacity_m_per_yr": "rhs"}).merge(act[pair])
-    residual = residual.assign(rhs=residual["rhs"] * residual["technology"].map(
-        tech["availability"]))
-    b.cons["ets_limit_other_output"] = add_constraints(
-        m, "ets_limit_other_output",
-        pd.concat([terms_of(act, 1.0, technology="technology", year="year"),
-                   terms_of(output, -1.0, technology="technology", year="year"),
-                   terms_of(alive, -alive["technology"].map(tech["availability"]),
-                            technology="technology", year="year")]),
-        pair, "<=", residual, "Activity outside the plants <= availability x (existing "
-        "capacity left + builds within life) (M unit/yr)")
+    """The terms each plant's output adds to the covered emissions: its coverage beyond
+    its sector's share, times its direct CO2."""
+    output = b.vars["plant_output"].merge(years[["year"]])
+    cov = output["plant"].map(plant_coverage(b.ds, b.p).set_index("plant")["cov"])
+    tech = b.p.tech
     sector = output["technology"].map(tech["sector"])
-    extra = (output["cov"] - sector.map(sector_shares(b.ds))) \
+    extra = (cov - sector.map(sector_shares(b.ds))) \
         * output["technology"].map(tech["scope1_tco2_per_unit"])
     return terms_of(output, -extra, year="year")
-
 
 def register_ets(b: Built) -> None:
     """Costs of the ETS (allowances at the price the model knows, ceiling payments,

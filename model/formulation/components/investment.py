@@ -1,7 +1,8 @@
 """Investment: capital charges and the support modes of the policy instruments.
 
-Formulation section 5. Each build new[k,y] is split over support modes m:
-  sum_{m in firm group g} support[k,y,m] = share_g * new[k,y]
+Formulation section 5. Each build, new[k,y] on a new site or rebuilt[j,k,y] on the
+site of retiring j (brownfield.py), is split over support modes m at its own capex:
+  sum_{m in firm group g} support[j,k,y,m] = share_g * build[j,k,y]
 A mode is a firm group (all, or large / SME), at most one subsidy programme
 and at most one tax incentive (credit or special depreciation, at the tier the
 technology's carbon-productivity gain reaches). Per unit of capex a mode gives
@@ -27,6 +28,8 @@ from decarb.formulation.built import Built
 from decarb.formulation.tax_capacity import payer_rows
 from decarb.formulation.components.subsidy_rounds import NAME as RELEASED
 from decarb.formulation.components.subsidy_rounds import released_budget_rows
+from decarb.formulation.components.brownfield import GREENFIELD, builds, rebuild_offers
+from decarb.formulation.components.brownfield import KEYS as BUILD_KEYS
 from decarb.inputs.dataset import Dataset
 from decarb.formulation.linear import add_constraints, add_var, terms_of
 from decarb.formulation.parameters import (MJPY_PER_BJPY, Parameters, scope2_coefficients,
@@ -36,26 +39,29 @@ NO_PROGRAMME = ""
 ROUND = "subsidy_round"    # the public flow of a programme whose budget is released by year
 CN_TAX = ("credit", "special_depreciation")
 INCENTIVES = ("none", *CN_TAX, investment_incentives.CREDIT, investment_incentives.EXPENSING)
+# A gain this close below a tier's threshold reaches it: intensities 1.2 -> 1.0 t/t are
+# a 20% gain that floating point makes 0.19999999999999996 (fraction).
+GAIN_TOLERANCE = 1e-9
 
 
 def add(b: Built) -> None:
     ds, p, m = b.ds, b.p, b.m
-    modes = support_modes(ds, p)
-    support = add_var(m, "support", modes[["technology", "year", "mode"]],
+    modes = aggregate_modes(ds, p)
+    support = add_var(m, "support", modes[BUILD_KEYS + ["mode"]],
                       "New capacity financed under a support mode (M unit/yr)")
-    support = support.merge(modes, on=["technology", "year", "mode"]).assign(open=True)
+    support = support.merge(modes, on=BUILD_KEYS + ["mode"]).assign(open=True)
     b.vars["support"] = support
 
-    shares = modes[["technology", "year", "group", "group_share"]].drop_duplicates()
-    new_share = b.vars["new"].merge(shares, on=["technology", "year"])
+    shares = modes[BUILD_KEYS + ["group", "group_share"]].drop_duplicates()
+    build_share = builds(b).merge(shares, on=BUILD_KEYS)
+    group_keys = {k: k for k in BUILD_KEYS + ["group"]}
     b.cons["split_investment_by_mode"] = add_constraints(
         m, "split_investment_by_mode",
-        pd.concat([terms_of(support, 1.0, technology="technology", year="year",
-                            group="group"),
-                   terms_of(new_share, -new_share["group_share"], technology="technology",
-                            year="year", group="group")]),
-        ["technology", "year", "group"], "==", 0.0,
-        "Builds of each firm group = sum of its support modes (M unit/yr)")
+        pd.concat([terms_of(support, 1.0, **group_keys),
+                   terms_of(build_share, -build_share["group_share"], **group_keys)]),
+        BUILD_KEYS + ["group"], "==", 0.0,
+        "Builds of each firm group (on a new or an old site) = sum of its support modes "
+        "(M unit/yr)")
     for name, (terms, keys, rhs, doc) in limits(ds, p, support,
                                                 b.vars.get("plant_support")).items():
         b.cons[name] = add_constraints(m, name, terms, keys, "<=", rhs, doc)
@@ -69,8 +75,8 @@ def support_for(b: Built, ds: Dataset) -> pd.DataFrame | None:
     Plant mode's switches carry their own modes (plant/incentives.py): None too."""
     if "plant_support" in b.vars:
         return None
-    keys = ["technology", "year", "mode"]
-    modes = support_modes(ds, b.p)
+    keys = BUILD_KEYS + ["mode"]
+    modes = aggregate_modes(ds, b.p)
     built = b.vars["support"]
     new = built[keys + ["var"]].merge(modes, on=keys, how="left", indicator=True)
     if len(new) != len(built) or len(modes.merge(built[keys], on=keys)) < len(modes):
@@ -79,6 +85,20 @@ def support_for(b: Built, ds: Dataset) -> pd.DataFrame | None:
     factors = [c for c in modes.columns if c not in keys]
     new.loc[closed, factors] = built.loc[closed, factors].to_numpy()
     return new.assign(open=~closed)
+
+
+def aggregate_modes(ds: Dataset, p: Parameters) -> pd.DataFrame:
+    """The support modes of every aggregate build, each at its own capex: on a new site
+    (from_technology GREENFIELD, technology_costs.csv) and on an old one (brownfield.py)."""
+    greenfield = support_modes(ds, p).assign(from_technology=GREENFIELD)
+    offers = rebuild_offers(ds, p)
+    if offers.empty:
+        return greenfield
+    own = offers[BUILD_KEYS].assign(investment_mjpy=offers["technology"].map(   # one unit
+        p.tech["unit_size_m_per_yr"]) * offers["capex_jpy_per_unit_yr"])
+    rebuilt = support_modes(ds, p, own, tuple(BUILD_KEYS)).drop(
+        columns="capex_jpy_per_unit_yr").merge(offers, on=BUILD_KEYS)
+    return pd.concat([greenfield, rebuilt[greenfield.columns]], ignore_index=True)
 
 
 def pooled_support(support: pd.DataFrame, plant: pd.DataFrame | None) -> pd.DataFrame:
@@ -189,7 +209,7 @@ def _incentives(ds: Dataset, groups: pd.DataFrame, keys: list[str]) -> pd.DataFr
                        keys + ["sector", "gain"]].astype({"gain": float})
     candidates = open_.merge(tiers[["group", "min_gain", "credit_rate", "sd_rate"]],
                              on="group")
-    reached = candidates.loc[candidates["gain"] >= candidates["min_gain"]] \
+    reached = candidates.loc[candidates["gain"] >= candidates["min_gain"] - GAIN_TOLERANCE] \
         .sort_values("min_gain").drop_duplicates(keys, keep="last")
     life = reached["sector"].map(ds.sectors.set_index("sector")["statutory_life_yr"])
     sd_value = per_unique(lambda n, r: finance.special_depreciation_value(

@@ -1,20 +1,20 @@
-"""Plant mode in the model: which technology each plant runs, its switches, relining.
+"""Plant mode in the model: which technology each plant runs, and its switches.
 
-Formulation section 7. Per plant p (origin o, size S_p), technology k, year y:
+Formulation section 7. Per plant p, technology k, year y:
   run[p,k,y] in {0,1};  x[p,a->b,y,m] in {0,1} per support mode m;
   sw[p,a->b,y] = sum_m x[p,a->b,y,m]
   run[p,k,y] <= run[p,k,y-1] + sum_a sw[p,a->k,y] - sum_b sw[p,k->b,y]
-                                         (run[p,o,y0-1] = 1: the plant as it stands)
+                                         (run[p,o,y0-1] = 1: a plant as it stands)
   sum_b sw[p,k->b,y] <= run[p,k,y-1]    switch only out of what ran (no chain in a year)
+  run[p,k,y] >= sum_a sw[p,a->k,y]      a switch runs what it switched to that year
 Summed over k the first gives sum_k run[p,k,y] <= 1: one technology, or closed.
-  cap[k,y] <= residual + builds + sum_p S_p run[p,k,y]  (capacity.py)
+  cap[k,y] <= residual + builds + sum_p S_pk run[p,k,y]  (capacity.py)
   identical plants p_i, p_i+1: sum_y run[p_i,o,y] >= sum_y run[p_i+1,o,y]
 A plant whose run is 0 in every technology is closed, for good: nothing can
 switch into a technology that did not run. Edges not in transitions.csv have
-no variable. Costs (MJPY, present value): the switch's capital charge, net of
-its support, in the investment component (incentives.py); relining
-capex[o] * S_p * annuity on run[p,o,w] in each window year w; the stranded
-charge (fleet.py) * discount factor of y on sw[p,o->b,y].
+no variable. A committed event (committed.py) fixes runs and its switch at 1.
+The capital charge of a switch, net of its support, is the investment
+component's (incentives.py); relining, stranded value and closing: upkeep.py.
 With integer_units = false the binaries are relaxed to [0, 1].
 """
 from __future__ import annotations
@@ -23,8 +23,8 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from decarb.formulation.built import Built
-from decarb.formulation.components.investment import annuity_weights, discount_by_year
 from decarb.formulation.linear import add_constraints, add_var, terms_of
+from decarb.formulation.plant import committed, upkeep
 from decarb.formulation.plant.fleet import prepare_fleet
 from decarb.formulation.plant.incentives import CREDITS, KEYS, credit_rows, switch_modes
 
@@ -36,13 +36,14 @@ def add(b: Built) -> None:
     fleet = prepare_fleet(ds, p)
     b.fleet = fleet
     domain = pyo.Binary if ds.settings.integer_units else pyo.UnitInterval
-    run = add_var(m, "plant_run", fleet.runs, "Plant runs the technology in the year (1/0)",
-                  domain=domain).merge(fleet.plants[["plant", "origin", "size"]], on="plant")
-    modes = switch_modes(ds, p, fleet.switches)
+    run = add_var(m, "plant_run", fleet.runs[PLANT_YEAR], "Plant runs the technology in "
+                  "the year (1/0)", domain=domain).merge(fleet.runs, on=PLANT_YEAR).merge(
+        fleet.plants[["plant", "origin", "start_year", "existing"]], on="plant")
+    modes = committed.modes(switch_modes(ds, p, fleet.switches), fleet.switches)
     switch = add_var(m, "plant_switch", modes[list(KEYS) + ["mode"]], "Plant switches "
                      "along the edge in the year under the support mode (1/0)", domain=domain)
     switch = switch.merge(modes, on=list(KEYS) + ["mode"]).merge(
-        fleet.switches[list(KEYS) + ["stranded_mjpy"]], on=list(KEYS))
+        fleet.switches[list(KEYS) + ["kind", "committed"]], on=list(KEYS))
     credit = add_var(m, "plant_credit", switch.loc[switch["incentive"].isin(CREDITS),
                                                    list(KEYS) + ["mode"]],
                      "Tax credit claimed for the switch (MJPY)")
@@ -55,7 +56,8 @@ def add(b: Built) -> None:
     _states(b, run, switch)
     _credit_limit(b, switch, credit)
     _symmetry(b, run)
-    _costs(b, run, switch)
+    _force(fleet.forced, run, switch)
+    upkeep.add(b, run, switch)
 
 
 def _states(b: Built, run: pd.DataFrame, switch: pd.DataFrame) -> None:
@@ -63,25 +65,41 @@ def _states(b: Built, run: pd.DataFrame, switch: pd.DataFrame) -> None:
     following = dict(zip(years[:-1], years[1:]))
     previous = run.assign(year=run["year"].map(following)).dropna(subset=["year"]) \
         .astype({"year": int})
-    as_it_stands = run.loc[(run["technology"] == run["origin"]) & (run["year"] == years[0]),
-                           PLANT_YEAR].assign(rhs=1.0)
+    as_it_stands = run.loc[(run["technology"] == run["origin"]) & run["existing"]
+                           & (run["year"] == years[0]), PLANT_YEAR].assign(rhs=1.0)
+    leaving = switch.loc[switch["from_technology"] != committed.GREENFIELD]
     b.cons["plant_follow_switches"] = add_constraints(
         m, "plant_follow_switches", pd.concat([
             terms_of(run, 1.0, plant="plant", technology="technology", year="year"),
             terms_of(previous, -1.0, plant="plant", technology="technology", year="year"),
             terms_of(switch, -1.0, plant="plant", technology="technology", year="year"),
-            terms_of(switch, 1.0, plant="plant", technology="from_technology", year="year")]),
+            terms_of(leaving, 1.0, plant="plant", technology="from_technology",
+                     year="year")]),
         PLANT_YEAR, "<=", as_it_stands,
         "Runs the technology only if it ran last year or was switched to (1/0)")
-    out = switch[["plant", "from_technology", "year"]].drop_duplicates().rename(
+    out = leaving[["plant", "from_technology", "year"]].drop_duplicates().rename(
         columns={"from_technology": "technology"})
     b.cons["plant_switch_from_running"] = add_constraints(
         m, "plant_switch_from_running", pd.concat([
-            terms_of(switch, 1.0, plant="plant", technology="from_technology", year="year"),
+            terms_of(leaving, 1.0, plant="plant", technology="from_technology", year="year"),
             terms_of(previous.merge(out, on=PLANT_YEAR), -1.0, plant="plant",
                      technology="technology", year="year")]),
         PLANT_YEAR, "<=", as_it_stands.merge(out, on=PLANT_YEAR),
         "Switches out of a technology <= it ran last year (1/0)")
+    arrived = run.merge(switch[PLANT_YEAR].drop_duplicates(), on=PLANT_YEAR)
+    b.cons["plant_run_what_switched_to"] = add_constraints(
+        m, "plant_run_what_switched_to", pd.concat([
+            terms_of(arrived, 1.0, plant="plant", technology="technology", year="year"),
+            terms_of(switch, -1.0, plant="plant", technology="technology", year="year")]),
+        PLANT_YEAR, ">=", 0.0, "Runs the technology in the year it switched to it (1/0)")
+
+
+def _force(forced: pd.DataFrame, run: pd.DataFrame, switch: pd.DataFrame) -> None:
+    """Committed events: the runs they force and their switches, at 1."""
+    for var in run.merge(forced, on=PLANT_YEAR)["var"]:
+        var.setlb(1.0)
+    for var in switch.loc[switch["committed"].astype(bool), "var"]:
+        var.setlb(1.0)
 
 
 def _credit_limit(b: Built, switch: pd.DataFrame, credit: pd.DataFrame) -> None:
@@ -99,8 +117,11 @@ def _credit_limit(b: Built, switch: pd.DataFrame, credit: pd.DataFrame) -> None:
 
 def _symmetry(b: Built, run: pd.DataFrame) -> None:
     """Identical plants keep their origin in order of their name (any solution
-    can be permuted into this one, so the optimum is kept)."""
+    can be permuted into this one, so the optimum is kept). Plants with a committed
+    event are no one's twin."""
     plants = b.fleet.plants.sort_values("plant")
+    plants = plants.loc[plants["existing"]
+                        & ~plants["plant"].isin(committed.events(b.ds, b.p)["plant"])]
     same = ["sector", "origin", "size", "next_reline_year"]
     plants = plants.assign(rank=plants.groupby(same).cumcount())
     plants = plants.merge(plants.assign(rank=plants["rank"] - 1)[same + ["rank", "plant"]],
@@ -117,22 +138,3 @@ def _symmetry(b: Built, run: pd.DataFrame) -> None:
                                         plant_next="plant_next"),
         ["plant", "plant_next"], ">=", 0.0,
         "Years on the origin technology: a plant >= the next identical one (yr)")
-
-
-def _costs(b: Built, run: pd.DataFrame, switch: pd.DataFrame) -> None:
-    p = b.p
-    sector = b.p.tech["sector"]
-    relining = run.merge(b.fleet.relinings, on=PLANT_YEAR)
-    annuity = annuity_weights(p, relining["technology"].map(p.tech["life_yr"]),
-                              relining["year"])
-    b.add_cost("relining", relining.assign(
-        sector=relining["technology"].map(sector),
-        private=relining["capex_mjpy"] * annuity["private"],
-        social=relining["capex_mjpy"] * annuity["social"]))
-    stranded = switch.loc[switch["stranded_mjpy"] > 0]
-    factors = {view: discount_by_year(p, rate) for view, rate in p.rates.items()}
-    b.add_cost("stranded_assets", stranded.assign(
-        sector=stranded["technology"].map(sector),
-        **{view: stranded["stranded_mjpy"] * stranded["year"].map(df)
-           for view, df in factors.items()}))
-

@@ -9,8 +9,8 @@ const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b
 const SIZE = {w: 520, h: 240, left: 62, right: 12, top: 24, bottom: 26};
 
 function escapeText(text) {
-  return String(text).replace(/[&<>"]/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;",
-                                                 '"': "&quot;"})[c]);
+  return String(text).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;",
+                                                  '"': "&quot;", "'": "&#39;"})[c]);
 }
 
 // Decimals by magnitude, as the terminal comparison: none from 1,000 (and for JPY/t).
@@ -72,7 +72,8 @@ function extent(values) {
 }
 
 function mark(series, year, value) {
-  return `data-series="${escapeText(series)}" data-year="${year}" data-value="${value}"`;
+  return `data-series="${escapeText(series)}" data-year="${escapeText(year)}" ` +
+    `data-value="${escapeText(value)}"`;
 }
 
 // Lines (a dot per year, so one model year still shows); null values leave gaps.
@@ -118,5 +119,50 @@ function barChart(title, data, unit) {
   }, series);
 }
 
-window.charts = {lineChart, barChart, formatNumber, escapeText};
+// A MAC curve: each measure a bar as wide as its abatement (Mt-CO2/yr) and as high as
+// its cost (JPY/t-CO2), cheapest first; `marginal`: a dashed line at the cap's dual.
+// measures: [{measure, pathway, cost, abatement, cumulative}]
+const PATHWAY_COLOURS = {incumbent: "#1f77b4", efficiency: "#ff7f0e",
+                         electrification: "#2ca02c", hydrogen: "#d62728", ccus: "#9467bd",
+                         recycling: "#8c564b", fuel_switch: "#e377c2"};
+function curveChart(title, measures, marginal) {
+  const {w, h, left, right, top, bottom} = SIZE;
+  const unit = "JPY/t-CO2";
+  const costs = measures.map(m => m.cost).concat(marginal > 0 ? [marginal] : []);
+  const ticks = niceTicks(Math.min(0, ...costs), Math.max(0, ...costs));
+  const y0 = ticks[0], y1 = ticks[ticks.length - 1];
+  const total = Math.max(...measures.map(m => m.cumulative), 1e-9);
+  const plotW = w - left - right, plotH = h - top - bottom;
+  const x = v => left + plotW * v / total;
+  const y = v => top + plotH * (1 - (v - y0) / (y1 - y0 || 1));
+  let svg = `<text class="title" x="${left}" y="14">${escapeText(title)}</text>` +
+    `<text class="unit" x="${w - right}" y="14" text-anchor="end">${unit}</text>`;
+  for (const t of ticks) {
+    svg += `<line class="grid" x1="${left}" x2="${w - right}" y1="${y(t)}" y2="${y(t)}"/>` +
+      `<text class="tick" x="${left - 4}" y="${y(t) + 3}" text-anchor="end">` +
+      `${formatNumber(t, unit)}</text>`;
+  }
+  svg += `<text class="tick" x="${w - right}" y="${h - 8}" text-anchor="end">` +
+    `${formatNumber(total)} Mt-CO2/yr</text>`;
+  for (const m of measures) {
+    const x0 = x(m.cumulative - m.abatement), top0 = y(Math.max(0, m.cost));
+    svg += `<rect x="${x0}" y="${top0}" width="${Math.max(0.5, x(m.cumulative) - x0)}" ` +
+      `height="${Math.abs(y(m.cost) - y(0))}" fill="${PATHWAY_COLOURS[m.pathway] || "#7f7f7f"}"` +
+      ` stroke="#fff" stroke-width="0.5" data-series="${escapeText(m.measure)}" ` +
+      `data-value="${m.cost}"><title>${escapeText(m.measure)}: ${formatNumber(m.cost, unit)} ` +
+      `${unit}, ${formatNumber(m.abatement)} Mt-CO2/yr</title></rect>`;
+  }
+  if (marginal > 0) {
+    svg += `<line x1="${left}" x2="${w - right}" y1="${y(marginal)}" y2="${y(marginal)}" ` +
+      `stroke="#222" stroke-dasharray="5 3" data-series="cap dual" data-value="${marginal}"/>`;
+  }
+  const keys = [...new Set(measures.map(m => m.pathway))].map(p =>
+    `<span class="key"><i style="background:${PATHWAY_COLOURS[p] || "#7f7f7f"}"></i>` +
+    `${escapeText(p)}</span>`).join("");
+  return `<figure class="chart-box"><svg viewBox="0 0 ${w} ${h}" role="img" ` +
+    `aria-label="${escapeText(title)}" data-title="${escapeText(title)}">${svg}</svg>` +
+    `<figcaption>${keys}</figcaption></figure>`;
+}
+
+window.charts = {lineChart, barChart, curveChart, formatNumber, escapeText};
 })();

@@ -1,15 +1,19 @@
 // The page: lever controls, a solve per change, charts and KPIs redrawn from the answer.
 "use strict";
 
-const {lineChart, barChart, formatNumber, escapeText} = window.charts;
+const {lineChart, barChart, curveChart, formatNumber, escapeText} = window.charts;
 const $ = id => document.getElementById(id);
+// This start's token, which the server put in the page: every API call carries it.
+const TOKEN = document.querySelector("meta[name=decarb-token]").content;
+const API_HEADERS = {"X-Decarb-Token": TOKEN};
 let setup = null;         // /api/state: levers, scheme years, the first solution
 let latest = 0;           // the newest request sent; older answers are not drawn
 let lastView = null;
 
 async function post(path, body) {
   const response = await fetch(path, {method: "POST", body: JSON.stringify(body),
-                                      headers: {"Content-Type": "application/json"}});
+                                      headers: {...API_HEADERS,
+                                                "Content-Type": "application/json"}});
   const answer = await response.json();
   if (!response.ok) throw new Error(answer.error || `HTTP ${response.status}`);
   return answer;
@@ -25,7 +29,7 @@ function showError(text) {
 // ---- levers -----------------------------------------------------------------
 
 function control(lever) {
-  const id = `lever-${lever.name}`;
+  const id = escapeText(`lever-${lever.name}`);   // programme names come from the data
   if (lever.choices.length) {
     const options = lever.choices.map(c =>
       `<option value="${escapeText(c)}"${c === lever.default ? " selected" : ""}>` +
@@ -36,10 +40,11 @@ function control(lever) {
   const value = lever.default === null ? "" : lever.default;
   return `<label for="${id}">${escapeText(lever.label)} ` +
     `<small>${escapeText(lever.unit)}</small></label>` +
-    `<input type="range" data-slider="${escapeText(lever.name)}" min="${lever.min}" ` +
-    `max="${lever.max}" step="${lever.step}" value="${value === "" ? lever.min : value}">` +
+    `<input type="range" data-slider="${escapeText(lever.name)}" ` +
+    `min="${escapeText(lever.min)}" max="${escapeText(lever.max)}" ` +
+    `step="${escapeText(lever.step)}" value="${escapeText(value === "" ? lever.min : value)}">` +
     `<input type="text" inputmode="decimal" id="${id}" data-lever="${escapeText(lever.name)}"` +
-    ` value="${value}" placeholder="${lever.nullable ? "as in the case" : ""}">`;
+    ` value="${escapeText(value)}" placeholder="${lever.nullable ? "as in the case" : ""}">`;
 }
 
 function buildLevers() {
@@ -83,7 +88,7 @@ function setLever(name, value) {
   const box = $(`lever-${name}`);
   if (!box) return;
   box.value = value;
-  const slider = document.querySelector(`[data-slider="${name}"]`);
+  const slider = document.querySelector(`[data-slider="${CSS.escape(name)}"]`);
   if (slider) slider.value = value;
 }
 
@@ -152,6 +157,7 @@ function draw(answer) {
   $("chart-mac").innerHTML = view.mac.series.length
     ? lineChart("dual of each CO2 cap, in money of its year", view.mac, "JPY/t-CO2")
     : "<p class='none'>No CO2 cap in this state.</p>";
+  drawCurve();
   document.body.dataset.solves = Number(document.body.dataset.solves) + 1;
   document.body.dataset.objective = answer.solve.objective_mjpy;
 }
@@ -169,10 +175,29 @@ function drawMix() {
     || "<p class='none'>No output.</p>";
 }
 
+// The MAC curve of each sector in the chosen year, with the cap's dual of that year.
+function drawCurve() {
+  const select = $("curve-year");
+  if (!select.options.length) {
+    select.innerHTML = lastView.curve.years.map(y =>
+      `<option${y === 2030 ? " selected" : ""}>${y}</option>`).join("");
+    select.onchange = drawCurve;
+  }
+  const year = Number(select.value);
+  const at = lastView.curve.curves.filter(c => c.year === year);
+  const dual = sector => {
+    const row = lastView.mac.series.find(s => s.name === sector);
+    return row ? row.values[lastView.mac.years.indexOf(year)] : null;
+  };
+  $("chart-curve").innerHTML = at.map(c => `<div data-sector="${escapeText(c.sector)}">` +
+    curveChart(`${c.sector} ${year}`, c.measures, dual(c.sector)) + `</div>`).join("")
+    || "<p class='none'>No measure in this year.</p>";
+}
+
 function drawKpis(kpis) {
   $("headline").innerHTML = kpis.headline.map(h =>
     `<tr><th>${escapeText(h.kpi)}</th><td data-kpi="${escapeText(h.kpi)}" ` +
-    `data-value="${h.value}">${formatNumber(h.value, h.unit)}</td>` +
+    `data-value="${escapeText(h.value)}">${formatNumber(h.value, h.unit)}</td>` +
     `<td class="unit">${escapeText(h.unit)}</td></tr>`).join("");
   const head = `<tr><th>sector</th>` + kpis.columns.map(c =>
     `<th>${escapeText(c.name)}<br><small>${escapeText(c.unit)}</small></th>`).join("") +
@@ -180,7 +205,7 @@ function drawKpis(kpis) {
   $("kpi-table").innerHTML = head + kpis.rows.map(r =>
     `<tr><th>${escapeText(r.sector)}</th>` + r.values.map((v, i) =>
       `<td data-sector="${escapeText(r.sector)}" data-kpi="${escapeText(kpis.columns[i].name)}"` +
-      ` data-value="${v}">${formatNumber(v, kpis.columns[i].unit)}</td>`).join("") +
+      ` data-value="${escapeText(v)}">${formatNumber(v, kpis.columns[i].unit)}</td>`).join("") +
     `</tr>`).join("");
 }
 
@@ -199,8 +224,10 @@ async function keep(path, body, done) {
 }
 
 async function start() {
-  const response = await fetch("/api/state");
+  const response = await fetch("/api/state", {headers: API_HEADERS});
   setup = await response.json();
+  if (!response.ok) throw new Error(setup.error || `HTTP ${response.status}`);
+  $("lever-form").addEventListener("submit", event => event.preventDefault());
   $("case-name").textContent = `— ${setup.case}`;
   $("case-purpose").textContent = setup.purpose;
   $("note").textContent = setup.note;
