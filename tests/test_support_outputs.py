@@ -12,15 +12,18 @@ from tests.tiny import frame, one_year, solve_tiny
 from tests.tiny_plants import edge, plants, solve_plants
 
 
-def test_companies_csv_has_capex_support_and_the_use_of_each_cap():
-    # A's plant switches for I = 10 BJPY; programme g pays 1/2 = 5 BJPY; the credit of 10%
-    # on the net base 5 BJPY is 0.5 BJPY, within A's cap of 20% x 10 BJPY = 2 BJPY.
-    r = solve_plants(plants(("a", 1.0, 2030)).assign(company="A"), [edge(capex=10000.0)],
+def company_run():
+    """A's plant switches for I = 10 BJPY; programme g pays 1/2 = 5 BJPY; the credit of
+    10% on the net base 5 BJPY is 0.5 BJPY, within A's cap of 20% x 10 BJPY = 2 BJPY."""
+    return solve_plants(plants(("a", 1.0, 2030)).assign(company="A"), [edge(capex=10000.0)],
                      one_year(mode="plant", tax_scheme="t"), **company(10.0),
                      **_tax(10.0), subsidies=frame([dict(programme="g", rate=0.5,
                                                          first_year=2020, last_year=2030)]),
                      subsidy_eligibility=frame([dict(programme="g", technology="new")]))
-    row = r.tables["companies"].set_index(["company", "year"]).loc[("A", 2025)]
+
+
+def test_companies_csv_has_capex_support_and_the_use_of_each_cap():
+    row = company_run().tables["companies"].set_index(["company", "year"]).loc[("A", 2025)]
     assert row["capex_bjpy"] == pytest.approx(10.0)
     assert row["subsidy_g_bjpy"] == pytest.approx(5.0)
     assert row["credit_bjpy"] == pytest.approx(0.5)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from decarb.inputs.schema import SECTOR_ALL
+from decarb.outputs.runfiles import read_tables
 
 BJPY, PER_T = "BJPY", "JPY/t-CO2"
 YEARS = (2030, 2040)
@@ -39,8 +40,7 @@ def instrument_blocks(dirs: list[Path], labels: list[str], steps: dict[str, int]
         "cumulative"].reindex(labels)
     blocks = _blocks("", horizon.loc[horizon["instrument"] != TOTAL], abated, block, per_t)
     if all((d / "public_costs.csv").is_file() for d in dirs):
-        yearly = pd.concat([pd.read_csv(d / "public_costs.csv").assign(run=label)
-                            for d, label in zip(dirs, labels)], ignore_index=True)
+        yearly = read_tables(dirs, "public_costs", labels)
         for year in YEARS:
             emitted = em.loc[(em["sector"] == SECTOR_ALL) & (em["year"] == year)] \
                 .set_index("run")["total_mtco2"].reindex(labels) * pd.Series(steps)
