@@ -4,10 +4,12 @@ The hard-to-abate rounds commit a total budget over several treasury years. A
 programme with rows in subsidy_budgets.csv may commit, by each model year y, at most
 what has been released by then (what is not spent carries forward):
   sum_{y' <= y} sum rate * capex * support[., y']  <=  sum_{t < y + step} tranche_t
-                                                       - awarded subsidy of committed
-                                                         projects by y        (MJPY)
+                                                                              (MJPY)
 over the support modes of aggregate builds and plant switches alike (investment.py
 `limits` adds the rows, so a re-solve with other rates changes them in place too).
+In plant mode a committed project (committed.csv) whose award names the programme is a
+switch fixed at 1 under a mode of its award's rate, so its award draws on the same
+budget; in aggregate mode committed.csv is not used, and the awards do not either.
 """
 from __future__ import annotations
 
