@@ -10,12 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from decarb.cli import main
+from decarb.outputs.compare import compare_runs
 from decarb.outputs.runfiles import read_run
 from decarb.outputs.runstore import write_run
 from tests.test_ccs_hubs import ccs_case
 from tests.test_hydrogen_contracts import hydrogen_case
 from tests.test_support_outputs import company_run
-from tests.tiny import one_year, tiny_frames, write_case
+from tests.tiny import one_year, tiny_frames, tiny_settings, write_case
 
 
 def invoke(*args):
@@ -88,3 +89,21 @@ def test_a_public_cost_row_twice_is_named(store, tmp_path):
     assert result.exit_code == 2
     assert "public_costs.csv, row" in result.output
     assert "column 'instrument, programme, year'" in result.output
+
+
+def test_a_run_without_public_flows_pays_nothing_in_each_year(tmp_path):
+    # The budget of 0.3 BJPY/yr pays 0.3 x 5 = 1.5 BJPY in the model year 2030 (every
+    # subsidised build is worth it at 3/4); the reference run has no public flows and no
+    # public_costs.csv: 0 in 2030, not a missing year.
+    from tests.test_policy import subsidy
+
+    settings = tiny_settings(end_year=2030, year_step=5)
+    for name, frames in (("ref", {}), ("gx", subsidy(0.75, budget=0.3))):
+        data = write_case(tmp_path / name, tiny_frames(**frames), settings)
+        result = invoke("run", "--data", data, "--results", tmp_path / "store", "--name", name)
+        assert result.exit_code == 0, result.output
+    assert not (tmp_path / "store" / "ref" / "public_costs.csv").exists()
+    table = compare_runs([tmp_path / "store" / "ref", tmp_path / "store" / "gx"])
+    row = table.loc[(table["kpi"] == "public cost by instrument 2030")
+                    & (table["sector"] == "all")]
+    assert (row["ref"].iloc[0], row["gx"].iloc[0]) == (0.0, pytest.approx(1.5))

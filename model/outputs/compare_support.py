@@ -32,15 +32,19 @@ def instrument_blocks(dirs: list[Path], labels: list[str], steps: dict[str, int]
                       ) -> list[pd.DataFrame]:
     """Rows per instrument: public cost over the horizon and per t abated (the totals
     are compare's own rows); with every run's public_costs.csv, the same in each of
-    YEARS, totals included (cash of the model year over its emissions x its step)."""
+    YEARS, totals included (cash of the model year over its emissions x its step). A run
+    without public flows writes no public_costs.csv: it pays nothing in any year."""
     public = costs.loc[(costs["kind"] == "public") & (costs["component"] != TOTAL)]
     horizon = _by_instrument(public.assign(instrument=instrument_of(public["component"])),
                              labels)
     abated = cumulative.loc[cumulative["sector"] == SECTOR_ALL].set_index("run")[
         "cumulative"].reindex(labels)
     blocks = _blocks("", horizon.loc[horizon["instrument"] != TOTAL], abated, block, per_t)
-    if all((d / "public_costs.csv").is_file() for d in dirs):
-        yearly = read_tables(dirs, "public_costs", labels)
+    paying = public.loc[public["public_cost_bjpy"].abs() > 0, "run"]
+    written = [(d / "public_costs.csv").is_file() for d in dirs]
+    if all(w or label not in set(paying) for w, label in zip(written, labels)) and any(written):
+        yearly = read_tables([d for d, w in zip(dirs, written) if w], "public_costs",
+                             [label for label, w in zip(labels, written) if w])
         for year in YEARS:
             emitted = em.loc[(em["sector"] == SECTOR_ALL) & (em["year"] == year)] \
                 .set_index("run")["total_mtco2"].reindex(labels) * pd.Series(steps)
