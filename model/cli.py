@@ -90,7 +90,11 @@ def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | No
         from decarb.outputs.plants import format_next_switches
         echo(format_next_switches(result.tables))
     from decarb.outputs.carbon import format_carbon
-    echo(format_carbon(result.tables, loaded.ds.years))
+    from decarb.outputs.report import report_years
+    from decarb.outputs.support import format_public_costs
+    years = loaded.ds.settings.reported_years
+    echo(format_carbon(result.tables, years))
+    echo(format_public_costs(result.tables, report_years(years)))
     solver = result.meta["solver"]
     costs = result.tables["costs"].set_index(["kind", "component"])
     note = (f" (MIP within {solver['mip_gap']:.2%} of the optimum, stopping at "

@@ -20,7 +20,7 @@ from tests.test_policy import scheme, subsidy
 from tests.tiny import frame, one_year, solve_tiny, tiny_settings
 
 SHEETS = ["investment_schedule", "emissions", "production", "energy", "costs", "materials",
-          "levelised_costs", "mac_curve", "run"]
+          "levelised_costs", "mac_curve", "public_costs", "run"]
 IAMC_COLUMNS = ["Model", "Scenario", "Region", "Variable", "Unit", "Year", "Value"]
 KEY_COLUMNS = {"year", "sector", "technology", "product", "kind", "unit", "commodity",
                "component", "tax_incentive"}
@@ -347,7 +347,7 @@ def test_a_failed_write_leaves_the_earlier_export_whole(capped, tmp_path, monkey
 def test_a_csv_export_replaces_only_an_earlier_export(capped, tmp_path, monkeypatch):
     out = export_run(capped, "csv", tmp_path / "tables")
     export_run(capped, "csv", out)                   # an earlier export is replaced
-    assert len(list(out.iterdir())) == len(SHEETS)
+    assert len(list(out.iterdir())) == len(SHEETS) - 1   # no public cost: no public_costs
     with pytest.raises(FileExistsError):
         export_run(capped, "csv", capped)             # the run folder itself is not
     assert (capped / "run.json").is_file()
@@ -358,5 +358,5 @@ def test_a_csv_export_replaces_only_an_earlier_export(capped, tmp_path, monkeypa
     monkeypatch.setattr("decarb.outputs.export.shutil.copyfile", fail)
     with pytest.raises(OutputError, match="disk full"):
         export_run(capped, "csv", out)
-    assert len(list(out.iterdir())) == len(SHEETS)
+    assert len(list(out.iterdir())) == len(SHEETS) - 1
     assert [p.name for p in tmp_path.iterdir()] == ["tables"]

@@ -12,15 +12,17 @@ from decarb.outputs.charts import capex_by_sector, plant_timeline_chart, support
 from decarb.errors import InputError
 from decarb.outputs.html_report import write_report
 from decarb.outputs.runstore import write_run
+from decarb.outputs.support import paid_by_year
 from tests.test_policy import scheme, subsidy
 from tests.tiny import one_year, solve_tiny, tiny_settings
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 IMG = re.compile(r'<img class="chart" alt="[^"]*" src="data:image/png;base64,[A-Za-z0-9+/=]+">')
 # Charts per run: emissions, sector caps, one production mix per sector (tiny: steel),
-# investment, support, the MAC only where the run has a cap, and the MAC curve of its
-# curve year (2030, else the last year: tiny has the measure old -> new).
-CHARTS_CAPPED, CHARTS_UNCAPPED, CHARTS_COMPARISON = 7, 6, 2
+# investment, support, the public cost by instrument where the state pays (the capped
+# run's subsidy and credit), the MAC only where the run has a cap, and the MAC curve of
+# its curve year (2030, else the last year: tiny has the measure old -> new).
+CHARTS_CAPPED, CHARTS_UNCAPPED, CHARTS_COMPARISON = 8, 6, 2
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +54,12 @@ def many(runs, tmp_path_factory):
         "settings": {"year_step": 1}})
     return write_report([runs["policy"], runs["plain"], failed],
                         tmp_path_factory.mktemp("many") / "compare.html")
+
+
+def test_public_cost_chart_data_is_what_the_state_pays_by_instrument(runs):
+    public = pd.read_csv(runs["policy"] / "public_costs.csv")
+    assert paid_by_year(public).loc[2025].to_dict() == pytest.approx({"subsidy": 10.0,
+                                                                      "credit": 1.0})
 
 
 def test_support_chart_data_splits_subsidy_and_tax_as_derived(runs):

@@ -7,17 +7,21 @@ from pyomo.core.expr.numeric_expr import LinearExpression
 
 from decarb.formulation.built import Built
 from decarb.formulation.components import (brownfield, capacity, carbon_market, cbam,
-                                           emissions, investment, operation)
+                                           ccs_hubs, emissions, hydrogen_contracts,
+                                           investment, operation, production_credits)
 from decarb.formulation.recourse import add_recourse
 from decarb.formulation.plant import output, switching
 from decarb.inputs.dataset import Dataset
 from decarb.formulation.parameters import prepare
 
 # Later components use the variables of earlier ones; rebuilds and plants are capacity
-# sources, so they come before capacity; plant output needs activity and capacity.
-ORDER = (brownfield, capacity, operation, emissions, investment, carbon_market, cbam)
+# sources, so they come before capacity; plant output needs activity and capacity; the
+# support instruments price flows and capacity already built.
+SUPPORT = (hydrogen_contracts, ccs_hubs, production_credits)
+ORDER = (brownfield, capacity, operation, emissions, investment, carbon_market, cbam,
+         *SUPPORT)
 PLANT_ORDER = (brownfield, switching, capacity, output, operation, emissions, investment,
-               carbon_market, cbam)
+               carbon_market, cbam, *SUPPORT)
 
 
 def build_model(ds: Dataset, with_slack: bool = False, block: pyo.Block | None = None,

@@ -154,7 +154,8 @@ def splits_by_firm_size(ds: Dataset) -> bool:
 def subsidy_offers(ds: Dataset, groups: pd.DataFrame,
                    keys: list[str] | None = None) -> pd.DataFrame:
     """Each programme open to a build of a firm group, at that group's rate (fraction):
-    SMEs get `rate_sme` where the programme gives one. The budget stays the
+    the technology's own rate in the programme where subsidy_rates.csv gives one, and
+    for SMEs `rate_sme` where the programme gives one. The budget stays the
     programme's, shared by both sizes. Columns: the build's `keys` (default technology,
     year), group, programme, rate."""
     keys = (keys or ["technology", "year"]) + ["group"]
@@ -162,6 +163,11 @@ def subsidy_offers(ds: Dataset, groups: pd.DataFrame,
         .merge(ds.subsidy_eligibility[["programme", "technology"]]) \
         .merge(ds.subsidies[["programme", "rate", "rate_sme", "first_year", "last_year"]])
     offers = offers.loc[offers["year"].between(offers["first_year"], offers["last_year"])]
+    # A technology's own rate in a programme (subsidy_rates.csv) replaces the programme's.
+    own = offers.merge(ds.subsidy_rates[["programme", "technology", "rate"]],
+                       on=["programme", "technology"], how="left")["rate_y"]
+    own = own.to_numpy(dtype=float)
+    offers = offers.assign(rate=np.where(np.isnan(own), offers["rate"], own))
     sme_rate = (offers["group"] == "sme") & offers["rate_sme"].notna()
     return offers.assign(rate=offers["rate_sme"].where(sme_rate, offers["rate"]))[
         keys + ["programme", "rate"]]

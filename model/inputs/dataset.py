@@ -47,6 +47,18 @@ class Dataset:
     relining: pd.DataFrame
     min_load: pd.DataFrame
     committed: pd.DataFrame
+    # support in force from 2026 (schema_support.py)
+    subsidy_rates: pd.DataFrame
+    subsidy_budgets: pd.DataFrame
+    hydrogen_contracts: pd.DataFrame
+    ccs_hubs: pd.DataFrame
+    ccs_hub_paths: pd.DataFrame
+    ccs_transport: pd.DataFrame
+    sites: pd.DataFrame
+    ccs_support: pd.DataFrame
+    production_credits: pd.DataFrame
+    production_credit_rates: pd.DataFrame
+    investment_incentives: pd.DataFrame
     input_hash: str = ""
     warnings: tuple = ()     # Problems that do not stop a run (e.g. orphan commodities)
 

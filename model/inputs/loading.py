@@ -29,6 +29,7 @@ from decarb.inputs.edits import apply_case
 from decarb.errors import InputError, Problem
 from decarb.inputs.graph import check_graph
 from decarb.inputs.carbon_rules import check_carbon
+from decarb.inputs.support_rules import check_support
 from decarb.inputs.schema import TABLE_BY_NAME, TABLES, Table
 from decarb.inputs.settings import SETTING_FIELDS, SETTINGS_FILE, Settings
 from decarb.inputs.committed import check_committed
@@ -181,7 +182,8 @@ def _build(raw: Mapping[str, pd.DataFrame | None], settings: Settings,
                          settings.start_year, frozenset(checked.broken))
     errors = (settings_problems + problems + checked.problems
               + check_domain(checked.tables, settings, checked.broken, memo) + plant_errors
-              + check_carbon(checked.tables, settings, checked.broken))
+              + check_carbon(checked.tables, settings, checked.broken)
+              + check_support(checked.tables, settings, checked.broken))
     warnings = warnings + plant_warnings
     if not settings_problems:   # otherwise the model years are not known
         for table in TABLES:

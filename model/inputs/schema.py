@@ -390,6 +390,7 @@ TABLES: tuple[Table, ...] = (
 # Carbon pricing in force from FY2026 (companies, GX-ETS, fuel levies, CBAM): described in a
 # module of its own, which needs the Column and Table above.
 from decarb.inputs.schema_carbon import CARBON_TABLES  # noqa: E402
+from decarb.inputs.schema_support import SUPPORT_TABLES  # noqa: E402
 
-TABLES += CARBON_TABLES
+TABLES += CARBON_TABLES + SUPPORT_TABLES
 TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

@@ -112,6 +112,25 @@ class Settings:
     cbam_in_objective: bool = _setting(False, "Count the CBAM exposure of EU exports as a "
                                        "cost of exporting in the objective (otherwise it is "
                                        "only reported).")
+    # Support in force from 2026 (formulation 9.4-9.7)
+    hydrogen_contracts: bool = _setting(False, "Hydrogen price-gap contracts "
+                                        "(hydrogen_contracts.csv): contracted volumes "
+                                        "bought at the reference price, the gap paid by "
+                                        "the state.")
+    hydrogen_contract_budget_bjpy: float | None = _setting(
+        None, "Most the state pays under all hydrogen contracts over their lives (cash); "
+        "none: no budget.", "BJPY", min=0)
+    ccs_hubs: bool = _setting(False, "Store captured CO2 at the hubs of ccs_hubs.csv "
+                              "(capacity, storage and transport cost by site) instead of "
+                              "the national price and limit of the co2 commodity.")
+    ccs_support_budget_bjpy: float | None = _setting(
+        None, "Most the CCS cost-gap support (ccs_support.csv) pays over the horizon "
+        "(cash); none: no budget.", "BJPY", min=0)
+    production_credits: bool = _setting(False, "Production tax credits per unit of "
+                                        "qualifying output (production_credits.csv).")
+    investment_incentive: str = _setting("none", "Incentive of investment_incentives.csv "
+                                         "in force besides the CN investment tax, or "
+                                         "none.")
 
     @property
     def years(self) -> list[int]:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from decarb.errors import InputError, Problem
+from decarb.outputs.compare_support import instrument_blocks
 from decarb.outputs.runfiles import check_folders, read_run, read_tables
 from decarb.inputs.schema import SECTOR_ALL
 
@@ -83,6 +84,8 @@ def compare_runs(run_dirs: Sequence[Path]) -> pd.DataFrame:
         public.loc[public["component"] == "total"].set_index("run")["public_cost_bjpy"]
         .reindex(labels), all_sectors["cumulative"].reindex(labels))
     blocks.append(block(BELOW_REFERENCE, PER_T, per_t, "jpy_per_tco2"))
+    blocks += instrument_blocks(dirs, labels, year_steps, costs, em, cumulative, block,
+                                public_cost_per_t_abated)
     blocks += [block(f"MAC {y}", PER_T, rows, "mac_jpy_per_tco2") for y, rows in _capped(em)]
     blocks += _carbon_blocks(dirs, labels, year_steps, block)
     if "effective_mac_jpy_per_tco2" in em:

@@ -32,10 +32,13 @@ TABLES = {"investments": "investment_schedule", "emissions": "emissions",
           "production": "production", "energy": "energy", "costs": "costs"}
 # exported after TABLES when the run has them: plant mode's, the imported materials,
 # levelised costs and the MAC curve (runs stored before these were written lack them),
-# the carbon-pricing tables (only runs with those instruments)
+# the carbon-pricing tables (only runs with those instruments), the support tables and
+# public cost by instrument
 WHEN_PRESENT = {"plant_investments": "plant_investments", "plants": "plants",
                 "materials": "materials", "levelised_costs": "levelised_costs",
-                "mac_curve": "mac_curve", "ets": "ets", "levies": "levies", "cbam": "cbam"}
+                "mac_curve": "mac_curve", "ets": "ets", "levies": "levies", "cbam": "cbam",
+                "public_costs": "public_costs", "hydrogen_contracts": "hydrogen_contracts",
+                "ccs": "ccs", "companies": "companies"}
 RUN_SHEET = "run"
 DEFAULT_NAMES = {"csv": "export-csv", "xlsx": "export.xlsx", "iamc": "export-iamc.csv"}
 # column-name suffix -> unit; the most specific suffix first

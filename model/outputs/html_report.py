@@ -21,13 +21,14 @@ from decarb.outputs.carbon import carbon_summary
 from decarb.outputs.compare import compare_runs, formatted, run_labels
 from decarb.outputs.mac_curve import curve_chart
 from decarb.errors import InputError, OutputError, Problem
-from decarb.outputs.report import sector_summary
+from decarb.outputs.report import report_years, sector_summary
 from decarb.outputs import percentiles
 from decarb.outputs.percentiles import SampleSet
 from decarb.outputs.atomic import staged
 from decarb.outputs.runfiles import Run, read_run
 from decarb.outputs.run_tables import (attribution_section, curve_section, curve_years,
                                        html_table, materials_section, stranded_section)
+from decarb.outputs.support import by_instrument, paid_by_year
 from decarb.inputs.schema import SECTOR_ALL
 
 SETTINGS_SHOWN = ("perspective", "cap_scope", "carbon_price_scope", "tax_scheme", "tax_base",
@@ -111,6 +112,14 @@ def run_charts(run: Run) -> list[Chart]:
               charts.png(charts.stacked_bar_chart(
                   charts.support_by_instrument(t["investments"]), "BJPY", step))),
     ]
+    if "public_costs" in t:
+        paid = paid_by_year(t["public_costs"])
+        if not paid.empty:
+            found.append(Chart("public_cost", "Public cost by instrument",
+                               "Cash the state pays per year by instrument (subsidies, "
+                               "tax forgone, price-gap contracts, CCS support, production "
+                               f"credits), BJPY; revenues are in the table below.{per}",
+                               charts.png(charts.stacked_bar_chart(paid, "BJPY", step))))
     if "plants" in t:   # plant mode
         found.append(Chart("plant_timeline", "Plant timeline",
                            "One row per plant, coloured by the technology it runs; x: a "
@@ -226,6 +235,11 @@ def _run_section(run: Run, figures: list[str], kpis: str) -> str:
               attribution_section(run), stranded_section(run)]
     parts += [f"<h3>{html.escape(title)}</h3>" + html_table(table)
               for title, table in carbon_summary(run.tables, years)]
+    if "public_costs" in run.tables:
+        public = by_instrument(run.tables["public_costs"], report_years(years))
+        public.columns = [str(c) for c in public.columns]
+        parts.append("<h3>Public cost by instrument (BJPY cash, + paid, - received)</h3>"
+                     + html_table(public.rename_axis("instrument").reset_index()))
     return "\n".join(parts)
 
 

@@ -27,9 +27,11 @@ RUN_FILE = "run.json"
 RESULT_TABLES = ("investments", "emissions", "production", "energy", "costs")
 # plant mode only; materials.csv, levelised_costs.csv, mac_curve.csv, stranded.csv: runs
 # stored before they were written lack them; ets, levies and cbam: only runs with those
-# instruments (outputs/carbon.py); attribution.csv: only runs made with --attribution
+# instruments (outputs/carbon.py), so the tables of the support instruments
+# (outputs/support.py); attribution.csv: only runs made with --attribution
 OPTIONAL_TABLES = ("plant_investments", "plants", "materials", "levelised_costs",
-                   "mac_curve", "ets", "levies", "cbam", "stranded", "attribution")
+                   "mac_curve", "ets", "levies", "cbam", "stranded", "attribution",
+                   "public_costs", "hydrogen_contracts", "ccs", "companies")
 
 
 def default_run_name(label: str) -> str:

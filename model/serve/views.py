@@ -7,13 +7,14 @@ BJPY, JPY/t-CO2, millions of each product's unit per year).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from decarb.inputs.schema import SECTOR_ALL
 from decarb.outputs.charts import (capex_by_sector, mac_table, production_mix,
                                   sectors, support_by_instrument)
+from decarb.outputs.compare_support import instrument_of
 from decarb.outputs.report import report_years
 from decarb.outputs.compare import (KPI_YEARS, cumulative_emissions, investment_money,
                                    public_cost_per_t_abated, public_costs)
@@ -26,6 +27,7 @@ class Reference:
     name: str
     cumulative_mtco2: float
     public_cost_bjpy: float
+    by_instrument: dict[str, float] = field(default_factory=dict)   # public cash, BJPY
 
 
 RUN = ""   # a solution's tables as compare's tables of runs, with this one run
@@ -55,7 +57,14 @@ def public_cost_bjpy(tables: dict[str, pd.DataFrame]) -> float:
 
 
 def reference_of(name: str, tables: dict[str, pd.DataFrame], year_step: int) -> Reference:
-    return Reference(name, cumulative_mtco2(tables, year_step), public_cost_bjpy(tables))
+    return Reference(name, cumulative_mtco2(tables, year_step), public_cost_bjpy(tables),
+                     _by_instrument(_public(_as_run(tables))).to_dict())
+
+
+def _by_instrument(public: pd.Series) -> pd.Series:
+    """Public cash by instrument (the part of a component before its programme)."""
+    paid = public.drop("total")
+    return paid.groupby(instrument_of(paid.index.to_series())).sum()
 
 
 def _number(value: float) -> float | None:
@@ -154,6 +163,7 @@ def kpis(tables: dict[str, pd.DataFrame], years: list[int], year_step: int,
             pd.Series([reference.cumulative_mtco2, cumulative[SECTOR_ALL]]))
         headline.append({"kpi": f"public cost per t below {reference.name}",
                          "unit": "JPY/t-CO2", "value": _number(per_t["jpy_per_tco2"].iloc[1])})
+    headline += _instrument_headline(public, cumulative[SECTOR_ALL], reference)
     return {"columns": [{"name": n, "unit": u} for n, u in columns], "rows": rows,
             "headline": headline}
 
@@ -172,4 +182,23 @@ def _carbon_headline(tables: dict[str, pd.DataFrame], shown: list[int]) -> list[
         found += [{"kpi": f"{kpi} {y}", "unit": unit, "value": _number(by_year.get(y, math.nan))}
                   for y in shown if y in by_year.index]
     return found
+
+
+def _instrument_headline(public: pd.Series, cumulative: float,
+                         reference: Reference | None) -> list[dict]:
+    """Public cost by instrument and, against the reference, its extra cash per tonne
+    of cumulative emissions abated (compare's figures)."""
+    paid = _by_instrument(public)
+    rows = [{"kpi": f"public cost by instrument: {i}", "unit": "BJPY", "value": _number(v)}
+            for i, v in paid.items()]
+    if reference is not None:
+        names = sorted(set(paid.index) | set(reference.by_instrument))
+        for name in names:
+            per_t = public_cost_per_t_abated(
+                pd.Series([reference.by_instrument.get(name, 0.0), paid.get(name, 0.0)]),
+                pd.Series([reference.cumulative_mtco2, cumulative]))
+            rows.append({"kpi": f"public cost per t abated: {name} (vs {reference.name})",
+                         "unit": "JPY/t-CO2",
+                         "value": _number(per_t["jpy_per_tco2"].iloc[1])})
+    return rows
 

@@ -25,7 +25,8 @@ import pandas as pd
 
 from decarb.formulation.build import build_model
 from decarb.formulation.built import Built
-from decarb.formulation.components import carbon_market
+from decarb.formulation.components import (carbon_market, ccs_hubs, hydrogen_contracts,
+                                           production_credits)
 from decarb.formulation.components.brownfield import builds
 from decarb.formulation.components.emissions import cap_limits, register_carbon_price
 from decarb.formulation.components.investment import (CAPITAL_AFTER_PLAN, Limit,
@@ -49,6 +50,11 @@ IN_PLACE_SETTINGS = ("cumulative_cap_mtco2", "tax_scheme", "tax_base",
 SUPPORT_TABLES = ("subsidies", "subsidy_eligibility", "tax_schemes", "tax_tiers")
 # The private rate is also the PV of special depreciation, a support factor.
 SUPPORT_SETTINGS = ("tax_scheme", "tax_base", "discount_rate_private")
+
+
+def support_active(ds: Dataset) -> bool:
+    """Whether a run of `ds` has support instruments registered per perspective."""
+    return any(c.active(ds) for c in (hydrogen_contracts, ccs_hubs, production_credits))
 
 
 def changes_in_place(built: Dataset, point: Dataset) -> bool:
@@ -151,8 +157,8 @@ def _in_place(b: Built, ds: Dataset) -> _Change | None:
             return None
     if b.fleet is not None and discounting(ds)[0] != b.p.rates:
         return None   # plant relining and stranded charges are not re-weighted
-    if carbon_market.active(ds) and discounting(ds)[0] != b.p.rates:
-        return None   # the present values of its public flows are not re-weighted
+    if (carbon_market.active(ds) or support_active(ds)) and discounting(ds)[0] != b.p.rates:
+        return None   # the present values of their public flows are not re-weighted
     return _Change(support, closed)
 
 

@@ -19,6 +19,7 @@ from decarb.errors import InfeasibleError, Shortfall, SolverError
 from decarb.outputs.carbon import carbon_tables
 from decarb.outputs.plants import plant_tables
 from decarb.outputs.results import result_tables, values, within_plan
+from decarb.outputs.support import support_tables
 from decarb.outputs.runstore import run_record, write_run
 from decarb.solving.resolve import Session
 from decarb.solving.solve import Solution, Status, solve
@@ -52,6 +53,7 @@ def run_case(ds: Dataset, session: Session | None = None) -> RunResult:
     if built.fleet is not None:
         tables.update(plant_tables(built, tables))
     tables.update(carbon_tables(built, solution))
+    tables.update(support_tables(built, solution))
     tables = within_plan(tables, ds.settings.end_year)
     times = {**solution.times_s, "results": time.perf_counter() - t1}
     meta = run_meta(ds, solution, times)

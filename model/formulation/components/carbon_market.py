@@ -30,6 +30,7 @@ from decarb.formulation.built import Built
 from decarb.formulation.carbon_parameters import (allocation, ets_years, levy_per_unit,
                                                   plant_coverage, sector_shares)
 from decarb.formulation.linear import add_constraints, add_var, terms_of
+from decarb.formulation.public_flows import register_transfer
 from decarb.inputs.dataset import Dataset
 
 ETS, LEVY = "gx_ets", "fuel_levy"
@@ -120,8 +121,9 @@ def register_ets(b: Built) -> None:
         payments.append((ceiling, ceiling["floor"] - ceiling["ceiling"]))
     free = b.vars["ets_allocation"]
     for table, cash in payments:
-        _transfer(b, table, ETS, "payments", cash)
-    _transfer(b, free, ETS, "free_allocation", free["floor"] if market else free["price"])
+        register_transfer(b, table, ETS, "payments", cash)
+    register_transfer(b, free, ETS, "free_allocation",
+                      free["floor"] if market else free["price"])
 
 
 def register_levies(b: Built) -> None:
@@ -132,18 +134,4 @@ def register_levies(b: Built) -> None:
     bought = b.vars["buy"].merge(charges, on=["commodity", "year"])
     b.add_flow_cost("fuel_levies", bought.assign(sector="all"), "jpy_per_unit")
     programme = bought["levy"] + np.where(bought["passed"], "_passed_through", "")
-    _transfer(b, bought, LEVY, programme, -bought["jpy_per_unit"])
-
-
-def _transfer(b: Built, table: pd.DataFrame, instrument: str, programme: str | pd.Series,
-              cash_per_unit: pd.Series) -> None:
-    """A public flow per model year: cash (MJPY per unit of the variable) over the
-    calendar years the model year stands for, social: its present value."""
-    social = b.p.weights["social"]
-    rows = pd.DataFrame({
-        "instrument": instrument,
-        "programme": programme.to_numpy() if isinstance(programme, pd.Series) else programme,
-        "sector": "all", "year": table["year"].to_numpy(), "var": table["var"].to_numpy(),
-        "cash": cash_per_unit.to_numpy(float) * b.p.step,
-        "social": cash_per_unit.to_numpy(float) * table["year"].map(social).to_numpy()})
-    b.transfers.append(rows.loc[rows["cash"] != 0])
+    register_transfer(b, bought, LEVY, programme, -bought["jpy_per_unit"])

@@ -11,6 +11,7 @@ technology's carbon-productivity gain reaches). Per unit of capex a mode gives
   private capex factor f_m = 1 - s - tax benefit.
 Constraints (MJPY):
   sum rate_g * capex * support          <= annual budget_g * step     (each programme)
+  the same summed to each year          <= budget released so far      (subsidy_rounds.py)
   sum credit * base * capex * support   <= cap share * tax liability_s * step
   sum base * capex * support (incentive)<= plans_s * cap per plan * step
 Support is paid for capacity placed in service (M unit/yr): the builds of a year
@@ -25,7 +26,11 @@ import numpy as np
 import pandas as pd
 
 from decarb.formulation import finance
+from decarb.formulation.components import investment_incentives
 from decarb.formulation.built import Built
+from decarb.formulation.tax_capacity import payer_rows
+from decarb.formulation.components.subsidy_rounds import NAME as RELEASED
+from decarb.formulation.components.subsidy_rounds import released_budget_rows
 from decarb.formulation.components.brownfield import GREENFIELD, builds, rebuild_offers
 from decarb.formulation.components.brownfield import KEYS as BUILD_KEYS
 from decarb.inputs.dataset import Dataset
@@ -35,7 +40,9 @@ from decarb.formulation.parameters import (MJPY_PER_BJPY, Parameters, scope2_coe
 
 NO_PROGRAMME = ""
 CAPITAL_AFTER_PLAN = "capital_after_plan"
-INCENTIVES = ("none", "credit", "special_depreciation")
+ROUND = "subsidy_round"    # the public flow of a programme whose budget is released by year
+CN_TAX = ("credit", "special_depreciation")
+INCENTIVES = ("none", *CN_TAX, investment_incentives.CREDIT, investment_incentives.EXPENSING)
 # A gain this close below a tier's threshold reaches it: intensities 1.2 -> 1.0 t/t are
 # a 20% gain that floating point makes 0.19999999999999996 (fraction).
 GAIN_TOLERANCE = 1e-9
@@ -111,7 +118,9 @@ def aggregate_modes(ds: Dataset, p: Parameters) -> pd.DataFrame:
     offers = rebuild_offers(ds, p)
     if offers.empty:
         return greenfield
-    rebuilt = support_modes(ds, p, offers[BUILD_KEYS], tuple(BUILD_KEYS)).drop(
+    own = offers[BUILD_KEYS].assign(investment_mjpy=offers["technology"].map(   # one unit
+        p.tech["unit_size_m_per_yr"]) * offers["capex_jpy_per_unit_yr"])
+    rebuilt = support_modes(ds, p, own, tuple(BUILD_KEYS)).drop(
         columns="capex_jpy_per_unit_yr").merge(offers, on=BUILD_KEYS)
     return pd.concat([greenfield, rebuilt[greenfield.columns]], ignore_index=True)
 
@@ -169,10 +178,16 @@ def support_modes(ds: Dataset, p: Parameters, builds: pd.DataFrame | None = None
     builds = builds.assign(sector=builds["technology"].map(p.tech["sector"]))
     if "gain" not in builds:
         builds = builds.assign(gain=builds["technology"].map(carbon_productivity_gain(ds, p)))
+    if "investment_mjpy" not in builds:   # one unit of the technology (unit size x capex)
+        capex = builds.merge(p.costs[["technology", "year", "capex_jpy_per_unit_yr"]],
+                             how="left")["capex_jpy_per_unit_yr"].to_numpy()
+        builds = builds.assign(investment_mjpy=builds["technology"].map(
+            p.tech["unit_size_m_per_yr"]).to_numpy() * capex)
     groups = _firm_groups(ds, builds)
     subsidies = pd.concat([groups[keys + ["group"]].assign(programme=NO_PROGRAMME, rate=0.0),
                            subsidy_offers(ds, groups, keys)])
-    modes = groups.drop(columns=["gain", "sector"]).merge(subsidies, on=keys + ["group"]) \
+    modes = groups.drop(columns=["gain", "sector", "investment_mjpy"]).merge(
+        subsidies, on=keys + ["group"]) \
         .merge(_incentives(ds, groups, keys), on=keys + ["group"])
     modes = modes.rename(columns={"rate": "subsidy_rate"})
     modes["tax_base"] = 1 - modes["subsidy_rate"] if s.tax_base == "net" else 1.0
@@ -201,9 +216,12 @@ def _incentives(ds: Dataset, groups: pd.DataFrame, keys: list[str]) -> pd.DataFr
     keys = keys + ["group"]
     none = groups[keys].assign(incentive="none", benefit_rate=0.0, credit_rate=0.0,
                                sd_rate=0.0)
+    columns = keys + ["incentive", "benefit_rate", "credit_rate", "sd_rate"]
+    offered = investment_incentives.offers(ds, groups, keys)
+    others = [offered[columns]] if len(offered) else []   # an empty frame would lose dtypes
     scheme = ds.tax_schemes.loc[ds.tax_schemes["scheme"] == s.tax_scheme]
     if scheme.empty:
-        return none
+        return pd.concat([none[columns], *others], ignore_index=True)
     scheme = scheme.iloc[0]
     tiers = ds.tax_tiers.loc[ds.tax_tiers["scheme"] == s.tax_scheme] \
         .rename(columns={"firm_size": "group"})
@@ -223,8 +241,7 @@ def _incentives(ds: Dataset, groups: pd.DataFrame, keys: list[str]) -> pd.DataFr
     credit = reached.assign(incentive="credit", benefit_rate=reached["credit_rate"])
     sd = reached.assign(incentive="special_depreciation", benefit_rate=sd_value)
     chosen = pd.concat([credit.loc[credit["credit_rate"] > 0], sd.loc[sd["sd_rate"] > 0]])
-    columns = keys + ["incentive", "benefit_rate", "credit_rate", "sd_rate"]
-    return pd.concat([none[columns], chosen[columns]], ignore_index=True)
+    return pd.concat([none[columns], chosen[columns], *others], ignore_index=True)
 
 
 def budget_limits_mjpy(ds: Dataset, step: int) -> pd.DataFrame:
@@ -260,28 +277,41 @@ def limits(ds: Dataset, p: Parameters, aggregate: pd.DataFrame,
                      year="year"), ["programme", "year"],
             budgeted[["programme", "year"]].drop_duplicates().merge(budgets),
             "Subsidies paid <= annual budget x years (MJPY)")
+    released = released_budget_rows(ds, p, subsidised)
+    if released is not None:
+        found[RELEASED] = released
 
-    scheme = ds.tax_schemes.loc[ds.tax_schemes["scheme"] == ds.settings.tax_scheme]
-    if scheme.empty:
-        return found
-    scheme = scheme.iloc[0]
-    # Per sector and year, in MJPY: credits <= cap share x corporate tax; investment
-    # under the incentive <= certified plans x eligible cap per plan.
-    sectors = ds.sectors.set_index("sector")
-    for name, rows, share, bjpy_per_yr, doc in (
-            ("limit_tax_credit", support.loc[support["incentive"] == "credit"], "tax_benefit",
-             sectors["corporate_tax_bjpy_per_yr"] * scheme["credit_cap_share"],
-             "Tax credits <= cap share x corporate tax x years (MJPY)"),
-            ("limit_eligible_investment", aggregate.loc[aggregate["incentive"] != "none"],
-             "tax_base", sectors["certified_plans_per_yr"] * scheme["eligible_cap_bjpy_per_plan"],
-             "Investment under the tax incentive <= plans x cap per plan x years (MJPY)")):
-        if rows.empty:
+    credit_caps = [("limit_tax_credit", "credit", _scheme(ds), "Tax credits <= cap share x "
+                    "corporate tax of the payer x years (MJPY)"),
+                   ("limit_investment_credit", investment_incentives.CREDIT,
+                    investment_incentives.incentive_in_force(ds), "Investment-incentive "
+                    "credits <= cap share x corporate tax of the payer x years (MJPY)")]
+    for name, incentive, rules, doc in credit_caps:
+        rows = support.loc[support["incentive"] == incentive]
+        if rules is None or rows.empty:
             continue
+        terms, rhs = payer_rows(ds, p, rows, rows["tax_benefit"] * rows[
+            "capex_jpy_per_unit_yr"], rules["credit_cap_share"])
+        found[name] = (terms, ["payer", "year"], rhs, doc)
+    # Per sector and year: CN-tax investment <= certified plans x eligible cap per plan.
+    scheme = _scheme(ds)
+    rows = aggregate.loc[aggregate["incentive"].isin(CN_TAX)]
+    if scheme is not None and not rows.empty:
+        sectors = ds.sectors.set_index("sector")
         rhs = rows[["sector", "year"]].drop_duplicates()
-        rhs["rhs"] = rhs["sector"].map(bjpy_per_yr) * MJPY_PER_BJPY * p.step
-        found[name] = (terms_of(rows, rows[share] * rows["capex_jpy_per_unit_yr"],
-                                sector="sector", year="year"), ["sector", "year"], rhs, doc)
+        rhs["rhs"] = rhs["sector"].map(sectors["certified_plans_per_yr"]) \
+            * scheme["eligible_cap_bjpy_per_plan"] * MJPY_PER_BJPY * p.step
+        found["limit_eligible_investment"] = (
+            terms_of(rows, rows["tax_base"] * rows["capex_jpy_per_unit_yr"],
+                     sector="sector", year="year"), ["sector", "year"], rhs,
+            "Investment under the tax incentive <= plans x cap per plan x years (MJPY)")
     return found
+
+
+def _scheme(ds: Dataset) -> pd.Series | None:
+    """The CN investment tax scheme in force, or None."""
+    scheme = ds.tax_schemes.loc[ds.tax_schemes["scheme"] == ds.settings.tax_scheme]
+    return None if scheme.empty else scheme.iloc[0]
 
 
 def register_capital(b: Built) -> None:
@@ -290,10 +320,13 @@ def register_capital(b: Built) -> None:
     p = b.p
     support, capex, sector = _register_annuities(b, "capital", within_plan=True)
     social_df = support["year"].map(discount_by_year(p, p.rates["social"]))
-    # Public cost: subsidies by programme; tax revenue forgone by incentive.
+    # Public cost: subsidies by programme (a round's, with a budget released per treasury
+    # year, as `subsidy_round`); tax revenue forgone by incentive.
+    rounds = support["programme"].isin(b.ds.subsidy_budgets["programme"])
     transfers = []
     for share, instrument, programme in (
-            (support["subsidy_rate"], "subsidy", support["programme"]),
+            (support["subsidy_rate"], np.where(rounds, ROUND, "subsidy"),
+             support["programme"]),
             (support["tax_benefit"], support["incentive"], NO_PROGRAMME)):
         paid = (share > 0) & support["open"]
         cash = (capex * share)[paid]
@@ -303,7 +336,8 @@ def register_capital(b: Built) -> None:
                 cash=cash, social=cash * social_df[paid]))
     # Only the capital's own public flows are registered anew; other components' stay.
     b.transfers = [t for t in b.transfers
-                   if not t["instrument"].isin(("subsidy", *INCENTIVES)).all()] + transfers
+                   if not t["instrument"].isin(("subsidy", ROUND, *INCENTIVES)).all()] \
+        + transfers
 
 
 def register_capital_after_plan(b: Built) -> None:

@@ -4,7 +4,8 @@ Formulation sections 3 and 6, per commodity c and year y (M unit/yr):
   sum_k flow[k,c] * act[k,y] + buy[c,y] + efficiency x heat from the next hotter band
       - heat passed to the next cooler band >= demand[c,y]
   captured CO2:  sum_k captured[k] * act[k,y] - sum_k use * act[k,y] = store[y]
-  buy[c,y] <= supply_limit[c,y]   (store[y] <= injection limit for CO2)
+  buy[c,y] <= supply_limit[c,y]   (store[y] <= injection limit for CO2, unless CCS hubs
+                                   store it: ccs_hubs.py)
 Heat of one sector's hotter band may serve its cooler bands, never the reverse,
 so a technology serves every band up to the one it outputs; where heat_cascade.csv
 says so a pass loses heat (a recovery step: furnace heat raises steam only
@@ -15,6 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from decarb.formulation.built import Built
+from decarb.formulation.components import ccs_hubs
 from decarb.inputs.dataset import Dataset
 from decarb.formulation.linear import add_constraints, add_var, terms_of
 
@@ -26,7 +28,12 @@ def add(b: Built) -> None:
     is_co2 = prices["commodity"] == p.co2
     buy = add_var(m, "buy", prices.loc[~is_co2, ["commodity", "year"]],
                   "Commodity bought (M unit/yr)")
-    store = add_var(m, "store", prices.loc[is_co2, ["commodity", "year"]],
+    # With CCS hubs (ccs_hubs.py) storage is theirs in every year, at their costs and
+    # capacities, instead of the co2 commodity's national price and limit.
+    hubs = ccs_hubs.active(ds)
+    stored = (pd.DataFrame({"commodity": p.co2, "year": p.years}) if hubs and p.co2
+              else prices.loc[is_co2, ["commodity", "year"]])
+    store = add_var(m, "store", stored,
                     "Captured CO2 sent to transport and storage (Mt-CO2/yr)")
     cascade = _heat_cascade(ds)
     down = add_var(m, "downgrade", cascade[["hotter", "cooler"]].merge(
@@ -53,6 +60,8 @@ def add(b: Built) -> None:
             "==", 0.0, "Captured CO2 - CO2 used = CO2 stored (Mt-CO2/yr)")
 
     limits = ds.supply_limits.rename(columns={"max_m_per_yr": "rhs"})
+    if hubs:
+        limits = limits.loc[limits["commodity"] != p.co2]
     limited = pd.concat([buy, store]).merge(limits[["commodity", "year"]])
     if not limited.empty:
         b.cons["limit_supply"] = add_constraints(
@@ -86,6 +95,7 @@ def _running_costs(b: Built, act: pd.DataFrame, buy: pd.DataFrame,
     b.add_flow_cost("energy_and_materials",
                     buy.merge(prices, on=["commodity", "year"]).assign(sector="all"),
                     "price_jpy_per_unit")
-    b.add_flow_cost("co2_transport_storage",
-                    store.merge(prices, on=["commodity", "year"]).assign(sector="all"),
-                    "price_jpy_per_unit")
+    if not ccs_hubs.active(b.ds):
+        b.add_flow_cost("co2_transport_storage",
+                        store.merge(prices, on=["commodity", "year"]).assign(sector="all"),
+                        "price_jpy_per_unit")

@@ -26,7 +26,7 @@ from decarb.formulation.built import Built
 from decarb.formulation.linear import add_constraints, add_var, terms_of
 from decarb.formulation.plant import committed, upkeep
 from decarb.formulation.plant.fleet import prepare_fleet
-from decarb.formulation.plant.incentives import KEYS, credit_rows, switch_modes
+from decarb.formulation.plant.incentives import CREDITS, KEYS, credit_rows, switch_modes
 
 PLANT_YEAR = ["plant", "technology", "year"]
 
@@ -44,10 +44,10 @@ def add(b: Built) -> None:
                      "along the edge in the year under the support mode (1/0)", domain=domain)
     switch = switch.merge(modes, on=list(KEYS) + ["mode"]).merge(
         fleet.switches[list(KEYS) + ["kind", "committed"]], on=list(KEYS))
-    credit = add_var(m, "plant_credit", switch.loc[switch["incentive"] == "credit",
+    credit = add_var(m, "plant_credit", switch.loc[switch["incentive"].isin(CREDITS),
                                                    list(KEYS) + ["mode"]],
                      "Tax credit claimed for the switch (MJPY)")
-    credit = credit.merge(switch[list(KEYS) + ["mode", "max_credit_mjpy"]],
+    credit = credit.merge(switch[list(KEYS) + ["mode", "max_credit_mjpy", "incentive"]],
                           on=list(KEYS) + ["mode"])
     b.vars.update(plant_run=run, plant_switch=switch, plant_credit=credit,
                   plant_support=pd.concat([switch, credit_rows(credit)], ignore_index=True))
