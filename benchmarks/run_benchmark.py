@@ -92,7 +92,8 @@ def end_to_end(data: Path, out: Path, repeats: int) -> tuple[float, dict]:
     for _ in range(repeats):
         t = time.perf_counter()
         subprocess.run([sys.executable, str(ROOT / "cli.py"), "run", "--data", str(data),
-                        "--out", str(out)], check=True, capture_output=True, cwd=ROOT)
+                        "--out", str(out), "--replace"], check=True, capture_output=True,
+                       cwd=ROOT)
         seconds.append(time.perf_counter() - t)
     meta = json.loads((out / "run.json").read_text())
     return statistics.median(seconds), meta

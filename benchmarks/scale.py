@@ -14,7 +14,7 @@ import pandas as pd
 
 from decarb.inputs.schema import SECTOR_ALL, TABLES
 
-ID_COLUMNS = ("sector", "commodity", "output", "technology", "replaces", "from_technology",
+ID_COLUMNS = ("sector", "commodity", "product", "output", "technology", "replaces", "from_technology",
               "to_technology", "plant", "hotter", "cooler")
 NATIONAL_TOTALS = {"supply_limits": "max_m_per_yr", "subsidies": "budget_bjpy_per_yr"}
 

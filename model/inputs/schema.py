@@ -185,7 +185,7 @@ TABLES: tuple[Table, ...] = (
                "technology is not built on a new site, only reached by converting or "
                "relining an existing unit (relining.csv, transitions.csv).", "JPY/(unit/yr)",
                required=False, min=0),
-        Column("fixed_om_jpy_per_unit_yr", "float", "Fixed O&M per unit of operating capacity "
+        Column("fixed_om_jpy_per_unit_yr", "float", "Fixed O&M per unit of installed capacity "
                "per year.", "JPY/(unit/yr)/yr", required=False, default=0.0, min=0),
         Column("var_om_jpy_per_unit", "float", "Variable O&M per unit of output (energy and "
                "materials excluded: they are flows).", "JPY/unit", required=False, default=0.0,
