@@ -129,18 +129,25 @@ def test_the_shipped_gx2026_case_prices_in_its_band_and_clears_its_market():
 
 
 def test_the_shipped_gx2026_plant_case_to_2030_solves_as_a_full_mip():
-    """HiGHS's MIP presolve calls this model infeasible; it is optimal without presolve
-    (solving/lp_start.py `run_mip` checks an infeasible MIP once so). Solved here by
-    branch and bound from the start, not from the plan of runs plant mode tries first."""
+    """The units of committed build events (two Nippon Steel EAFs in 2030) are covered
+    by the GX-ETS as their company's: without them in `plant_coverage` their covered
+    emissions had NaN coefficients, which HiGHS's presolve read as infeasible. Solved
+    here by branch and bound from the start, not from the plan of runs plant mode tries
+    first; the built units are Nippon Steel's in ets.csv."""
     import dataclasses
 
     from decarb.formulation.build import build_model
+    from decarb.formulation.carbon_parameters import plant_coverage
     from decarb.inputs.cases import load_case
     from decarb.inputs.loading import read_dataset
     from decarb.solving.solve import HighsModel, Status
     from tests.test_cases import JAPAN
     case = load_case(JAPAN / "cases" / "gx2026_plants.toml")
     case = dataclasses.replace(case, settings=case.settings + (("test", {"end_year": 2030}),))
-    model = HighsModel(build_model(read_dataset(case.dataset, case)))
+    built = build_model(read_dataset(case.dataset, case))
+    model = HighsModel(built)
     model.lp_start = False
     assert model.solve().status is Status.OPTIMAL
+    coverage = plant_coverage(built.ds, built.p).set_index("plant")
+    assert coverage.loc[["nsc_hirohata_eaf2", "nsc_yamaguchi_eaf"], "participant"].tolist() \
+        == ["Nippon Steel", "Nippon Steel"]

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from decarb.formulation.parameters import Parameters
+from decarb.formulation.plant.committed import events
 from decarb.inputs.dataset import Dataset
 
 KT_PER_MT = 1000.0
@@ -64,11 +65,14 @@ def companies(ds: Dataset, p: Parameters) -> pd.DataFrame:
     return table
 
 
-def plant_coverage(ds: Dataset, p: Parameters) -> pd.DataFrame:
+def plant_coverage(ds: Dataset, p: Parameters, built: bool = True) -> pd.DataFrame:
     """Each plant's participant and the covered fraction of its emissions: plant, sector,
     technology (its origin), size, participant, cov (1 or 0 for a company's plant, the
-    sector's share for a group's or an unnamed company's)."""
+    sector's share for a group's or an unnamed company's). With `built`, the units of
+    committed build events too (a company's new plant is that company's)."""
     plants = _plant_rows(ds, p)
+    if built:
+        plants = pd.concat([plants, _built_rows(ds, p)], ignore_index=True)
     firms = companies(ds, p).set_index("company")
     named = plants["company"].map(firms["kind"]).eq("company")
     share = plants["sector"].map(sector_shares(ds))
@@ -149,6 +153,16 @@ def _plant_rows(ds: Dataset, p: Parameters) -> pd.DataFrame:
                          "size": plants["capacity_m_per_yr"], "base_kt": base})
 
 
+def _built_rows(ds: Dataset, p: Parameters) -> pd.DataFrame:
+    """The units of committed build events (committed.csv) as plant rows, without base
+    emissions: they held no capacity in the base year."""
+    units = events(ds, p).query("event == 'build'")
+    return pd.DataFrame({"plant": units["plant"], "company": units["company"],
+                         "sector": units["technology"].map(p.tech["sector"]),
+                         "technology": units["technology"],
+                         "size": units["capacity_m_per_yr"], "base_kt": 0.0})
+
+
 def _base_weights(ds: Dataset, p: Parameters) -> pd.DataFrame:
     """Who holds each technology's base output, as fractions of its base capacity:
     technology, sector, participant, fraction (covered capacity / all base capacity)."""
@@ -156,7 +170,7 @@ def _base_weights(ds: Dataset, p: Parameters) -> pd.DataFrame:
     first = ds.existing_capacity.loc[ds.existing_capacity["year"] == p.years[0],
                                      ["technology", "capacity_m_per_yr"]]
     if ds.settings.mode == "plant" and not ds.plants.empty:
-        plants = plant_coverage(ds, p)
+        plants = plant_coverage(ds, p, built=False)   # base-year capacity only
         first = first.loc[~first["technology"].isin(plants["technology"])]
         parts = [plants.assign(weight=plants["size"] * plants["cov"], total=plants["size"])]
     else:

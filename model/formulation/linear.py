@@ -71,11 +71,16 @@ def add_constraints(m: pyo.ConcreteModel, name: str, terms: pd.DataFrame, keys: 
         bound[given["at"].to_numpy(int)] = given["rhs"].to_numpy(float)
     else:
         bound[:] = float(rhs)
+    coefs = terms["coef"].to_numpy(float)
+    if np.isnan(coefs).any() or np.isnan(bound).any():   # a model bug, never HiGHS's to see
+        at = terms.loc[np.isnan(coefs), keys].head(3).to_dict("records")
+        raise ValueError(f"{name}: coefficients or bounds that are not numbers (NaN), "
+                         f"e.g. at {at}")
     none = np.full(len(rows), np.inf)
     lower = -none if sense == "<=" else bound
     upper = none if sense == ">=" else bound
     con = RowFamily(_index(rows, keys), np.append(firsts, len(order)),
-                    terms["coef"].to_numpy(float)[order], codes(terms["var"], m)[order],
+                    coefs[order], codes(terms["var"], m)[order],
                     columns_of(m), lower, upper, doc)
     setattr(m, name, con)
     rows["rhs"] = bound

@@ -25,18 +25,6 @@ INTEGRAL = 1e-6
 Plan = Callable[[np.ndarray], list[tuple[np.ndarray, np.ndarray, np.ndarray]]]
 
 
-def run_mip(h: highspy.Highs) -> None:
-    """`h.run()` for a MIP, an infeasible answer checked once without presolve: HiGHS's
-    MIP presolve has called a feasible model infeasible (the GX-ETS plant case cut to
-    2030: infeasible in presolve, optimal without it). decarb leaves presolve at its
-    default, "choose", which is put back."""
-    h.run()
-    if h.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
-        h.setOptionValue("presolve", "off")
-        h.run()
-        h.setOptionValue("presolve", "choose")
-
-
 def relative_gap(objective: float, bound: float) -> float:
     """Relative MIP gap as HiGHS defines it."""
     return abs(objective - bound) / max(abs(objective), 1e-12)
@@ -76,7 +64,7 @@ def start_from_lp(h: highspy.Highs, integer: np.ndarray,
                 break   # the integral columns alone: only where no plan was feasible
             h.changeColsBounds(n, integer, *bounds)
             h.changeColsBounds(len(columns), columns, at, at)
-            run_mip(h)
+            h.run()
             if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
                 objective = h.getInfo().objective_function_value
                 if relative_gap(objective, bound) <= gap:

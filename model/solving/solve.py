@@ -33,7 +33,7 @@ from pyomo.core.base.constraint import ConstraintData
 from decarb.formulation.built import Built
 from decarb.solving.handover import standard_form
 from decarb.formulation.plant.rounding import plan_of_runs
-from decarb.solving.lp_start import relative_gap, run_mip, start_from_lp
+from decarb.solving.lp_start import relative_gap, start_from_lp
 
 
 IPM_FROM_NONZEROS = 100_000
@@ -255,7 +255,7 @@ class HighsModel:
                 if isinstance(self.built, Built) else None)      # (not an extensive form)
         lp_bound = start_from_lp(h, integer, self._integer_bounds, self.mip_gap, plan)
         if lp_bound is None:
-            run_mip(h)
+            h.run()
         solution = Solution(status=_STATUS.get(h.getModelStatus(), Status.ERROR), is_mip=True)
         if solution.status is not Status.OPTIMAL:
             return solution
@@ -307,7 +307,7 @@ class HighsModel:
             given.value_valid = True
             h.setSolution(given)
         self._held = None
-        run_mip(h)
+        h.run()
         solution.status = _STATUS.get(h.getModelStatus(), Status.ERROR)
         if solution.status is not Status.OPTIMAL:
             return None, None
