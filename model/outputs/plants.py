@@ -227,9 +227,9 @@ def next_switches(investments: pd.DataFrame) -> pd.DataFrame:
     first = investments.sort_values("year", kind="stable").drop_duplicates("plant")
     closed = first["to_technology"] == CLOSED
     replaced = first["replaced_by"].fillna("")
-    closure = np.where(replaced.isin(["", FIRST_YEAR]), "closed" + np.where(
-        replaced == FIRST_YEAR, " in the first model year", ""), "closed; output to: "
-        + replaced)
+    first_year = replaced.map({FIRST_YEAR: " in the first model year"}).fillna("")
+    closure = np.where(replaced.isin(["", FIRST_YEAR]), "closed" + first_year,
+                       "closed; output to: " + replaced)
     change = np.where(closed, closure, first["from_technology"] + " -> "
                       + first["to_technology"] + " (" + first["incentive"] + ")")
     return first.assign(change=change)[["plant", "year", "change"]] \
