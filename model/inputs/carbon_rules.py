@@ -8,20 +8,13 @@ import pandas as pd
 
 from decarb.errors import Problem
 from decarb.inputs.settings import SETTINGS_FILE, Settings
-from decarb.inputs.validation import _flag, _lookup, show
+from decarb.inputs.validation import _flag, _lookup, run_rules, show
 
 
 def check_carbon(t: Mapping[str, pd.DataFrame], settings: Settings,
                  broken: set[str]) -> list[Problem]:
     """Every problem of the carbon-pricing tables; a rule reading a broken table is skipped."""
-    problems: list[Problem] = []
-    for rule, needs in _RULES:
-        if not broken & set(needs):
-            problems += rule(t)
-    for rule, needs in _SETTING_RULES:
-        if not broken & set(needs):
-            problems += rule(t, settings)
-    return problems
+    return run_rules(_RULES, t, broken) + run_rules(_SETTING_RULES, t, broken, settings)
 
 
 def _plant_companies(t: Mapping[str, pd.DataFrame], s: Settings) -> list[Problem]:

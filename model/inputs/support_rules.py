@@ -8,16 +8,13 @@ import pandas as pd
 
 from decarb.errors import Problem
 from decarb.inputs.settings import SETTINGS_FILE, Settings
-from decarb.inputs.validation import _flag, _lookup, _year_order
+from decarb.inputs.validation import _flag, _lookup, _year_order, run_rules
 
 
 def check_support(t: Mapping[str, pd.DataFrame], settings: Settings,
                   broken: set[str]) -> list[Problem]:
     """Every problem of the support tables; a rule reading a broken table is skipped."""
-    problems: list[Problem] = []
-    for rule, needs in _RULES:
-        if not broken & set(needs):
-            problems += rule(t)
+    problems = run_rules(_RULES, t, broken)
     if not broken & set(_SWITCHED):
         problems += _instruments(t, settings)
     return problems

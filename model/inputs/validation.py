@@ -188,6 +188,12 @@ def check_domain(t: Mapping[str, pd.DataFrame], settings: Settings, broken: set[
     return problems
 
 
+def run_rules(rules, t: Mapping[str, pd.DataFrame], broken: set[str], *args) -> list[Problem]:
+    """The problems of each (rule, tables it reads) whose tables are not broken; a rule
+    is called with the tables and `args`."""
+    return [p for rule, needs in rules if not broken & set(needs) for p in rule(t, *args)]
+
+
 def call_directly(func, *args):
     """The memo of a one-off read: none."""
     return func(*args)
