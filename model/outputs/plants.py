@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from decarb.formulation.built import Built
-from decarb.formulation.components.capacity import installed_terms
 from decarb.formulation.plant.committed import GREENFIELD
 from decarb.outputs.results import BJPY_PER_MJPY, values
 
@@ -29,7 +28,7 @@ SCHEDULE = ["plant", "year", "from_technology", "to_technology", "capex_bjpy",
 def plant_tables(b: Built, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The plant tables, and the run's investment schedule with the plants' switches
     added (so per-sector tables, compare and reports count them)."""
-    fleet = plant_years(b)
+    fleet = plant_years(b, tables["production"])
     schedule = plant_investments(b, fleet)
     return {"plant_investments": schedule, "plants": fleet,
             "investments": with_switches(tables["investments"], schedule, b)}
@@ -186,21 +185,21 @@ def _output_by_source(b: Built, fleet: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([plants, aggregate], ignore_index=True)
 
 
-def plant_years(b: Built) -> pd.DataFrame:
+def plant_years(b: Built, production: pd.DataFrame) -> pd.DataFrame:
     """Per plant and year: the technology run (or closed), capacity, output and scope-1
     emissions. Output is the plant's own where its technology has a minimum load
     (plant/output.py); elsewhere open plants of a technology are alike and share its
-    activity by capacity (activity x capacity / installed capacity)."""
+    activity by capacity (output x capacity / installed capacity, from `production`,
+    the run's production table)."""
     run = b.vars["plant_run"]
     keys = ["plant", "technology", "year"]
     running = run[keys + ["size"]].assign(x=values(run)).loc[lambda t: t["x"] > ON]
     by_tech = ["technology", "year"]
-    act, installed = b.vars["act"], installed_terms(b, 1.0)
-    installed = installed[by_tech].assign(c=installed["coef"].astype(float) * values(installed)) \
-        .groupby(by_tech, as_index=False).sum()
-    share = act[by_tech].assign(a=values(act)).merge(installed, on=by_tech)
-    share["per_capacity"] = (share["a"] / share["c"]).where(share["c"] > 1e-12, 0.0)
-    running = running.merge(share[by_tech + ["per_capacity"]], on=by_tech, how="left")
+    installed = production["installed_capacity_m_per_yr"].to_numpy(float)
+    made = production["output_m_per_yr"].to_numpy(float)
+    share = production[by_tech].assign(per_capacity=np.divide(
+        made, installed, out=np.zeros_like(made), where=installed > 1e-12))
+    running = running.merge(share, on=by_tech, how="left")
     running["output_m_per_yr"] = running["size"] * running["x"] * running["per_capacity"]
     out = b.vars.get("plant_output")
     if out is not None:
