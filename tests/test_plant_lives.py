@@ -89,6 +89,33 @@ def test_rebuilds_on_old_sites_never_exceed_the_capacity_retiring():
                                                                   pytest.approx(29.0))
 
 
+def test_rebuilds_on_old_sites_count_against_the_growth_limit_on_builds():
+    # The case above with `old` growth-limited at 25%/yr and no seed. 2025: builds of
+    # `old` <= 0.25 x 2.0 existing = 0.5, all taken on a new site (50,000 JPY/(t/yr),
+    # far below `new`'s 1e6) to raise the base. 2026: builds, on old sites and new,
+    # <= 0.25 x 2.5 installed = 0.625, all relined (4,000) as 1.0 Mt retires there;
+    # `new` makes the rest: 2.5 - (1.0 + 0.5 + 0.625) = 0.375. Were rebuilds not
+    # builds, the retiring 1.0 Mt would be relined beside them and `new` build nothing.
+    from decarb.outputs.results import values
+    from tests.tiny import solve_tiny
+
+    existing = frame([dict(technology="old", year=y, capacity_m_per_yr=c)
+                      for y, c in ((2025, 2.0), (2026, 1.0), (2050, 1.0))])
+    technologies = tiny_frames()["technologies"].assign(max_growth_per_yr=[0.25, None],
+                                                        growth_seed_m_per_yr=[0.0, 0.0])
+    r = solve_tiny(tiny_settings(end_year=2026, year_step=1, integer_units=False),
+                   technologies=technologies, existing_capacity=existing,
+                   demand=demand((2025, 1.5), (2026, 2.5), (2050, 2.5)),
+                   technology_costs=frame(costs("old", 50000.0) + costs("new", 1e6)),
+                   relining=relining(("old", 4000.0)))
+    built = r.tables["investments"].set_index(["technology", "year"])[
+        "new_capacity_m_per_yr"]   # builds on old sites and new ones
+    assert built[("old", 2025)] == pytest.approx(0.5)
+    assert built[("old", 2026)] == pytest.approx(0.625)
+    assert values(r.built.vars["rebuilt"]).sum() == pytest.approx(0.625)
+    assert built[("new", 2026)] == pytest.approx(0.375)
+
+
 def test_the_japan_blast_furnaces_anew_cost_a_greenfield_furnace():
     # A new site's blast furnace costs what MPP gives for a greenfield one (872-1,230
     # USD/(t/yr) x 140), far above relining one on its site (relining.csv).
