@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from decarb.cli import main
 from decarb.inputs.loading import dataset_from_frames
-from decarb.outputs.levelised import levelised_costs
+from decarb.outputs.levelised import format_levelised, levelised_costs
 from decarb.outputs.mac_curve import mac_curve
 from tests.tiny import (capital_per_year, costs, flat, frame, one_year, solve_tiny,
                         tiny_frames, write_case)
@@ -106,6 +106,14 @@ def test_break_even_hydrogen_price_makes_the_route_cost_the_incumbent():
     assert row(at_break_even, "h2")["levelised_jpy_per_unit"] == pytest.approx(
         row(at_break_even, "old")["levelised_jpy_per_unit"])
     assert pd.isna(row(t, "new")["breakeven_hydrogen_jpy_per_unit"])   # uses no hydrogen
+
+
+def test_printed_inputs_of_a_hydrogen_route_are_its_hydrogen_bill_only():
+    # h2 buys 2 GJ H2/t at 1,000 JPY/GJ and nothing else: its inputs are 2,000 JPY/t, not
+    # 2,000 plus its break-even hydrogen price (a price per GJ, not a cost per tonne).
+    t = levelised(**hydrogen_frames(1000.0))
+    line = next(s for s in format_levelised(t, [2025]).splitlines() if s.split()[:1] == ["h2"])
+    assert line.split()[5] == "2,000"
 
 
 def heat_frames() -> dict:

@@ -191,8 +191,9 @@ def format_levelised(table: pd.DataFrame, years: list[int]) -> str:
     """Per sector and year: each technology's levelised cost and its main parts,
     intensities and break-even prices (JPY per unit of output, t-CO2 per unit)."""
     shown = table.loc[table["year"].isin(years)]
-    energy = [c for c in shown.columns if c.endswith(PER_UNIT) and c.removesuffix(PER_UNIT)
-              not in ("levelised", "capital", "fixed_om", "var_om", "carbon")]
+    energy = [c for c in shown.columns if c.endswith(PER_UNIT) and not c.startswith("breakeven_")
+              and c.removesuffix(PER_UNIT) not in ("levelised", "capital", "fixed_om", "var_om",
+                                                   "carbon")]
     head = (f"  {'technology':<24} {'unit':>5} {'levelised':>10} {'capital':>9} {'O&M':>8} "
             f"{'inputs':>9} {'carbon':>8} {'scope1':>7} {'s1+2':>7}  {'vs':<22} "
             f"{'b/e CO2':>9} {'b/e H2':>8}")
