@@ -98,6 +98,47 @@ def test_a_subsidised_build_runs_in_its_build_year():
         0.9 * 20000.0 * 0.6 / 1000)
 
 
+def _early_subsidy_case(support_in_use_years: int):
+    """Annual 2025-2027. new (capex 20,000 JPY/(t/yr), 1,200 JPY/t of power, 200 dearer
+    to run than old) has a 90% subsidy in 2025 only; the 2027 cap (0.4) needs 0.6 Mt/yr
+    of new."""
+    f = tiny_frames()
+    flows = frame([dict(technology="old", commodity="coal", direction="in",
+                        amount_per_unit=10.0),
+                   dict(technology="new", commodity="electricity", direction="in",
+                        amount_per_unit=12.0)])
+    return solve_tiny(tiny_settings(end_year=2027, year_step=1,
+                                    support_in_use_years=support_in_use_years),
+                      technology_flows=flows,
+                      technology_costs=frame(costs("old", 50000.0) + costs("new", 20000.0)),
+                      caps=frame([dict(sector="steel", year=2025, cap_mtco2=10.0),
+                                  dict(sector="steel", year=2026, cap_mtco2=10.0),
+                                  dict(sector="steel", year=2027, cap_mtco2=0.4)]),
+                      subsidies=frame([dict(programme="early", rate=0.9, first_year=2025,
+                                            last_year=2025)]),
+                      subsidy_eligibility=frame([dict(programme="early", technology="new")]),
+                      demand=f["demand"])
+
+
+def test_a_subsidised_build_stays_in_use_for_the_years_the_support_requires():
+    # Per t/yr, building in 2025 under the subsidy costs 2,000 x CRF / 1.08 = 164.5 a
+    # year (x df(2025-27) = 457) plus the 200 JPY/t running premium in the years it must
+    # run; building in 2027 without it costs 20,000 x CRF / 1.08 / 1.08^2 = 1,410 plus
+    # 2027's premium. With support held in use for one year the 2025 build runs in 2025,
+    # idles in 2026 (saving 200 x 0.6 Mt) and runs again in 2027; held for three years
+    # it also runs in 2026 (457 + 200 x df(2025-27) = 1,014 < 1,410 + 171: still built
+    # in 2025 under the subsidy).
+    one = _early_subsidy_case(1)
+    assert investment(one, "new", 2025)["new_capacity_m_per_yr"] == pytest.approx(0.6)
+    assert output(one, "new", 2026) == pytest.approx(0.0, abs=1e-9)
+    three = _early_subsidy_case(3)
+    assert investment(three, "new", 2025)["new_capacity_m_per_yr"] == pytest.approx(0.6)
+    assert output(three, "new", 2025) == pytest.approx(0.6)
+    assert output(three, "new", 2026) == pytest.approx(0.6)
+    assert cost(three, "subsidy:early", "public", "public_cost_bjpy") == pytest.approx(
+        0.9 * 20000.0 * 0.6 / 1000)
+
+
 # --- no end effect ---------------------------------------------------------------------
 
 def _diffusion_case(**settings):

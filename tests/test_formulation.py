@@ -5,9 +5,13 @@ The tiny case (tests/tiny.py): 1 Mt/yr of steel; `old` runs on 10 GJ coal/t at
 100 JPY/GJ (100 JPY/t). Most tests use one model year, so a build costs one
 year's annuity, paid at the year's end: capex * CRF(8%, 30) / 1.08.
 """
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
 import pytest
 
 from decarb.errors import InfeasibleError
+from decarb.formulation.linear import add_constraints, add_var, terms_of
 from tests.tiny import (capital_per_year, costs, flat, frame, one_year, solve_tiny,
                         tiny_frames, tiny_settings)
 
@@ -284,3 +288,13 @@ def test_impossible_budget_names_the_cumulative_shortfall():
     assert short.cap == "cumulative" and short.shortfall_mtco2 == pytest.approx(0.6)
     assert "all sectors together cannot meet the cumulative cap over the horizon" in str(
         error.value)
+
+
+def test_a_coefficient_that_is_not_a_number_stops_the_build_naming_its_family():
+    # HiGHS's presolve reads a NaN coefficient as an infeasible model; the build must
+    # stop first and say which constraint family and which row carry it.
+    m = pyo.ConcreteModel()
+    x = add_var(m, "x", pd.DataFrame({"year": [2025, 2026]}), "a test variable")
+    with pytest.raises(ValueError, match=r"limit_x: .*NaN.*2026"):
+        add_constraints(m, "limit_x", terms_of(x, pd.Series([1.0, np.nan]), year="year"),
+                        ["year"], "<=", 1.0, "x <= 1")

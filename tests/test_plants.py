@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from tests.tiny import capital_per_year, costs, frame, one_year, tiny_frames, tiny_settings
+from tests.test_formulation import investment
 from tests.tiny_plants import (CONVERSION, cost_bjpy, edge, plants, solve_plants,
                                technology_of)
 
@@ -378,3 +379,19 @@ def test_plant_timeline_segments_are_runs_of_one_technology():
                               + ["closed"] * 3))
     assert plant_segments(table).values.tolist() == [
         ["a", "old", 2025, 2], ["a", "new", 2027, 2], ["b", "old", 2025, 1]]
+
+
+def test_the_first_years_growth_limit_counts_the_plants_standing_then():
+    # Plant p runs `new` (1.0 Mt/yr, all of new's existing capacity); 2025 demand is
+    # 1.05. new may grow 10%/yr from what stands: 0.1 x 1.0 = 0.1 Mt/yr of builds, so
+    # the missing 0.05 is a greenfield `new` (1,000 JPY/(t/yr)), not `old` (50,000).
+    # Without the plants in the base nothing stands aggregate and new may not be built.
+    f = tiny_frames()
+    technologies = frame(f["technologies"].assign(
+        max_growth_per_yr=[None, 0.1], growth_seed_m_per_yr=[0.0, 0.0]).to_dict("records"))
+    demand = frame([dict(commodity="steel", year=y, demand_m_per_yr=1.05)
+                    for y in (2025, 2050)])
+    r = solve_plants(plants(("p", 1.0, 2040), technology="new"), [edge()],
+                     technologies=technologies, demand=demand,
+                     technology_costs=frame(costs("old", 50000.0) + costs("new", 1000.0)))
+    assert investment(r, "new", 2025)["new_capacity_m_per_yr"] == pytest.approx(0.05)

@@ -38,6 +38,11 @@ class Settings:
                                        "stops while the caps go on. 0: the horizon simply "
                                        "ends.", "yr",
                                        min=0, max=200)
+    support_in_use_years: int = _setting(3, "Years from its build year in which capacity "
+                                         "built under a subsidy or tax incentive must be in "
+                                         "use (output / availability): supported vintages "
+                                         "of those years are at most the capacity in use. "
+                                         "1: the build year only.", "yr", min=1, max=100)
     perspective: str = _setting("private", "Cost the optimiser minimises: private (firms' "
                                 "cost net of subsidies and tax benefits, at the private rate) "
                                 "or social (transfers excluded, at the social rate).",

@@ -14,9 +14,10 @@ Constraints (MJPY):
   the same summed to each year          <= budget released so far      (subsidy_rounds.py)
   sum credit * base * capex * support   <= cap share * tax liability_s * step
   sum base * capex * support (incentive)<= plans_s * cap per plan * step
-Support is paid for capacity placed in service (M unit/yr): the builds of a year
-under a subsidy or tax incentive are no more than the capacity in use that year:
-  sum_{m supported} support[k,y,m] <= act[k,y] / availability[k]
+Support is paid for capacity placed and kept in service (M unit/yr): the builds under
+a subsidy or tax incentive of the last H = support_in_use_years years are no more than
+the capacity in use:
+  sum_{v in (y-H, y]} sum_{m supported} support[k,v,m] <= act[k,y] / availability[k]
 Cost: capex * annuity PV (only annuities inside the horizon) * f_m in the
 private view, * 1 in the social view (transfers are not savings).
 """
@@ -36,7 +37,7 @@ from decarb.formulation.components.brownfield import KEYS as BUILD_KEYS
 from decarb.inputs.dataset import Dataset
 from decarb.formulation.linear import add_constraints, add_var, terms_of
 from decarb.formulation.parameters import (MJPY_PER_BJPY, Parameters, scope2_coefficients,
-                                          splits_by_firm_size, subsidy_offers)
+                                          splits_by_firm_size, subsidy_offers, vintages_of)
 
 NO_PROGRAMME = ""
 CAPITAL_AFTER_PLAN = "capital_after_plan"
@@ -75,21 +76,29 @@ def add(b: Built) -> None:
 
 
 def _support_in_service(b: Built, support: pd.DataFrame) -> None:
-    """Supported builds <= capacity of the technology in use that year. Modes count by
-    what they are (a programme or an incentive), not by their rate, so a re-solve with
-    other rates keeps the rows."""
+    """Supported capacity of the last `support_in_use_years` vintages <= capacity of the
+    technology in use that year, so a supported build cannot run in its build year and
+    stand idle the next while an unsupported one runs. Modes count by what they are (a
+    programme or an incentive), not by their rate, so a re-solve with other rates keeps
+    the rows."""
     keys = ["technology", "year"]
     supported = support.loc[(support["programme"] != NO_PROGRAMME)
                             | (support["incentive"] != "none")]
-    act = b.vars["act"].merge(supported[keys].drop_duplicates())
+    held = b.ds.settings.support_in_use_years
+    vintages = vintages_of(supported[keys].drop_duplicates(), b.p.years,
+                           b.p.tech["life_yr"])
+    vintages = vintages.loc[vintages["year"] < vintages["vintage"] + held]
+    in_use_years = supported.rename(columns={"year": "vintage"}).merge(
+        vintages, on=["technology", "vintage"])
+    act = b.vars["act"].merge(in_use_years[keys].drop_duplicates())
     availability = act["technology"].map(b.p.tech["availability"])
     in_use = (1.0 / availability).where(availability > 0, 0.0)
     b.cons["pay_support_in_service"] = add_constraints(
         b.m, "pay_support_in_service",
-        pd.concat([terms_of(supported, 1.0, technology="technology", year="year"),
+        pd.concat([terms_of(in_use_years, 1.0, technology="technology", year="year"),
                    terms_of(act, -in_use, technology="technology", year="year")]),
-        keys, "<=", 0.0, "Supported builds <= output / availability: capacity in use "
-        "(M unit/yr)")
+        keys, "<=", 0.0, "Supported builds of the last support_in_use_years vintages <= "
+        "output / availability: capacity in use (M unit/yr)")
 
 
 def support_for(b: Built, ds: Dataset) -> pd.DataFrame | None:
