@@ -4,7 +4,8 @@ From the scenarios (`scenarios.py`) it solves (formulation section 10):
   RP   the two-stage extensive form (`formulation.extensive`): the hedged plan;
   WS   each scenario alone with perfect information, the expected optimum;
   EV   the expected-value problem (every numeric input at its probability-weighted
-       mean over the scenarios) for its first-stage plan, and
+       mean over the scenarios, its first stage that of the two-stage problem:
+       `within_first_stage`) for its first-stage plan, and
   EEV  the extensive form with the first stage held at the EV plan;
 then VSS = EEV - RP, EVPI = RP - WS and each scenario's regret (its cost under
 the hedged plan less its perfect-information optimum). WS <= RP <= EEV always.
