@@ -236,6 +236,26 @@ def test_recourse_prices_support_a_dearer_scenario_pushes_over_its_budget():
         float("inf")
 
 
+REBUILD_CASE_RP = 1525 + (3000 + 1000) / 2 * 11 / 120   # MJPY, derived below
+
+
+def two_new_site_capexes() -> list[Scenario]:
+    """The case of the test below: a rebuild on an old site one scenario offers."""
+    technologies = tiny_frames()["technologies"].assign(max_growth_per_yr=[None, 1.0],
+                                                        growth_seed_m_per_yr=[None, 0.25])
+    existing = frame([dict(technology="old", year=y, capacity_m_per_yr=c)
+                      for y, c in ((2025, 2.0), (2026, 1.0), (2050, 1.0))])
+    demand = frame([dict(commodity="steel", year=y, demand_m_per_yr=d)
+                    for y, d in ((2025, 1.0), (2026, 1.0), (2027, 2.0), (2050, 2.0))])
+    settings = tiny_settings(end_year=2027, year_step=1, integer_units=False,
+                             discount_rate_private=0.0, discount_rate_social=0.0)
+    return [Scenario(name, 0.5, dataset_from_frames(tiny_frames(
+        technologies=technologies, existing_capacity=existing, demand=demand,
+        transitions=frame([edge(capex=1500.0)]),
+        technology_costs=frame(costs("old", 50000.0) + costs("new", capex))), settings))
+        for name, capex in (("dear", 3000.0), ("cheap", 1000.0))]
+
+
 def test_the_expected_value_plan_keeps_to_decisions_every_scenario_offers():
     """Three years (2025-27, discount rates 0, all first stage). `new` grows at most
     100%/yr + 0.25 Mt: builds[y] <= installed new[y-1] + 0.25. 1.0 Mt of `old` retires
@@ -253,22 +273,9 @@ def test_the_expected_value_plan_keeps_to_decisions_every_scenario_offers():
     decisions every scenario offers, it is the same plan: EEV = RP, VSS = 0. WS: the
     dear scenario rebuilds its 0.5 Mt of 2026 at 1,500, saving 1,500 x 0.5 x 2/30 = 50:
     EVPI = 25."""
-    technologies = tiny_frames()["technologies"].assign(max_growth_per_yr=[None, 1.0],
-                                                        growth_seed_m_per_yr=[None, 0.25])
-    existing = frame([dict(technology="old", year=y, capacity_m_per_yr=c)
-                      for y, c in ((2025, 2.0), (2026, 1.0), (2050, 1.0))])
-    demand = frame([dict(commodity="steel", year=y, demand_m_per_yr=d)
-                    for y, d in ((2025, 1.0), (2026, 1.0), (2027, 2.0), (2050, 2.0))])
-    settings = tiny_settings(end_year=2027, year_step=1, integer_units=False,
-                             discount_rate_private=0.0, discount_rate_social=0.0)
-    scenarios = [Scenario(name, 0.5, dataset_from_frames(tiny_frames(
-        technologies=technologies, existing_capacity=existing, demand=demand,
-        transitions=frame([edge(capex=1500.0)]),
-        technology_costs=frame(costs("old", 50000.0) + costs("new", capex))), settings))
-        for name, capex in (("dear", 3000.0), ("cheap", 1000.0))]
-    r = run_stochastic(scenarios, 2027)
+    r = run_stochastic(two_new_site_capexes(), 2027)
     f = r.figures()
-    rp = 1525 + 2000 * 11 / 120
+    rp = REBUILD_CASE_RP
     assert r.eev_infeasible == []
     assert f["rp_mjpy"] == pytest.approx(rp)
     assert f["eev_mjpy"] == pytest.approx(rp)
