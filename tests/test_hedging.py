@@ -19,7 +19,8 @@ import sys
 import pandas as pd
 import pytest
 
-from tests.test_stochastic import K, plan_value, prices, two_demands, two_prices
+from tests.test_stochastic import (K, REBUILD_CASE_RP, plan_value, prices, two_demands,
+                                   two_new_site_capexes, two_prices)
 from tests.tiny import one_year, tiny_frames, write_case
 
 
@@ -55,6 +56,20 @@ def test_progressive_hedging_finds_the_hedged_plan_of_the_extensive_form():
     assert r.ws_total_mjpy == pytest.approx((K + 100 + 1000) / 2, rel=1e-9)
     assert plan_value(r.plan, "new", "new|2025") == pytest.approx(1.0, abs=1e-3)
     assert 1 <= r.iterations < 200 and r.convergence < 1e-4
+
+
+
+@needs_mpi
+def test_progressive_hedging_holds_at_0_a_decision_one_scenario_lacks():
+    # tests/test_stochastic.py: only the dear scenario offers the rebuild on old sites;
+    # PH, like the extensive form, decides the builds every scenario has and holds the
+    # rebuild at 0: RP = 1,525 + 2,000 x 11/120, WS 25 below it.
+    r = hedge(two_new_site_capexes(), 2027)
+    assert r.rp_mjpy == pytest.approx(REBUILD_CASE_RP, rel=1e-4)
+    assert r.ws_total_mjpy == pytest.approx(REBUILD_CASE_RP - 25, rel=1e-9)
+    assert [plan_value(r.plan, "new", f"new|{y}") for y in (2025, 2026, 2027)] == \
+        pytest.approx([0.25, 0.5, 1.0], abs=1e-3)
+    assert r.plan.loc[r.plan["key"].str.startswith("old|new"), "value"].abs().sum() < 1e-9
 
 
 @needs_mpi

@@ -20,7 +20,8 @@ from decarb.formulation.extensive import Risk, Scenario, build_extensive
 from decarb.inputs.loading import dataset_from_frames, read_dataset
 from decarb.workflow.run import run_case
 from decarb.workflow.stochastic import run_stochastic
-from tests.tiny import capital_per_year, costs, frame, one_year, tiny_frames, write_case
+from tests.tiny import (capital_per_year, costs, frame, one_year, tiny_frames, tiny_settings,
+                        write_case)
 from tests.tiny_plants import edge, plant_frames, plants, RELINE
 
 K = capital_per_year(1000.0)
@@ -120,7 +121,11 @@ def test_ws_le_rp_le_eev_on_two_samples_of_the_japan_uncertainty_case():
     cases = sampled(load_case(case_file), case_file, 2, 3, reader)
     scenarios = [Scenario(c.name, c.probability, reader.read(c.case.dataset, c.case))
                  for c in cases]
-    f = run_stochastic(scenarios, 2027).figures()
+    r = run_stochastic(scenarios, 2027)
+    f = r.figures()
+    # The capacity rules (fixed O&M, permanent retirement, growth limits, rebuilds as
+    # builds) hold the EV plan in every draw: EEV is a number, not infinity.
+    assert r.eev_infeasible == [] and f["eev_mjpy"] < float("inf")
     assert f["ws_mjpy"] <= f["rp_mjpy"] * (1 + 1e-7) <= f["eev_mjpy"] * (1 + 2e-7)
 
 
@@ -229,3 +234,54 @@ def test_recourse_prices_support_a_dearer_scenario_pushes_over_its_budget():
     assert used["amount"].iloc[0] == pytest.approx(over)
     assert run_stochastic(scenarios, 2025, recourse=False).figures()["eev_mjpy"] == \
         float("inf")
+
+
+REBUILD_CASE_RP = 1525 + (3000 + 1000) / 2 * 11 / 120   # MJPY, derived below
+
+
+def two_new_site_capexes() -> list[Scenario]:
+    """The case of the test below: a rebuild on an old site one scenario offers."""
+    technologies = tiny_frames()["technologies"].assign(max_growth_per_yr=[None, 1.0],
+                                                        growth_seed_m_per_yr=[None, 0.25])
+    existing = frame([dict(technology="old", year=y, capacity_m_per_yr=c)
+                      for y, c in ((2025, 2.0), (2026, 1.0), (2050, 1.0))])
+    demand = frame([dict(commodity="steel", year=y, demand_m_per_yr=d)
+                    for y, d in ((2025, 1.0), (2026, 1.0), (2027, 2.0), (2050, 2.0))])
+    settings = tiny_settings(end_year=2027, year_step=1, integer_units=False,
+                             discount_rate_private=0.0, discount_rate_social=0.0)
+    return [Scenario(name, 0.5, dataset_from_frames(tiny_frames(
+        technologies=technologies, existing_capacity=existing, demand=demand,
+        transitions=frame([edge(capex=1500.0)]),
+        technology_costs=frame(costs("old", 50000.0) + costs("new", capex))), settings))
+        for name, capex in (("dear", 3000.0), ("cheap", 1000.0))]
+
+
+def test_the_expected_value_plan_keeps_to_decisions_every_scenario_offers():
+    """Three years (2025-27, discount rates 0, all first stage). `new` grows at most
+    100%/yr + 0.25 Mt: builds[y] <= installed new[y-1] + 0.25. 1.0 Mt of `old` retires
+    in 2026, where `new` may be rebuilt on its site for 1,500 JPY/(t/yr), offered only
+    where cheaper than a new site: new's capex is 3,000 or 1,000, equally likely (the
+    EV problem's mean 2,000 offers it; the cheap scenario does not). Demand 1, 1, 2 Mt;
+    `new` saves 900 JPY/t a year on `old`, far above its capital, so every plan builds
+    as fast as the limit allows: 0.25 (2025), 0.5 (2026), 1.0 (2027) -> installed
+    0.25, 0.75, 1.75, `old` runs 0.75, 0.25, 0.25. Running costs (100 and 1,000 JPY/t):
+    775 + 325 + 425 = 1,525 MJPY; capital c x (0.25 x 3 + 0.5 x 2 + 1.0 x 1) / 30 =
+    c x 11/120 (annuities inside the horizon at rate 0). The two-stage plan may not
+    rebuild (one scenario lacks it): RP = 1,525 + (3,000 + 1,000) / 2 x 11/120. An EV
+    plan that rebuilt in 2026 would leave the cheap scenario 0.25 Mt installed in 2026,
+    and its 1.0 Mt of 2027 over that scenario's limit of 0.5 (infeasible); kept to the
+    decisions every scenario offers, it is the same plan: EEV = RP, VSS = 0. WS: the
+    dear scenario rebuilds its 0.5 Mt of 2026 at 1,500, saving 1,500 x 0.5 x 2/30 = 50:
+    EVPI = 25."""
+    r = run_stochastic(two_new_site_capexes(), 2027)
+    f = r.figures()
+    rp = REBUILD_CASE_RP
+    assert r.eev_infeasible == []
+    assert f["rp_mjpy"] == pytest.approx(rp)
+    assert f["eev_mjpy"] == pytest.approx(rp)
+    assert f["vss_mjpy"] == pytest.approx(0.0, abs=1e-6)
+    assert f["evpi_mjpy"] == pytest.approx(25.0)
+    assert [plan_value(r.ev_plan, "new", f"new|{y}") for y in (2025, 2026, 2027)] == \
+        pytest.approx([0.25, 0.5, 1.0])
+    assert r.ev_plan.loc[r.ev_plan["key"].str.startswith("old|new"), "value"].sum() == \
+        pytest.approx(0.0, abs=1e-9)

@@ -4,7 +4,9 @@ For scenario sets too large for one extensive form, mpi-sppy (Pyomo's stochastic
 programming library) runs progressive hedging over MPI: each of the K processes
 builds and solves its share of the scenarios (each the normal build of its case,
 with the same recourse as the extensive form), and the first-stage decisions
-(`extensive.FIRST_STAGE` up to the decision year) are pulled together by
+(`extensive.FIRST_STAGE` up to the decision year) that every scenario has (one
+that some scenario lacks, such as a rebuild a draw's capex does not make worth
+offering, is held at 0, as the extensive form holds it) are pulled together by
 penalties until every scenario agrees with their probability-weighted mean
 (x-bar) within the tolerance. HiGHS solves the subproblems (Pyomo's `highs`
 interface, which takes PH's quadratic proximal term).
@@ -21,7 +23,6 @@ tolerance both give the same plan and RP (`tests/test_hedging.py`).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,15 +104,22 @@ def run_hedging(names: list[str], probabilities: list[float], read: Callable[[st
     MPI, PH, sputils = mpi_modules()
     comm = MPI.COMM_WORLD
     probability = dict(zip(names, probabilities))
-    built: dict[str, Built] = {}
+    # The scenarios of this process, as mpi-sppy deals them out, built first so that
+    # the processes can agree on the decisions every scenario has before PH starts.
+    _, slices, _ = sputils._ScenTree(["ROOT"], names).scen_names_to_ranks(comm.size)
+    built = {names[i]: build_model(read(names[i]), recourse=recourse)
+             for i in slices[comm.rank]}
+    keys = [set(_decisions(b, decision_year)) for b in built.values()]
+    common = sorted(set.intersection(*[k for part in comm.allgather(keys) for k in part]))
 
     def scenario_creator(name: str):
-        b = build_model(read(name), recourse=recourse)
-        tables = first_stage_tables(b, decision_year)
-        sputils.attach_root_node(b.m, b.m.total_cost,
-                                 [v for t in tables.values() for v in t["var"]])
+        b = built[name]
+        decisions = _decisions(b, decision_year)
+        for key, var in decisions.items():   # a decision some scenario lacks: 0, as
+            if key not in common:            # the extensive form holds it
+                var.fix(0)
+        sputils.attach_root_node(b.m, b.m.total_cost, [decisions[k] for k in common])
         b.m._mpisppy_probability = probability[name]
-        built[name] = b
         return b.m
 
     ph = PH({"solver_name": SOLVER, "PHIterLimit": options.iterations,
@@ -121,9 +129,8 @@ def run_hedging(names: list[str], probabilities: list[float], read: Callable[[st
             names, scenario_creator, mpicomm=comm,
             rho_setter=lambda model: _cost_proportional_rho(model, built,
                                                              options.rho_factor))
-    _check_same_decisions(comm, built, decision_year)
     conv, _, _ = ph.ph_main(finalize=False)
-    xbar = _consensus(ph, built, decision_year)
+    xbar = _consensus(ph, built, common, decision_year)
     iterations = ph._PHIter
     local = []
     for name, b in built.items():
@@ -151,33 +158,22 @@ def _cost_proportional_rho(model, built: dict[str, Built], factor: float) -> lis
             for v in node.nonant_vardata_list]
 
 
-def _check_same_decisions(comm, built: dict[str, Built], decision_year: int) -> None:
-    """PH pairs the decisions of the scenarios by position: they must be the same keys
-    in the same order in every scenario (scenarios that change numbers, not rows)."""
-    digests = {name: _digest(first_stage_tables(b, decision_year)) for name, b in built.items()}
-    every = {k: v for part in comm.allgather(digests) for k, v in part.items()}
-    if len(set(every.values())) > 1:
-        raise InputError([Problem("--ph", None, None, ", ".join(sorted(every)),
-                                  "scenarios with the same first-stage decisions (the same "
-                                  "technologies, years and support modes open); the "
-                                  "extensive form (without --ph) takes the others")])
+def _decisions(b: Built, decision_year: int) -> dict[tuple[str, str], object]:
+    """The first-stage variables of a built scenario by (family, key text)."""
+    return {(name, key): var for name, t in first_stage_tables(b, decision_year).items()
+            for key, var in zip(key_text(t, [c for c in t.columns if c != "var"]), t["var"])}
 
 
-def _digest(tables: dict[str, pd.DataFrame]) -> str:
-    text = "\n".join(f"{name}:" + ";".join(key_text(t, [c for c in t.columns if c != "var"]))
-                     for name, t in tables.items())
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _consensus(ph, built: dict[str, Built], decision_year: int) -> pd.DataFrame:
-    """x-bar as a plan (family, key, year, value), read off a local scenario whose
-    decisions were given to PH in the order of its first-stage tables."""
+def _consensus(ph, built: dict[str, Built], common: list[tuple[str, str]],
+               decision_year: int) -> pd.DataFrame:
+    """x-bar as a plan (family, key, year, value), read off a local scenario: PH's
+    decisions are `common`, in order; the others are held at 0."""
     name, model = next(iter(ph.local_scenarios.items()))
-    tables = first_stage_tables(built[name], decision_year)
+    decisions = _decisions(built[name], decision_year)
     xbars = model._mpisppy_model.xbars
-    for i, var in enumerate(v for t in tables.values() for v in t["var"]):
-        var.set_value(xbars[("ROOT", i)]._value, skip_validation=True)
-    return plan_of(tables)
+    for i, key in enumerate(common):
+        decisions[key].set_value(xbars[("ROOT", i)]._value, skip_validation=True)
+    return plan_of(first_stage_tables(built[name], decision_year))
 
 
 def _evaluate(name: str, ds: Dataset, plan: pd.DataFrame, decision_year: int,

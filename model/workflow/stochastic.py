@@ -4,7 +4,8 @@ From the scenarios (`scenarios.py`) it solves (formulation section 10):
   RP   the two-stage extensive form (`formulation.extensive`): the hedged plan;
   WS   each scenario alone with perfect information, the expected optimum;
   EV   the expected-value problem (every numeric input at its probability-weighted
-       mean over the scenarios) for its first-stage plan, and
+       mean over the scenarios, its first stage that of the two-stage problem:
+       `within_first_stage`) for its first-stage plan, and
   EEV  the extensive form with the first stage held at the EV plan;
 then VSS = EEV - RP, EVPI = RP - WS and each scenario's regret (its cost under
 the hedged plan less its perfect-information optimum). WS <= RP <= EEV always.
@@ -103,6 +104,7 @@ def run_stochastic(scenarios: list[Scenario], decision_year: int, risk: Risk = R
     rp = _solve_extensive(ext, "the two-stage plan")
     ev_ds = expected_dataset(scenarios)
     ev_built = build_model(ev_ds, recourse=recourse)
+    within_first_stage(ev_built, ext)
     ev_solution = solve(ev_built)
     if not ev_solution.ok:
         raise SolverError(f"the expected-value problem: {ev_solution.status.value}")
@@ -185,7 +187,7 @@ def plan_of(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """First-stage values as one table: family, the keys (as text), value."""
     rows = []
     for name, table in tables.items():
-        keys = [c for c in table.columns if not c.startswith("var")]
+        keys = _key_columns(table)
         present = table.loc[table["var"].notna()]
         rows.append(pd.DataFrame({"key": key_text(present, keys), "family": name,
                                   "value": values(present), "year": present["year"]}))
@@ -202,14 +204,45 @@ def key_text(table: pd.DataFrame, keys: list[str]) -> pd.Series:
     return text
 
 
+def within_first_stage(b: Built, ext: Extensive) -> None:
+    """Limit the first stage of a model of its own (the expected-value problem) to the
+    decisions the two-stage problem `ext` may take: a key open in every scenario, within
+    the bounds of each; any other key 0, as the extensive form holds it. The EV problem
+    averages the data, and a decision it opens can be one a scenario lacks (a rebuild on
+    an old site is offered only where cheaper than a new one, and the capex is
+    uncertain); held, such a decision vanishes from that scenario and what it enabled
+    (the installed base a growth limit allows later builds from) with it."""
+    for name, table in first_stage_tables(b, ext.decision_year).items():
+        linked = ext.first_stage.get(name)
+        if linked is None:   # not first stage in every scenario: not linked, not held
+            continue
+        keys = _key_columns(linked)
+        columns = [c for c in linked.columns if c.startswith("var_")]
+        joined = table.merge(linked, on=keys, how="left")
+        lacking = joined[columns].isna().any(axis=1)
+        for own in joined.loc[lacking, "var"]:
+            own.fix(0)
+        for own, *theirs in joined.loc[~lacking, ["var"] + columns].itertuples(
+                index=False, name=None):
+            lower = [v.lb for v in theirs if v.lb is not None]
+            upper = [v.ub for v in theirs if v.ub is not None]
+            if lower:
+                own.setlb(max(lower + ([own.lb] if own.lb is not None else [])))
+            if upper:
+                own.setub(min(upper + ([own.ub] if own.ub is not None else [])))
+
+
+def _key_columns(table: pd.DataFrame) -> list[str]:
+    return [c for c in table.columns if not c.startswith("var")]
+
+
 def hold_first_stage(ext: Extensive, plan: pd.DataFrame) -> list[str]:
     """Fix every scenario's first-stage variables at `plan` (0 where the plan has no
     row); the scenarios whose bounds cannot hold it are returned (nothing is fixed)."""
     value = dict(zip(zip(plan["family"], plan["key"]), plan["value"]))
     fixes, refused = [], set()
     for name, table in ext.first_stage.items():
-        keys = [c for c in table.columns if not c.startswith("var_")]
-        text = key_text(table, keys)
+        text = key_text(table, _key_columns(table))
         for w in range(len(ext.scenarios)):
             column = table[f"var_{w}"]
             for key, var in zip(text[column.notna()], column[column.notna()]):
