@@ -22,12 +22,11 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
-from pyomo.core.expr.numeric_expr import LinearExpression
 
 from decarb.errors import InputError, Problem
 from decarb.formulation.build import build_model
 from decarb.formulation.built import Built
-from decarb.formulation.linear import add_constraints, add_var, terms_of
+from decarb.formulation.linear import add_constraints, add_objective, add_var, terms_of
 from decarb.inputs.dataset import Dataset
 
 FIRST_STAGE = ("new", "units", "support", "plant_switch", "plant_credit")
@@ -163,12 +162,9 @@ def _add_objective(ext: Extensive, risk: Risk) -> None:
              for w, s in enumerate(ext.scenarios)]
     if risk.weight > 0:
         parts += _cvar(ext, risk)
-    terms = pd.concat(parts, ignore_index=True)
-    ext.m.total_cost = pyo.Objective(
-        expr=LinearExpression(constant=0.0, linear_coefs=terms["coef"].tolist(),
-                              linear_vars=terms["var"].tolist()),
-        sense=pyo.minimize, doc="Expected present value of the cost over the scenarios, "
-        "plus the weighted CVaR of it (MJPY)")
+    add_objective(ext.m, "total_cost", pd.concat(parts, ignore_index=True),
+                  "Expected present value of the cost over the scenarios, plus the weighted "
+                  "CVaR of it (MJPY)")
 
 
 def _cvar(ext: Extensive, risk: Risk) -> list[pd.DataFrame]:

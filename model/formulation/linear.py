@@ -15,7 +15,7 @@ import pyomo.environ as pyo
 
 from decarb.errors import InfeasibleError
 from decarb.formulation.columns import codes, columns_of
-from decarb.formulation.families import RowFamily, VariableFamily
+from decarb.formulation.families import CostObjective, RowFamily, VariableFamily
 
 SENSES = ("<=", ">=", "==")
 
@@ -86,6 +86,13 @@ def add_constraints(m: pyo.ConcreteModel, name: str, terms: pd.DataFrame, keys: 
     rows["rhs"] = bound
     rows["con"] = _objects(con.rows)
     return rows
+
+
+def add_objective(m: pyo.ConcreteModel, name: str, terms: pd.DataFrame, doc: str) -> None:
+    """Minimise `sum(coef * var)` over the rows of `terms` (columns `var`, `coef`)."""
+    terms = terms.loc[terms["coef"] != 0]
+    setattr(m, name, CostObjective(codes(terms["var"], m), terms["coef"].to_numpy(float),
+                                   columns_of(m), doc))
 
 
 def _check_empty_rows(name: str, doc: str, empty: pd.DataFrame, keys: list[str],
