@@ -55,37 +55,55 @@ def add_constraints(m: pyo.ConcreteModel, name: str, terms: pd.DataFrame, keys: 
     infeasible. Returns the table of constraint rows (keys, `con`) for duals.
     """
     assert sense in SENSES
-    terms = terms[terms["coef"] != 0]
+    coefs = terms["coef"].to_numpy(float)
+    kept = np.flatnonzero(coefs != 0)
+    given = isinstance(rhs, pd.DataFrame)
     # Rows in the order of their keys; terms grouped by row, in their given order.
-    row_of = terms.groupby(keys, sort=True, dropna=False).ngroup().to_numpy()
+    row_keys, rhs_keys = _key_codes(terms, kept, rhs if given else None, keys)
+    row_keys, row_of = np.unique(row_keys, return_inverse=True)
     order = np.argsort(row_of, kind="stable")
-    row_of = row_of[order]
-    firsts = np.flatnonzero(np.diff(row_of, prepend=-1))
-    rows = terms[keys].iloc[order[firsts]].reset_index(drop=True)
+    firsts = np.flatnonzero(np.diff(row_of[order], prepend=-1))
+    at = kept[order]   # the terms in row order, as positions in `terms`
+    rows = pd.DataFrame({k: terms[k].array[at[firsts]] for k in keys})
     bound = np.zeros(len(rows))
-    if isinstance(rhs, pd.DataFrame):
-        given = rhs[keys + ["rhs"]].merge(rows.assign(at=np.arange(len(rows))), on=keys,
-                                          how="left")
-        _check_empty_rows(name, doc, given.loc[given["at"].isna()], keys, sense)
-        given = given.dropna(subset=["at"])
-        bound[given["at"].to_numpy(int)] = given["rhs"].to_numpy(float)
+    if given:
+        found = np.minimum(np.searchsorted(row_keys, rhs_keys), max(len(row_keys) - 1, 0))
+        has_row = row_keys[found] == rhs_keys if len(row_keys) else np.zeros(len(rhs), bool)
+        _check_empty_rows(name, doc, rhs.loc[~has_row, keys + ["rhs"]], keys, sense)
+        bound[found[has_row]] = rhs["rhs"].to_numpy(float)[has_row]
     else:
         bound[:] = float(rhs)
-    coefs = terms["coef"].to_numpy(float)
+    coefs = coefs[at]
     if np.isnan(coefs).any() or np.isnan(bound).any():   # a model bug, never HiGHS's to see
-        at = terms.loc[np.isnan(coefs), keys].head(3).to_dict("records")
+        where = terms[keys].iloc[at[np.isnan(coefs)]].head(3).to_dict("records")
         raise ValueError(f"{name}: coefficients or bounds that are not numbers (NaN), "
-                         f"e.g. at {at}")
+                         f"e.g. at {where}")
     none = np.full(len(rows), np.inf)
     lower = -none if sense == "<=" else bound
     upper = none if sense == ">=" else bound
-    con = RowFamily(_index(rows, keys), np.append(firsts, len(order)),
-                    coefs[order], codes(terms["var"], m)[order],
-                    columns_of(m), lower, upper, doc)
+    con = RowFamily(_index(rows, keys), np.append(firsts, len(order)), coefs,
+                    codes(terms["var"], m)[at], columns_of(m), lower, upper, doc)
     setattr(m, name, con)
     rows["rhs"] = bound
     rows["con"] = _objects(con.rows)
     return rows
+
+
+def _key_codes(terms: pd.DataFrame, kept: np.ndarray, rhs: pd.DataFrame | None,
+               keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """One integer per row of `terms` (those at `kept`) and of `rhs` for its `keys`, in
+    the order of the keys (a missing value last): equal keys, equal numbers."""
+    n = len(kept)
+    code = np.zeros(n + (0 if rhs is None else len(rhs)), np.int64)
+    for k in keys:
+        values = terms[k].iloc[kept]
+        if rhs is not None:
+            values = pd.concat([values, rhs[k]], ignore_index=True)
+        key, distinct = pd.factorize(values, sort=True, use_na_sentinel=False)
+        if (int(code.max(initial=0)) + 1) * len(distinct) >= 2 ** 62:
+            code = np.unique(code, return_inverse=True)[1].astype(np.int64)
+        code = code * len(distinct) + key
+    return code[:n], code[n:]
 
 
 def add_objective(m: pyo.ConcreteModel, name: str, terms: pd.DataFrame, doc: str) -> None:
@@ -114,9 +132,8 @@ def terms_of(table: pd.DataFrame, coef: pd.Series | float | str, **keys: object)
     `coef` may be a column name of `table`, a Series aligned with it or a number;
     `keys` maps key column names to a column name of `table` or a constant.
     """
-    out = pd.DataFrame(index=table.index)
-    for key, source in keys.items():
-        out[key] = table[source] if isinstance(source, str) and source in table else source
-    out["var"] = table["var"]
-    out["coef"] = table[coef] if isinstance(coef, str) else coef
-    return out
+    columns = {key: table[source] if isinstance(source, str) and source in table else source
+               for key, source in keys.items()}
+    columns["var"] = table["var"]
+    columns["coef"] = table[coef] if isinstance(coef, str) else coef
+    return pd.DataFrame(columns, index=table.index)
