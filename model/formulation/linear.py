@@ -20,7 +20,7 @@ from decarb.formulation.families import CostObjective, RowFamily, VariableFamily
 SENSES = ("<=", ">=", "==")
 
 
-def _index(frame: pd.DataFrame, keys: list[str]) -> list:
+def _index(frame: pd.DataFrame | dict, keys: list[str]) -> list:
     """Pyomo index values: scalars for one key, tuples for several."""
     columns = [frame[k].tolist() for k in keys]
     return columns[0] if len(keys) == 1 else list(zip(*columns))
@@ -59,17 +59,18 @@ def add_constraints(m: pyo.ConcreteModel, name: str, terms: pd.DataFrame, keys: 
     kept = np.flatnonzero(coefs != 0)
     given = isinstance(rhs, pd.DataFrame)
     # Rows in the order of their keys; terms grouped by row, in their given order.
-    row_keys, rhs_keys = _key_codes(terms, kept, rhs if given else None, keys)
+    row_keys, rhs_keys = key_codes(terms, kept, rhs if given else None, keys)
     row_keys, row_of = np.unique(row_keys, return_inverse=True)
     order = np.argsort(row_of, kind="stable")
     firsts = np.flatnonzero(np.diff(row_of[order], prepend=-1))
     at = kept[order]   # the terms in row order, as positions in `terms`
-    rows = pd.DataFrame({k: terms[k].array[at[firsts]] for k in keys})
-    bound = np.zeros(len(rows))
+    rows = {k: terms[k].array[at[firsts]] for k in keys}
+    bound = np.zeros(len(firsts))
     if given:
         found = np.minimum(np.searchsorted(row_keys, rhs_keys), max(len(row_keys) - 1, 0))
         has_row = row_keys[found] == rhs_keys if len(row_keys) else np.zeros(len(rhs), bool)
-        _check_empty_rows(name, doc, rhs.loc[~has_row, keys + ["rhs"]], keys, sense)
+        if not has_row.all():
+            _check_empty_rows(name, doc, rhs.loc[~has_row, keys + ["rhs"]], keys, sense)
         bound[found[has_row]] = rhs["rhs"].to_numpy(float)[has_row]
     else:
         bound[:] = float(rhs)
@@ -78,25 +79,23 @@ def add_constraints(m: pyo.ConcreteModel, name: str, terms: pd.DataFrame, keys: 
         where = terms[keys].iloc[at[np.isnan(coefs)]].head(3).to_dict("records")
         raise ValueError(f"{name}: coefficients or bounds that are not numbers (NaN), "
                          f"e.g. at {where}")
-    none = np.full(len(rows), np.inf)
+    none = np.full(len(firsts), np.inf)
     lower = -none if sense == "<=" else bound
     upper = none if sense == ">=" else bound
     con = RowFamily(_index(rows, keys), np.append(firsts, len(order)), coefs,
                     codes(terms["var"], m)[at], columns_of(m), lower, upper, doc)
     setattr(m, name, con)
-    rows["rhs"] = bound
-    rows["con"] = _objects(con.rows)
-    return rows
+    return pd.DataFrame({**rows, "rhs": bound, "con": _objects(con.rows)})
 
 
-def _key_codes(terms: pd.DataFrame, kept: np.ndarray, rhs: pd.DataFrame | None,
-               keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def key_codes(terms: pd.DataFrame, kept: np.ndarray, rhs: pd.DataFrame | None,
+              keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """One integer per row of `terms` (those at `kept`) and of `rhs` for its `keys`, in
     the order of the keys (a missing value last): equal keys, equal numbers."""
     n = len(kept)
     code = np.zeros(n + (0 if rhs is None else len(rhs)), np.int64)
     for k in keys:
-        values = terms[k].iloc[kept]
+        values = terms[k] if n == len(terms) else terms[k].iloc[kept]
         if rhs is not None:
             values = pd.concat([values, rhs[k]], ignore_index=True)
         key, distinct = pd.factorize(values, sort=True, use_na_sentinel=False)
