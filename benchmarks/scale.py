@@ -2,8 +2,9 @@
 
 Each copy gets its own sectors, sector-owned commodities (products, heat bands),
 technologies, plants, committed projects and transitions; national commodities
-(fuels, power, scrap) stay shared, and national quantities (supply limits, the economy-wide cap, subsidy budgets) are
-multiplied by n so each copy faces the same conditions as the original.
+(fuels, power, scrap) stay shared, and national quantities (supply limits, the
+economy-wide cap, subsidy budgets) are multiplied by n so each copy faces the same
+conditions as the original.
 """
 from __future__ import annotations
 
