@@ -1,9 +1,10 @@
 """Synthetic larger cases: a dataset folder replicated n times.
 
 Each copy gets its own sectors, sector-owned commodities (products, heat bands),
-technologies, plants and transitions; national commodities (fuels, power, scrap) stay shared, and
-national quantities (supply limits, the economy-wide cap, subsidy budgets) are
-multiplied by n so each copy faces the same conditions as the original.
+technologies, plants, committed projects and transitions; national commodities
+(fuels, power, scrap) stay shared, and national quantities (supply limits, the
+economy-wide cap, subsidy budgets) are multiplied by n so each copy faces the same
+conditions as the original.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pandas as pd
 from decarb.inputs.schema import SECTOR_ALL, TABLES
 
 ID_COLUMNS = ("sector", "commodity", "product", "output", "technology", "replaces", "from_technology",
-              "to_technology", "plant", "hotter", "cooler")
+              "to_technology", "plant", "hotter", "cooler", "project")
 NATIONAL_TOTALS = {"supply_limits": "max_m_per_yr", "subsidies": "budget_bjpy_per_yr"}
 
 
@@ -32,7 +33,8 @@ def replicate(source: Path, target: Path, copies: int,
               for t in TABLES if (source / t.file).exists()}
     owned = set(tables["sectors"]["sector"]) | set(tables["technologies"]["technology"]) | \
         set(tables["commodities"].loc[tables["commodities"]["sector"] != "", "commodity"]) | \
-        set(tables["plants"]["plant"] if "plants" in tables else ())
+        set(tables["plants"]["plant"] if "plants" in tables else ()) | \
+        set(tables["committed"][["project", "plant"]].stack() if "committed" in tables else ())
     for name, table in tables.items():
         _scale_totals(name, table, copies)
         if any(c in table and table[c].isin(owned).any() for c in ID_COLUMNS):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
-from pyomo.core.expr.numeric_expr import LinearExpression
 
 from decarb.formulation.built import Built
+from decarb.formulation.linear import add_objective
 from decarb.formulation.components import (brownfield, capacity, carbon_market, cbam,
                                            ccs_hubs, emissions, hydrogen_contracts,
                                            investment, operation, production_credits)
@@ -44,10 +44,6 @@ def build_model(ds: Dataset, with_slack: bool = False, block: pyo.Block | None =
 
 def _add_objective(b: Built) -> None:
     """Minimise the registry's present-value cost in the run's perspective (MJPY)."""
-    costs = b.cost_table()
-    costs = costs.loc[costs[b.ds.settings.perspective] != 0]
-    b.m.total_cost = pyo.Objective(
-        expr=LinearExpression(constant=0.0,
-                              linear_coefs=costs[b.ds.settings.perspective].tolist(),
-                              linear_vars=costs["var"].tolist()),
-        sense=pyo.minimize, doc="Present value of the cost of meeting demand (MJPY)")
+    view = b.ds.settings.perspective
+    add_objective(b.m, "total_cost", b.cost_table()[["var", view]].rename(columns={view: "coef"}),
+                  "Present value of the cost of meeting demand (MJPY)")

@@ -22,12 +22,13 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
-from pyomo.core.expr.numeric_expr import LinearExpression
 
 from decarb.errors import InputError, Problem
 from decarb.formulation.build import build_model
 from decarb.formulation.built import Built
-from decarb.formulation.linear import add_constraints, add_var, terms_of
+from decarb.formulation.columns import NO_COLUMN, VarArray, codes, columns_of
+from decarb.formulation.linear import (add_constraints, add_objective, add_var, key_codes,
+                                      terms_of)
 from decarb.inputs.dataset import Dataset
 
 FIRST_STAGE = ("new", "units", "support", "plant_switch", "plant_credit")
@@ -123,37 +124,40 @@ def _keys(table: pd.DataFrame) -> list[str]:
 
 
 def _link_first_stage(ext: Extensive) -> dict[str, pd.DataFrame]:
-    """Per family, a table of its first-stage keys and each scenario's variable
-    (`var_<w>`, missing where the scenario lacks the key); the rows linking them."""
+    """Per family, a table of its first-stage keys (sorted) and each scenario's
+    variable (`var_<w>`, missing where the scenario lacks the key); the rows linking
+    them, one per key and scenario: x[w] - x[0] = 0, or x[w] = 0 for a key some
+    scenario lacks."""
     tables = [first_stage_tables(b, ext.decision_year) for b in ext.built]
+    n, dtype = len(tables), columns_of(ext.m).dtype
     linked = {}
     for name in FIRST_STAGE:
         if not all(name in t for t in tables):
             continue
         keys = _keys(tables[0][name])
-        joined = tables[0][name].rename(columns={"var": "var_0"})
-        for w, t in enumerate(tables[1:], 1):
-            joined = joined.merge(t[name].rename(columns={"var": f"var_{w}"}), on=keys,
-                                  how="outer")
-        joined = joined.reset_index(drop=True).assign(row=lambda t: t.index)
-        parts = []
-        everywhere = joined[[f"var_{w}" for w in range(len(tables))]].notna().all(axis=1)
-        for w in range(len(tables)):
-            present = joined.loc[joined[f"var_{w}"].notna()]
-            if w > 0:   # x[w] - x[0] = 0 where every scenario has the key
-                linked_rows = present.loc[everywhere[present.index]]
-                parts += [terms_of(linked_rows.assign(var=linked_rows[f"var_{w}"]), 1.0,
-                                   row="row"),
-                          terms_of(linked_rows.assign(var=linked_rows["var_0"]), -1.0,
-                                   row="row")]
-            lone = present.loc[~everywhere[present.index]]   # x[w] = 0 elsewhere
-            parts.append(terms_of(lone.assign(var=lone[f"var_{w}"]), 1.0, row="row"))
-        terms = pd.concat(parts, ignore_index=True)
+        stacked = pd.concat([t[name] for t in tables], ignore_index=True)
+        code = key_codes(stacked, np.arange(len(stacked)), None, keys)[0]
+        distinct, firsts, row = np.unique(code, return_index=True, return_inverse=True)
+        column = np.full((len(distinct), n), NO_COLUMN)
+        column[row, np.repeat(np.arange(n), [len(t[name]) for t in tables])] = \
+            codes(stacked["var"], ext.m)
+        present = column != NO_COLUMN
+        everywhere = present.all(axis=1)
+        # x[w] - x[0] where every scenario has the key, x[w] where some lacks it.
+        key, w = np.nonzero(present & ~(everywhere[:, None] & (np.arange(n) == 0)))
+        base = everywhere[key]
+        terms = pd.DataFrame({
+            "row": np.concatenate([key, key[base]]),
+            "scenario": np.concatenate([w, w[base]]),
+            "var": VarArray(np.concatenate([column[key, w], column[key[base], 0]]), dtype),
+            "coef": np.concatenate([np.ones(len(key)), -np.ones(int(base.sum()))])})
         if len(terms):
-            add_constraints(ext.m, f"nonanticipative_{name}", terms, ["row"], "==", 0.0,
-                            f"First-stage {name} up to {ext.decision_year}: the same in every "
-                            "scenario (0 where a scenario lacks it)")
-        linked[name] = joined.drop(columns="row")
+            add_constraints(ext.m, f"nonanticipative_{name}", terms, ["row", "scenario"],
+                            "==", 0.0, f"First-stage {name} up to {ext.decision_year}: "
+                            "the same in every scenario (0 where a scenario lacks it)")
+        linked[name] = pd.DataFrame({**{k: stacked[k].array[firsts] for k in keys},
+                                     **{f"var_{i}": VarArray(column[:, i], dtype)
+                                        for i in range(n)}})
     return linked
 
 
@@ -163,12 +167,9 @@ def _add_objective(ext: Extensive, risk: Risk) -> None:
              for w, s in enumerate(ext.scenarios)]
     if risk.weight > 0:
         parts += _cvar(ext, risk)
-    terms = pd.concat(parts, ignore_index=True)
-    ext.m.total_cost = pyo.Objective(
-        expr=LinearExpression(constant=0.0, linear_coefs=terms["coef"].tolist(),
-                              linear_vars=terms["var"].tolist()),
-        sense=pyo.minimize, doc="Expected present value of the cost over the scenarios, "
-        "plus the weighted CVaR of it (MJPY)")
+    add_objective(ext.m, "total_cost", pd.concat(parts, ignore_index=True),
+                  "Expected present value of the cost over the scenarios, plus the weighted "
+                  "CVaR of it (MJPY)")
 
 
 def _cvar(ext: Extensive, risk: Risk) -> list[pd.DataFrame]:

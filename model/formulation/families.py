@@ -13,6 +13,12 @@ for it (printing, an LP file, `body`), so building makes one Python object per
 row and none per nonzero, and the hand-over to HiGHS reads the block directly
 (`solving/handover.py`). A row given a new expression (`set_value`) keeps it,
 and the hand-over reads that row as any other Pyomo constraint.
+
+A cost objective is the same for the objective: `sum(coefs * variables)` held as
+column numbers and coefficients, its expression made when asked for. Made at
+once, a Pyomo linear expression is two objects per term (each cost term a
+monomial and its pair), which the garbage collector walks for as long as the
+model lives.
 """
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ import weakref
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.core.base.constraint import ConstraintData, IndexedConstraint
+from pyomo.core.base.objective import ScalarObjective
 from pyomo.core.base.set_types import Any
 from pyomo.core.base.var import IndexedVar, VarData
 from pyomo.core.expr.numeric_expr import LinearExpression
@@ -136,3 +143,37 @@ class RowFamily(IndexedConstraint):
     def _getitem_when_not_present(self, index):
         raise KeyError(f"{index!r} is not an index of {self.name}")
 
+
+
+class CostObjective(ScalarObjective):
+    """Minimise `sum(coefs * variables)`, the variables at `codes` in `columns`
+    (the same variable may come more than once). A new expression (`set_value`, `expr
+    = ...`) replaces the block's, and the hand-over reads it as any other objective."""
+
+    def __init__(self, codes: np.ndarray, coefs: np.ndarray, columns: Columns, doc: str):
+        self.codes, self.coefs, self.columns = codes, coefs, columns
+        super().__init__(sense=pyo.minimize, doc=doc)
+        self._given = None
+
+    def construct(self, data=None) -> None:
+        if self._constructed:
+            return
+        super().construct(data)
+        self.set_sense(pyo.minimize)   # an objective with a sense and (lazily) an expression
+
+    @property
+    def _args_(self) -> tuple:
+        if self._given is not None:
+            return self._given
+        variables = self.columns.variables
+        return (LinearExpression(constant=0.0, linear_coefs=self.coefs.tolist(),
+                                 linear_vars=[variables[c] for c in self.codes.tolist()]),)
+
+    @_args_.setter
+    def _args_(self, args: tuple) -> None:
+        self._given = args
+
+    @property
+    def given(self) -> bool:
+        """True when the expression was set, not the block's."""
+        return self._given is not None

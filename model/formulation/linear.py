@@ -15,12 +15,12 @@ import pyomo.environ as pyo
 
 from decarb.errors import InfeasibleError
 from decarb.formulation.columns import codes, columns_of
-from decarb.formulation.families import RowFamily, VariableFamily
+from decarb.formulation.families import CostObjective, RowFamily, VariableFamily
 
 SENSES = ("<=", ">=", "==")
 
 
-def _index(frame: pd.DataFrame, keys: list[str]) -> list:
+def _index(frame: pd.DataFrame | dict, keys: list[str]) -> list:
     """Pyomo index values: scalars for one key, tuples for several."""
     columns = [frame[k].tolist() for k in keys]
     return columns[0] if len(keys) == 1 else list(zip(*columns))
@@ -55,37 +55,61 @@ def add_constraints(m: pyo.ConcreteModel, name: str, terms: pd.DataFrame, keys: 
     infeasible. Returns the table of constraint rows (keys, `con`) for duals.
     """
     assert sense in SENSES
-    terms = terms[terms["coef"] != 0]
+    coefs = terms["coef"].to_numpy(float)
+    kept = np.flatnonzero(coefs != 0)
+    given = isinstance(rhs, pd.DataFrame)
     # Rows in the order of their keys; terms grouped by row, in their given order.
-    row_of = terms.groupby(keys, sort=True, dropna=False).ngroup().to_numpy()
+    row_keys, rhs_keys = key_codes(terms, kept, rhs if given else None, keys)
+    row_keys, row_of = np.unique(row_keys, return_inverse=True)
     order = np.argsort(row_of, kind="stable")
-    row_of = row_of[order]
-    firsts = np.flatnonzero(np.diff(row_of, prepend=-1))
-    rows = terms[keys].iloc[order[firsts]].reset_index(drop=True)
-    bound = np.zeros(len(rows))
-    if isinstance(rhs, pd.DataFrame):
-        given = rhs[keys + ["rhs"]].merge(rows.assign(at=np.arange(len(rows))), on=keys,
-                                          how="left")
-        _check_empty_rows(name, doc, given.loc[given["at"].isna()], keys, sense)
-        given = given.dropna(subset=["at"])
-        bound[given["at"].to_numpy(int)] = given["rhs"].to_numpy(float)
+    firsts = np.flatnonzero(np.diff(row_of[order], prepend=-1))
+    at = kept[order]   # the terms in row order, as positions in `terms`
+    rows = {k: terms[k].array[at[firsts]] for k in keys}
+    bound = np.zeros(len(firsts))
+    if given:
+        found = np.minimum(np.searchsorted(row_keys, rhs_keys), max(len(row_keys) - 1, 0))
+        has_row = row_keys[found] == rhs_keys if len(row_keys) else np.zeros(len(rhs), bool)
+        if not has_row.all():
+            _check_empty_rows(name, doc, rhs.loc[~has_row, keys + ["rhs"]], keys, sense)
+        bound[found[has_row]] = rhs["rhs"].to_numpy(float)[has_row]
     else:
         bound[:] = float(rhs)
-    coefs = terms["coef"].to_numpy(float)
+    coefs = coefs[at]
     if np.isnan(coefs).any() or np.isnan(bound).any():   # a model bug, never HiGHS's to see
-        at = terms.loc[np.isnan(coefs), keys].head(3).to_dict("records")
+        where = terms[keys].iloc[at[np.isnan(coefs)]].head(3).to_dict("records")
         raise ValueError(f"{name}: coefficients or bounds that are not numbers (NaN), "
-                         f"e.g. at {at}")
-    none = np.full(len(rows), np.inf)
+                         f"e.g. at {where}")
+    none = np.full(len(firsts), np.inf)
     lower = -none if sense == "<=" else bound
     upper = none if sense == ">=" else bound
-    con = RowFamily(_index(rows, keys), np.append(firsts, len(order)),
-                    coefs[order], codes(terms["var"], m)[order],
-                    columns_of(m), lower, upper, doc)
+    con = RowFamily(_index(rows, keys), np.append(firsts, len(order)), coefs,
+                    codes(terms["var"], m)[at], columns_of(m), lower, upper, doc)
     setattr(m, name, con)
-    rows["rhs"] = bound
-    rows["con"] = _objects(con.rows)
-    return rows
+    return pd.DataFrame({**rows, "rhs": bound, "con": _objects(con.rows)})
+
+
+def key_codes(terms: pd.DataFrame, kept: np.ndarray, rhs: pd.DataFrame | None,
+              keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """One integer per row of `terms` (those at `kept`) and of `rhs` for its `keys`, in
+    the order of the keys (a missing value last): equal keys, equal numbers."""
+    n = len(kept)
+    code = np.zeros(n + (0 if rhs is None else len(rhs)), np.int64)
+    for k in keys:
+        values = terms[k] if n == len(terms) else terms[k].iloc[kept]
+        if rhs is not None:
+            values = pd.concat([values, rhs[k]], ignore_index=True)
+        key, distinct = pd.factorize(values, sort=True, use_na_sentinel=False)
+        if (int(code.max(initial=0)) + 1) * len(distinct) >= 2 ** 62:
+            code = np.unique(code, return_inverse=True)[1].astype(np.int64)
+        code = code * len(distinct) + key
+    return code[:n], code[n:]
+
+
+def add_objective(m: pyo.ConcreteModel, name: str, terms: pd.DataFrame, doc: str) -> None:
+    """Minimise `sum(coef * var)` over the rows of `terms` (columns `var`, `coef`)."""
+    terms = terms.loc[terms["coef"] != 0]
+    setattr(m, name, CostObjective(codes(terms["var"], m), terms["coef"].to_numpy(float),
+                                   columns_of(m), doc))
 
 
 def _check_empty_rows(name: str, doc: str, empty: pd.DataFrame, keys: list[str],
@@ -107,9 +131,8 @@ def terms_of(table: pd.DataFrame, coef: pd.Series | float | str, **keys: object)
     `coef` may be a column name of `table`, a Series aligned with it or a number;
     `keys` maps key column names to a column name of `table` or a constant.
     """
-    out = pd.DataFrame(index=table.index)
-    for key, source in keys.items():
-        out[key] = table[source] if isinstance(source, str) and source in table else source
-    out["var"] = table["var"]
-    out["coef"] = table[coef] if isinstance(coef, str) else coef
-    return out
+    columns = {key: table[source] if isinstance(source, str) and source in table else source
+               for key, source in keys.items()}
+    columns["var"] = table["var"]
+    columns["coef"] = table[coef] if isinstance(coef, str) else coef
+    return pd.DataFrame(columns, index=table.index)

@@ -27,7 +27,7 @@ from pyomo.core.expr.numvalue import value
 from pyomo.repn.standard_repn import generate_standard_repn
 
 from decarb.formulation.columns import columns_of
-from decarb.formulation.families import RowFamily, VariableFamily
+from decarb.formulation.families import CostObjective, RowFamily, VariableFamily
 
 INF = highspy.kHighsInf
 _BOUNDS = operator.attrgetter("_domain", "_lb", "_ub", "_fixed")
@@ -206,6 +206,11 @@ def _objective(m: pyo.ConcreteModel, columns: list[VarData]) -> tuple[np.ndarray
     """The cost vector and constant of the one active objective (minimised)."""
     objective = next(m.component_data_objects(pyo.Objective, active=True))
     assert objective.sense == pyo.minimize
+    if isinstance(objective, CostObjective) and not objective.given \
+            and objective.columns is columns_of(m):
+        # The block's columns come first in the model's, in the same order.
+        return np.bincount(objective.codes, weights=objective.coefs,
+                           minlength=len(columns)), 0.0
     expr = objective.expr
     if hasattr(expr, "linear_vars") and hasattr(expr, "linear_coefs"):
         variables, coefs, constant = expr.linear_vars, expr.linear_coefs, expr.constant
