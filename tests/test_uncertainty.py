@@ -235,6 +235,15 @@ def test_the_shipped_japan_ranges_are_valid():
     # a range of ranges.csv from 2030: the hydrogen anchors 2030 and 2050
     assert matches["hydrogen_price"] == [{"commodity": "hydrogen", "year": 2030},
                                          {"commodity": "hydrogen", "year": 2050}]
+    # each technology's capex rows are drawn by one entry, not a multiplier and a range
+    capex = [t for e in entries if e.column == "capex_jpy_per_unit_yr"
+             for t in {m["technology"] for m in matches[e.name]}]
+    assert "steel_bf_bof_ccus" in capex and len(capex) == len(set(capex)), capex
+    # BF-CCUS high: MPP's capture part (CCUS less BAT) swapped for NPC's 96,060 JPY/(t/yr)
+    [bf_ccus] = [e for e in entries if e.range == "bf_ccus_capex"]
+    cost = ds.technology_costs.set_index(["technology", "year"])["capex_jpy_per_unit_yr"]
+    high = (cost["steel_bf_bof_bat", 2025] + 96_060) / cost["steel_bf_bof_ccus", 2030]
+    assert bf_ccus.parameters[2] == pytest.approx(high, rel=1e-5)
 
 
 def test_bad_toml_in_the_ranges_names_its_line(tmp_path):
