@@ -79,7 +79,7 @@ class Settings:
         "slack times any product's emissions per unit, so a plan serves demand first and "
         "exceeds a cap before it leaves demand unserved.", "JPY/unit", min=0)
     lp_solver: str = _setting("auto", "HiGHS method for a linear run: simplex, ipm (interior "
-                              "point with crossover), or auto: ipm from 100,000 nonzeros, "
+                              "point with crossover), or auto: ipm from 200,000 nonzeros, "
                               "where it measured about twice as fast (benchmarks/).",
                               choices=("auto", "simplex", "ipm"))
     time_limit_s: float = _setting(600.0, "Solver time limit.", "s", min=0)
