@@ -144,7 +144,6 @@ class RowFamily(IndexedConstraint):
         raise KeyError(f"{index!r} is not an index of {self.name}")
 
 
-
 class CostObjective(ScalarObjective):
     """Minimise `sum(coefs * variables)`, the variables at `codes` in `columns`
     (the same variable may come more than once). A new expression (`set_value`, `expr

@@ -23,10 +23,9 @@ def check_support(t: Mapping[str, pd.DataFrame], settings: Settings,
 def _eligible_rates(t: Mapping[str, pd.DataFrame]) -> list[Problem]:
     """A programme's own rate for a technology it funds."""
     rates, eligible = t["subsidy_rates"], t["subsidy_eligibility"]
-    pairs = set(zip(eligible["programme"], eligible["technology"]))
-    funded = pd.Series([pair in pairs for pair in zip(rates["programme"],
-                                                       rates["technology"])],
-                       index=rates.index, dtype=bool)
+    pair = ["programme", "technology"]
+    funded = pd.Series(pd.MultiIndex.from_frame(rates[pair]).isin(
+        pd.MultiIndex.from_frame(eligible[pair])), index=rates.index, dtype=bool)
     return _flag("subsidy_rates", rates, ~funded, "technology",
                  "a technology the programme funds (subsidy_eligibility.csv)")
 

@@ -23,7 +23,7 @@ from decarb.inputs.dataset import Dataset
 from decarb.inputs.schema import TABLES
 from decarb.outputs.results import BJPY_PER_MJPY, result_tables
 from decarb.solving.solve import Solution, Status, solve
-from decarb.workflow.stochastic import key_text, plan_of
+from decarb.workflow.stochastic import key_columns, key_text, plan_of
 
 FORESIGHT_TABLE = "foresight"
 
@@ -50,8 +50,7 @@ def hold(b: Built, plan: pd.DataFrame, before: int) -> None:
     no row): what earlier windows decided."""
     value = dict(zip(zip(plan["family"], plan["key"]), plan["value"]))
     for name, table in first_stage_tables(b, before - 1).items():
-        keys = [c for c in table.columns if c != "var"]
-        for key, var in zip(key_text(table, keys), table["var"]):
+        for key, var in zip(key_text(table, key_columns(table)), table["var"]):
             x = value.get((name, key), 0.0)
             var.fix(round(x) if var.is_integer() else x)
 

@@ -40,7 +40,7 @@ from decarb.outputs.results import BJPY_PER_MJPY
 from decarb.outputs.runstore import staged
 from decarb.solving.solve import HighsModel
 from decarb.workflow.foresight import hold
-from decarb.workflow.stochastic import (RECOURSE_COLUMNS, key_text, penalty_mjpy, plan_of,
+from decarb.workflow.stochastic import (RECOURSE_COLUMNS, key_columns, key_text, penalty_mjpy, plan_of,
                                         recourse_used)
 from decarb.workflow.stochastic_set import (PLAN_FILE, RECOURSE_FILE, REPORT_FILE, SET_FILE,
                                             TABLE_FILE, write_report)
@@ -109,16 +109,16 @@ def run_hedging(names: list[str], probabilities: list[float], read: Callable[[st
     _, slices, _ = sputils._ScenTree(["ROOT"], names).scen_names_to_ranks(comm.size)
     built = {names[i]: build_model(read(names[i]), recourse=recourse)
              for i in slices[comm.rank]}
-    keys = [set(_decisions(b, decision_year)) for b in built.values()]
+    decisions = {name: _decisions(b, decision_year) for name, b in built.items()}
+    keys = [set(d) for d in decisions.values()]
     common = sorted(set.intersection(*[k for part in comm.allgather(keys) for k in part]))
 
     def scenario_creator(name: str):
-        b = built[name]
-        decisions = _decisions(b, decision_year)
-        for key, var in decisions.items():   # a decision some scenario lacks: 0, as
-            if key not in common:            # the extensive form holds it
+        b, own = built[name], decisions[name]
+        for key, var in own.items():   # a decision some scenario lacks: 0, as the
+            if key not in common:      # extensive form holds it
                 var.fix(0)
-        sputils.attach_root_node(b.m, b.m.total_cost, [decisions[k] for k in common])
+        sputils.attach_root_node(b.m, b.m.total_cost, [own[k] for k in common])
         b.m._mpisppy_probability = probability[name]
         return b.m
 
@@ -130,7 +130,7 @@ def run_hedging(names: list[str], probabilities: list[float], read: Callable[[st
             rho_setter=lambda model: _cost_proportional_rho(model, built,
                                                              options.rho_factor))
     conv, _, _ = ph.ph_main(finalize=False)
-    xbar = _consensus(ph, built, common, decision_year)
+    xbar = _consensus(ph, built, decisions, common, decision_year)
     iterations = ph._PHIter
     local = []
     for name, b in built.items():
@@ -161,18 +161,17 @@ def _cost_proportional_rho(model, built: dict[str, Built], factor: float) -> lis
 def _decisions(b: Built, decision_year: int) -> dict[tuple[str, str], object]:
     """The first-stage variables of a built scenario by (family, key text)."""
     return {(name, key): var for name, t in first_stage_tables(b, decision_year).items()
-            for key, var in zip(key_text(t, [c for c in t.columns if c != "var"]), t["var"])}
+            for key, var in zip(key_text(t, key_columns(t)), t["var"])}
 
 
-def _consensus(ph, built: dict[str, Built], common: list[tuple[str, str]],
-               decision_year: int) -> pd.DataFrame:
+def _consensus(ph, built: dict[str, Built], decisions: dict[str, dict],
+               common: list[tuple[str, str]], decision_year: int) -> pd.DataFrame:
     """x-bar as a plan (family, key, year, value), read off a local scenario: PH's
     decisions are `common`, in order; the others are held at 0."""
     name, model = next(iter(ph.local_scenarios.items()))
-    decisions = _decisions(built[name], decision_year)
     xbars = model._mpisppy_model.xbars
     for i, key in enumerate(common):
-        decisions[key].set_value(xbars[("ROOT", i)]._value, skip_validation=True)
+        decisions[name][key].set_value(xbars[("ROOT", i)]._value, skip_validation=True)
     return plan_of(first_stage_tables(built[name], decision_year))
 
 

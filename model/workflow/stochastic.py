@@ -187,7 +187,7 @@ def plan_of(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """First-stage values as one table: family, the keys (as text), value."""
     rows = []
     for name, table in tables.items():
-        keys = _key_columns(table)
+        keys = key_columns(table)
         present = table.loc[table["var"].notna()]
         rows.append(pd.DataFrame({"key": key_text(present, keys), "family": name,
                                   "value": values(present), "year": present["year"]}))
@@ -216,7 +216,7 @@ def within_first_stage(b: Built, ext: Extensive) -> None:
         linked = ext.first_stage.get(name)
         if linked is None:   # not first stage in every scenario: not linked, not held
             continue
-        keys = _key_columns(linked)
+        keys = key_columns(linked)
         columns = [c for c in linked.columns if c.startswith("var_")]
         joined = table.merge(linked, on=keys, how="left")
         lacking = joined[columns].isna().any(axis=1)
@@ -232,7 +232,8 @@ def within_first_stage(b: Built, ext: Extensive) -> None:
                 own.setub(min(upper + ([own.ub] if own.ub is not None else [])))
 
 
-def _key_columns(table: pd.DataFrame) -> list[str]:
+def key_columns(table: pd.DataFrame) -> list[str]:
+    """The key columns of a first-stage table (all but its variable columns)."""
     return [c for c in table.columns if not c.startswith("var")]
 
 
@@ -242,7 +243,7 @@ def hold_first_stage(ext: Extensive, plan: pd.DataFrame) -> list[str]:
     value = dict(zip(zip(plan["family"], plan["key"]), plan["value"]))
     fixes, refused = [], set()
     for name, table in ext.first_stage.items():
-        text = key_text(table, _key_columns(table))
+        text = key_text(table, key_columns(table))
         for w in range(len(ext.scenarios)):
             column = table[f"var_{w}"]
             for key, var in zip(text[column.notna()], column[column.notna()]):
