@@ -138,11 +138,10 @@ def case_row(reader: Reader, name: str, mip: bool) -> list[str]:
     base, seconds = solve(reader, case, "", {})
     s = base.meta["settings"]
     tight, _ = solve(reader, case, "tighter gap", {"mip_gap": s["mip_gap"] / 10})
-    longer, _ = solve(reader, case, "ten more years",
-                      {"extension_years": s["extension_years"] + 10})
+    extended = {"extension_years": s["extension_years"] + 10}
+    longer, _ = solve(reader, case, "ten more years", extended)
     own, effective = mac_2050(base)
     own_long, effective_long = mac_2050(longer)
-    extended = {"extension_years": s["extension_years"] + 10}
     step, step_long = (tightening_cost_2050(reader, case, {}, base),
                        tightening_cost_2050(reader, case, extended, longer))
     significant = SIGNIFICANT_CAPEX * capex(base).sum()
