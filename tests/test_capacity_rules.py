@@ -139,6 +139,63 @@ def test_a_subsidised_build_stays_in_use_for_the_years_the_support_requires():
         0.9 * 20000.0 * 0.6 / 1000)
 
 
+def test_a_supported_new_unit_counts_in_use_only_beside_the_plants_running_it():
+    # Plant mode, annual 2025-26. Plant p runs `new` (1 Mt/yr); demand 1 then 1.5 Mt.
+    # `new` costs 2,000 JPY/t to run and 20,000 JPY/(t/yr) on a new site, with 90% off
+    # in 2025 only. Per 0.5 Mt/yr: built in 2025 with the subsidy, its capital is
+    # 0.1 x 20,000 x 0.5 x CRF x (1/1.08 + 1/1.08^2) = 158 MJPY; built in 2026 without,
+    # 20,000 x 0.5 x CRF / 1.08^2 = 762. Counting the plant's output as capacity in use,
+    # the 2025 unit stands idle beside the plant and is built with the subsidy. With the
+    # plant counted in use first, the 2025 unit would have to run beyond demand (0.5 Mt x
+    # 2,000 = 1,000 more): it is built in 2026, unsupported.
+    from tests.tiny_plants import edge, plants, solve_plants
+
+    flows = frame([dict(technology="old", commodity="coal", direction="in",
+                        amount_per_unit=10.0),
+                   dict(technology="new", commodity="electricity", direction="in",
+                        amount_per_unit=20.0)])
+    r = solve_plants(plants(("p", 1.0, 2040), technology="new"), [edge(capex=1e7)],
+                     tiny_settings(end_year=2026, year_step=1, mode="plant"),
+                     technology_flows=flows,
+                     technology_costs=frame(costs("old", 1.0e6) + costs("new", 20000.0)),
+                     demand=frame([dict(commodity="steel", year=2025, demand_m_per_yr=1.0),
+                                   dict(commodity="steel", year=2026, demand_m_per_yr=1.5),
+                                   dict(commodity="steel", year=2050, demand_m_per_yr=1.5)]),
+                     subsidies=frame([dict(programme="early", rate=0.9, first_year=2025,
+                                           last_year=2025)]),
+                     subsidy_eligibility=frame([dict(programme="early", technology="new")]))
+    built = r.tables["investments"].set_index(["technology", "year"])["new_capacity_m_per_yr"]
+    assert built.get(("new", 2025), 0.0) == pytest.approx(0.0, abs=1e-9)
+    assert built[("new", 2026)] == pytest.approx(0.5)
+    assert r.tables["investments"].filter(like="subsidy_").to_numpy().sum() == pytest.approx(
+        0.0, abs=1e-9)
+
+
+def test_a_whole_unit_is_installed_in_its_build_year_or_not_bought():
+    # `new` comes in whole units of 0.3 Mt/yr and may diffuse to 0.2 Mt/yr installed
+    # (g = 0, seed 0.2); the cap (0.8) needs 0.2 Mt of clean steel. A unit bought and
+    # only 0.2 of it installed would cost 1,000 x 0.3 x CRF / 1.08 = 24.7 MJPY against
+    # `clean` at 1,500 JPY/t: 0.2 x 1,500 = 300. As a unit is installed whole or not
+    # bought, and 0.3 exceeds the pace, clean makes the 0.2 Mt.
+    f = tiny_frames()
+    technologies = frame(f["technologies"].assign(
+        unit_size_m_per_yr=[None, 0.3], max_growth_per_yr=[None, 0.0],
+        growth_seed_m_per_yr=[0.0, 0.2]).to_dict("records") + [
+        dict(technology="clean", sector="steel", pathway="electrification", output="steel",
+             life_yr=30, first_year=2025)])
+    flows = frame(f["technology_flows"].to_dict("records") + [
+        dict(technology="clean", commodity="electricity", direction="in",
+             amount_per_unit=15.0)])
+    r = solve_tiny(one_year(integer_units=True), technologies=technologies,
+                   technology_flows=flows,
+                   technology_costs=frame(costs("old", 50000.0) + costs("new", 1000.0)
+                                          + costs("clean", 0.0)),
+                   caps=frame(flat(sector="steel", cap_mtco2=0.8)))
+    assert r.tables["investments"].query("technology == 'new'")[
+        "new_capacity_m_per_yr"].sum() == pytest.approx(0.0, abs=1e-9)
+    assert output(r, "clean") == pytest.approx(0.2)
+
+
 # --- no end effect ---------------------------------------------------------------------
 
 def _diffusion_case(**settings):

@@ -246,6 +246,26 @@ def test_an_announced_build_runs_from_its_year():
     assert (inv["from_technology"], inv["capex_bjpy"]) == ("(new)", pytest.approx(1.0))
 
 
+def test_an_announced_build_passes_the_diffusion_limit_and_counts_in_its_base():
+    # `new` diffuses 10%/yr from what stands (no seed, none standing): nothing could be
+    # built, yet a 0.5 Mt unit is announced for 2027. It runs, and from then on `new`
+    # may grow 10% of 0.5: 0.05 Mt/yr of new sites in 2028 (1,000 JPY/(t/yr), cheaper
+    # than running `old`). Without the announced capacity let through, the case is
+    # infeasible.
+    f = tiny_frames()
+    technologies = frame(f["technologies"].assign(
+        max_growth_per_yr=[None, 0.1], growth_seed_m_per_yr=[0.0, 0.0]).to_dict("records"))
+    r = solve_plants(plants(("a", 1.0, 2030)), [edge(capex=1e7)],
+                     tiny_settings(end_year=2028, **ANNUAL), technologies=technologies,
+                     technology_costs=frame(costs("old", 50000.0) + costs("new", 1000.0)),
+                     committed=_event(event="build", plant="n", year=2027, technology="new",
+                                      capacity_m_per_yr=0.5, capex_bjpy=1.0))
+    assert output_of(r, "n", 2027) == pytest.approx(0.5)
+    built = r.tables["investments"].set_index(["technology", "year"])["new_capacity_m_per_yr"]
+    assert built[("new", 2027)] == pytest.approx(0.5)     # the announced unit alone
+    assert built[("new", 2028)] == pytest.approx(0.05)
+
+
 # --- an open plant runs and costs ----------------------------------------------------
 
 def test_a_plant_below_its_minimum_load_closes():

@@ -12,8 +12,9 @@ and its unit counts rounded (to the nearest, else up; or a previous answer's)
 and fixed give feasible answers by an LP each. When the best of them is within
 the settings' MIP gap of the bound it is the answer, proven by that bound, and
 no branch and bound is needed; otherwise HiGHS branches from it as a start.
-Rounding up is always feasible here: surplus units may stand idle and their
-capacity be financed without support.
+Rounding up is feasible unless a diffusion limit leaves no room for the extra
+unit (a year's builds are installed that year); where no rounding is, branch and
+bound starts without one.
 """
 from __future__ import annotations
 

@@ -6,12 +6,15 @@ in plant mode (plant/switching.py; 0 otherwise), installed capacity is
 cap[k,y] + plants[k,y], and:
   cap[k,y] <= residual[k,y] + sum(build[k,v] for v <= y < v + life[k])
   cap[k,y] - cap[k,y-] <= build[k,y] + max(0, residual[k,y] - residual[k,y-])
+  build[k,y] <= cap[k,y]
   act[k,y] <= availability[k] * (cap[k,y] + plants[k,y])
   new[k,y] = unit_size[k] * units[k,y]        (units integer, where a size is given)
   units[k,y] <= ceil(max demand[output, y..y+life) / (availability * unit_size))
   build[k,y] <= ((1+g)^dt - 1) * installed[k,y-] + seed * sum_{i<dt} (1+g)^i
   installed[k,y] <= (1+g)^dt * installed[k,y-] + seed * sum_{i<dt} (1+g)^i
-                     (built in whole units, or diffusing (g > 0) where plants run it)
+                    + committed[k,y]
+                     (built in whole units, or diffusing (g > 0) where plants run it;
+                     committed: what committed.csv events bring into k in y, plant mode)
   cost: fixed O&M x installed capacity (an open plant's included)
 (y- is the previous model year, dt = y - y-; in the first model year installed[k,y-]
 is the existing capacity; build[k,y] = new[k,y] on new sites + sum_j rebuilt[j,k,y] on
@@ -19,11 +22,13 @@ the sites of retiring j, brownfield.py.) Installed capacity pays fixed O&M wheth
 not, so idling saves only running costs; capacity taken out of service (early
 retirement) never returns: it grows only by builds or by the existing-capacity
 data (plants open and close by their own rules), so nothing is built ahead and
-mothballed for free. Growth limits bound builds, which bounds installed capacity
-too; where plants may switch into a diffusing technology, its installed capacity
-is bounded as well. A technology built in whole units has its installed capacity
-bounded instead: a whole unit may be built where the pace allows part of one,
-the rest of it not installed (and never rounding up a unit count is infeasible).
+mothballed for free; what is built in a year is installed that year (a unit is not
+bought and partly retired at once). Growth limits bound builds, which bounds
+installed capacity too; where plants may switch into a diffusing technology, its
+installed capacity is bounded as well. A technology built in whole units has its
+installed capacity bounded instead, so units come as the pace allows whole ones
+(the Japan data's seeds are one unit a year). Committed events are facts, not
+choices: the capacity they bring is let through the diffusion limit on top.
 """
 from __future__ import annotations
 
@@ -34,6 +39,7 @@ import pyomo.environ as pyo
 from decarb.formulation.built import Built
 from decarb.formulation.components.brownfield import builds
 from decarb.formulation.linear import add_constraints, add_var, terms_of
+from decarb.formulation.plant import committed
 from decarb.formulation.parameters import vintages_of
 
 KEYS = ["technology", "year"]
@@ -60,6 +66,13 @@ def add(b: Built) -> None:
         KEYS, "<=", p.residual.rename(columns={"capacity_m_per_yr": "rhs"}),
         "Installed capacity <= existing capacity left + builds within life (M unit/yr)")
     _retire_for_good(b, cap, made)
+    b.cons["install_builds_in_their_year"] = add_constraints(
+        m, "install_builds_in_their_year",
+        pd.concat([terms_of(made, 1.0, **_keys()), terms_of(cap.merge(made[KEYS]
+                                                                      .drop_duplicates()),
+                                                             -1.0, **_keys())]),
+        KEYS, "<=", 0.0, "Builds of the year <= installed capacity besides plants: "
+        "nothing is bought and retired at once (M unit/yr)")
 
     b.cons["limit_activity"] = add_constraints(
         m, "limit_activity",
@@ -217,6 +230,20 @@ def _growth(b: Built, made: pd.DataFrame, sources: pd.DataFrame) -> None:
         b.m, "limit_growth",
         pd.concat([terms_of(installed, "coef", **_keys()),
                    terms_of(earlier, -earlier["coef"] * earlier["factor"], **_keys())]),
-        KEYS, "<=", diffusing.assign(rhs=diffusing["seed"] + np.where(
-            at_start[diffusing.index], diffusing["factor"] * existing[diffusing.index], 0.0)),
-        "Installed capacity <= (1+g)^dt x last year's + seed (M unit/yr)")
+        KEYS, "<=", diffusing.assign(rhs=diffusing["seed"] + committed_in(b, diffusing)
+                                     + np.where(at_start[diffusing.index], diffusing["factor"]
+                                                * existing[diffusing.index], 0.0)),
+        "Installed capacity <= (1+g)^dt x last year's + seed + committed capacity "
+        "arriving (M unit/yr)")
+
+
+def committed_in(b: Built, rows: pd.DataFrame) -> np.ndarray:
+    """Per row (technology, year), the capacity committed.csv's switch and build events
+    bring into the technology that year (M unit/yr; plant mode, 0 otherwise)."""
+    if b.fleet is None:
+        return np.zeros(len(rows))
+    events = committed.events(b.ds, b.p)
+    events = events.loc[events["event"] != "close"]
+    arriving = b.fleet.runs.merge(events[["plant", "technology", "year"]])
+    added = arriving.groupby(KEYS)["size"].sum()
+    return added.reindex(pd.MultiIndex.from_frame(rows[KEYS])).fillna(0.0).to_numpy()

@@ -34,6 +34,7 @@ from decarb.formulation.components.subsidy_rounds import NAME as RELEASED
 from decarb.formulation.components.subsidy_rounds import released_budget_rows
 from decarb.formulation.components.brownfield import GREENFIELD, builds, rebuild_offers
 from decarb.formulation.components.brownfield import KEYS as BUILD_KEYS
+from decarb.formulation.components.capacity import plant_capacity
 from decarb.inputs.dataset import Dataset
 from decarb.formulation.linear import add_constraints, add_var, terms_of
 from decarb.formulation.parameters import (MJPY_PER_BJPY, Parameters, scope2_coefficients,
@@ -78,9 +79,11 @@ def add(b: Built) -> None:
 def _support_in_service(b: Built, support: pd.DataFrame) -> None:
     """Supported capacity of the last `support_in_use_years` vintages <= capacity of the
     technology in use that year, so a supported build cannot run in its build year and
-    stand idle the next while an unsupported one runs. Modes count by what they are (a
-    programme or an incentive), not by their rate, so a re-solve with other rates keeps
-    the rows."""
+    stand idle the next while an unsupported one runs. In plant mode the plants running
+    the technology count in use first (they are the older capacity): a supported new
+    unit cannot stand idle while a plant's output fills the count. Modes count by what
+    they are (a programme or an incentive), not by their rate, so a re-solve with other
+    rates keeps the rows."""
     keys = ["technology", "year"]
     supported = support.loc[(support["programme"] != NO_PROGRAMME)
                             | (support["incentive"] != "none")]
@@ -93,12 +96,15 @@ def _support_in_service(b: Built, support: pd.DataFrame) -> None:
     act = b.vars["act"].merge(in_use_years[keys].drop_duplicates())
     availability = act["technology"].map(b.p.tech["availability"])
     in_use = (1.0 / availability).where(availability > 0, 0.0)
+    plants = plant_capacity(b).merge(act[keys])
     b.cons["pay_support_in_service"] = add_constraints(
         b.m, "pay_support_in_service",
         pd.concat([terms_of(in_use_years, 1.0, technology="technology", year="year"),
-                   terms_of(act, -in_use, technology="technology", year="year")]),
+                   terms_of(act, -in_use, technology="technology", year="year"),
+                   terms_of(plants, "coef", technology="technology", year="year")]),
         keys, "<=", 0.0, "Supported builds of the last support_in_use_years vintages <= "
-        "output / availability: capacity in use (M unit/yr)")
+        "output / availability - plants running the technology: capacity in use besides "
+        "the plants (M unit/yr)")
 
 
 def support_for(b: Built, ds: Dataset) -> pd.DataFrame | None:
