@@ -171,3 +171,26 @@ def test_a_charts_folder_holding_other_files_is_not_replaced_by_a_report(data, t
     result = invoke("report", store / "a", "--html", tmp_path / "r.html")
     assert result.exit_code == 1 and "other than" in result.output
     assert (tmp_path / "r_charts" / "thesis.tex").read_text() == "mine"
+
+
+def test_a_run_in_the_current_folder_named_as_a_case_is_reached_by_dot_slash(
+        tmp_path, monkeypatch):
+    # A run folder `reference` beside a case `reference`: the plain name is refused with
+    # the two paths that name each; `./reference` is the run, `cases/reference.toml` the case.
+    from decarb.errors import InputError
+    from decarb.workflow.commands import stored_run
+
+    data = tmp_path / "data"
+    (data / "cases").mkdir(parents=True)
+    (data / "cases" / "reference.toml").write_text('purpose = "p"\n')
+    run = tmp_path / "work" / "reference"
+    run.mkdir(parents=True)
+    (run / RUN_FILE).write_text("{}")
+    monkeypatch.chdir(tmp_path / "work")
+    with pytest.raises(InputError) as refused:
+        stored_run("reference", data, tmp_path / "results")
+    assert f".{os.sep}reference or {data / 'cases' / 'reference.toml'}" in str(refused.value)
+    assert stored_run(f".{os.sep}reference", data, tmp_path / "results") == Path(
+        f".{os.sep}reference")
+    assert stored_run(str(data / "cases" / "reference.toml"), data,
+                      tmp_path / "results") is None

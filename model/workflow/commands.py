@@ -2,6 +2,7 @@
 find a stored run that already answers it."""
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,23 +116,27 @@ def stored_or_run(specs: list[str], data_dir: Path, results: Path, solver_log: b
 def stored_run(spec: str, data_dir: Path, results: Path) -> Path | None:
     """The run folder `spec` names, or None when it names a case.
 
-    The rule: a spec with a path separator, or ending in .toml, is a path (a run folder,
-    or a case file). A plain name is a run folder in the current folder or a run of the
-    store (`results/NAME`), or a case of the dataset (`<data>/cases/NAME.toml`); a name
-    that is both a run and a case is an error that says how to name either one."""
+    The rule: a spec with a path separator as written (`./NAME` too), or ending in
+    .toml, is a path (a run folder, or a case file). A plain name is a run folder in the
+    current folder or a run of the store (`results/NAME`), or a case of the dataset
+    (`<data>/cases/NAME.toml`); a name that is both a run and a case is an error that
+    says how to name either one."""
     path = Path(spec)
-    if len(path.parts) > 1 or path.suffix == ".toml":
+    if any(sep in spec for sep in {"/", os.sep}) or path.suffix == ".toml":
         return path if (path / RUN_FILE).is_file() else None
     runs = list(dict.fromkeys(f.resolve() for f in (path, Path(results) / spec)
                               if (f / RUN_FILE).is_file()))
     case = Path(data_dir) / CASES_FOLDER / f"{spec}.toml"
     if runs and case.is_file() or len(runs) > 1:
+        named = {f: (f".{os.sep}{spec}" if f == path.resolve() else str(Path(results) / spec))
+                 for f in runs}
+        if case.is_file():
+            named[case] = str(case)
         raise InputError([Problem(spec, None, None, spec, "a name that is one thing: it is "
-                                  + " and ".join([*(f"the run {f}" for f in runs),
-                                                  *([f"the case {case}"] if case.is_file()
-                                                    else [])])
-                                  + "; give a path to the one you mean (e.g. "
-                                  f"{Path(results) / spec} or {case})")])
+                                  + " and ".join(f"the {'case' if f == case else 'run'} {f}"
+                                                 for f in named)
+                                  + "; give a path to the one you mean: "
+                                  + " or ".join(named.values()))])
     return runs[0] if runs else None
 
 
