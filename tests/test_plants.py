@@ -395,3 +395,46 @@ def test_the_first_years_growth_limit_counts_the_plants_standing_then():
                      technologies=technologies, demand=demand,
                      technology_costs=frame(costs("old", 50000.0) + costs("new", 1000.0)))
     assert investment(r, "new", 2025)["new_capacity_m_per_yr"] == pytest.approx(0.05)
+
+
+_COLUMNS = """
+import sys
+from decarb.formulation.build import build_model
+from decarb.inputs.loading import read_dataset
+from decarb.solving.handover import standard_form
+print("\\n".join(c.name for c in standard_form(build_model(read_dataset(sys.argv[1]))
+                                                .m).columns))
+"""
+
+
+def test_the_models_columns_do_not_depend_on_the_hash_seed(tmp_path):
+    # Plant a may be rebuilt as `new` (life 2 years: its unit's next window is in the
+    # horizon), whose unit may be retrofitted to r1..r4: a family of five technologies,
+    # whose set order follows the hash seed. Four seeds give one column order.
+    import os
+    import subprocess
+    import sys
+
+    from tests.tiny import write_case
+    from tests.tiny_plants import plant_frames
+
+    family = [f"r{i}" for i in range(1, 5)]
+    base = tiny_frames()
+    frames = plant_frames(
+        plants(("a", 1.0, 2030)),
+        [edge(capex=1e7)] + [dict(edge("new", r), kind="retrofit") for r in family],
+        technologies=pd.concat([base["technologies"].assign(life_yr=[40, 2]), frame([dict(
+            technology=r, sector="steel", pathway="efficiency", output="steel", life_yr=2,
+            first_year=2025) for r in family])]),
+        technology_flows=pd.concat([base["technology_flows"], frame([dict(
+            technology=r, commodity="electricity", direction="in", amount_per_unit=0.9)
+            for r in family])]),
+        technology_costs=frame(costs("old", 4000.0) + costs("new", 1e6)
+                               + sum((costs(r, 1e6) for r in family), [])))
+    folder = write_case(tmp_path / "case", frames, tiny_settings(end_year=2027, **ANNUAL))
+    orders = {subprocess.run([sys.executable, "-c", _COLUMNS, str(folder)], check=True,
+                             capture_output=True, text=True,
+                             env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+              for seed in (1, 2, 3, 4)}
+    assert len(orders) == 1
+    assert "plant_later_relining[a,old,new,2025,r4,2027]" in orders.pop()

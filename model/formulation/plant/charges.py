@@ -43,7 +43,8 @@ class Charges:
         self.windows = ds.settings.relining_windows
         self.reline = relining_capex(ds, p)
         family = retrofit_families(ds.transitions)
-        self.family = pd.DataFrame([(t, k) for t, members in family.items() for k in members],
+        # sorted: a set's order follows the hash seed, and so would the model's columns
+        self.family = pd.DataFrame([(t, k) for t in sorted(family) for k in sorted(family[t])],
                                    columns=["head", "technology"])
         self.size = runs.drop_duplicates(["plant", "technology"]).set_index(
             ["plant", "technology"])["size"]

@@ -106,8 +106,8 @@ def sizes(ds: Dataset, plants: pd.DataFrame) -> pd.DataFrame:
     table = events(ds).query("event == 'switch'").dropna(subset=["capacity_m_per_yr"])
     graph = transition_graph(ds.transitions)
     rows = [(e.plant, t, e.capacity_m_per_yr) for e in table.itertuples()
-            for t in {e.technology} | (nx.descendants(graph, e.technology)
-                                       if e.technology in graph else set())]
+            for t in sorted({e.technology} | (nx.descendants(graph, e.technology)
+                                              if e.technology in graph else set()))]
     return pd.DataFrame(rows, columns=["plant", "technology", "size"])
 
 
