@@ -3,8 +3,8 @@
     python benchmarks/uncertainty_benchmark.py                 # 50 samples, all cores
     python benchmarks/uncertainty_benchmark.py --samples 10 --workers 1
 
-Runs `data/japan/cases/uncertainty.toml` (the FY2024 case as an LP, eleven ranges)
-into a temporary run store: the samples, the median point and the tornado's 22
+Runs `data/japan/cases/uncertainty.toml` (the FY2024 case as an LP, with its ranges)
+into a temporary run store: the samples, the median point and the tornado's
 one-at-a-time points, then the HTML report with its fan and tornado charts. Prints
 the wall time of each step, the points per minute and the seconds of the points
 themselves (read, validate, build, solve, write).

@@ -244,6 +244,19 @@ def test_the_shipped_japan_ranges_are_valid():
     cost = ds.technology_costs.set_index(["technology", "year"])["capex_jpy_per_unit_yr"]
     high = (cost["steel_bf_bof_bat", 2025] + 96_060) / cost["steel_bf_bof_ccus", 2030]
     assert bf_ccus.parameters[2] == pytest.approx(high, rel=1e-5)
+    # the furnace conversions to BF-CCUS: the capture part alone, and a BAT relining + it
+    edges = ds.transitions.set_index(["from_technology", "to_technology"])[
+        "conversion_capex_jpy_per_unit_yr"]
+    retrofit = edges["steel_bf_bof_bat", "steel_bf_bof_ccus"]
+    rebuild = edges["steel_bf_bof", "steel_bf_bof_ccus"]
+    by_name = {e.name: e.parameters for e in entries}
+    assert by_name["bf_capture_retrofit_capex"][2] == pytest.approx(96_060 / retrofit,
+                                                                    abs=5e-3)
+    relining = rebuild - retrofit                       # BAT relining, 285 USD x 165.05
+    assert by_name["bf_ccus_rebuild_capex"][::2] == pytest.approx(
+        ((relining + 0.75 * retrofit) / rebuild, (relining + 96_060) / rebuild), abs=5e-3)
+    assert len(matches["bf_capture_retrofit_capex"]) == len(matches[
+        "bf_ccus_rebuild_capex"]) == 1
 
 
 def test_bad_toml_in_the_ranges_names_its_line(tmp_path):
