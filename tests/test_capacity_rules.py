@@ -73,6 +73,19 @@ def test_growth_limit_bounds_builds_not_only_net_growth():
 
 # --- support is paid for capacity placed in service ------------------------------------
 
+# A 90% subsidy on `new`, open in 2025 only.
+EARLY_SUBSIDY = dict(
+    subsidies=frame([dict(programme="early", rate=0.9, first_year=2025, last_year=2025)]),
+    subsidy_eligibility=frame([dict(programme="early", technology="new")]))
+
+
+def power_for_new(gj_per_t: float):
+    """The tiny flows with `new` using `gj_per_t` of power (100 JPY/GJ) per t."""
+    return frame([dict(technology="old", commodity="coal", direction="in", amount_per_unit=10.0),
+                  dict(technology="new", commodity="electricity", direction="in",
+                       amount_per_unit=gj_per_t)])
+
+
 def test_a_subsidised_build_runs_in_its_build_year():
     # new: capex 20,000 JPY/(t/yr), 1,200 JPY/t of power (dearer to run than old's
     # 1,000). A 90% subsidy is open in 2025 only; the 2030 cap (0.4) needs 0.6 Mt/yr of
@@ -80,17 +93,12 @@ def test_a_subsidised_build_runs_in_its_build_year():
     # A(2026-35) + 200 x W2025 = 2,054 < 20,000 x A(2031-35) = 4,828 unsubsidised in 2030.
     # Without the rule it would be built in 2025 and stand idle until 2030.
     f = tiny_frames()
-    flows = frame([dict(technology="old", commodity="coal", direction="in",
-                        amount_per_unit=10.0),
-                   dict(technology="new", commodity="electricity", direction="in",
-                        amount_per_unit=12.0)])
+    flows = power_for_new(12.0)
     r = solve_tiny(tiny_settings(), technology_flows=flows,
                    technology_costs=frame(costs("old", 50000.0) + costs("new", 20000.0)),
                    caps=frame([dict(sector="steel", year=2025, cap_mtco2=10.0),
                                dict(sector="steel", year=2030, cap_mtco2=0.4)]),
-                   subsidies=frame([dict(programme="early", rate=0.9, first_year=2025,
-                                         last_year=2025)]),
-                   subsidy_eligibility=frame([dict(programme="early", technology="new")]),
+                   **EARLY_SUBSIDY,
                    demand=f["demand"])
     assert investment(r, "new", 2025)["new_capacity_m_per_yr"] == pytest.approx(0.6)
     assert output(r, "new", 2025) == pytest.approx(0.6)
@@ -103,10 +111,7 @@ def _early_subsidy_case(support_in_use_years: int):
     to run than old) has a 90% subsidy in 2025 only; the 2027 cap (0.4) needs 0.6 Mt/yr
     of new."""
     f = tiny_frames()
-    flows = frame([dict(technology="old", commodity="coal", direction="in",
-                        amount_per_unit=10.0),
-                   dict(technology="new", commodity="electricity", direction="in",
-                        amount_per_unit=12.0)])
+    flows = power_for_new(12.0)
     return solve_tiny(tiny_settings(end_year=2027, year_step=1,
                                     support_in_use_years=support_in_use_years),
                       technology_flows=flows,
@@ -114,9 +119,7 @@ def _early_subsidy_case(support_in_use_years: int):
                       caps=frame([dict(sector="steel", year=2025, cap_mtco2=10.0),
                                   dict(sector="steel", year=2026, cap_mtco2=10.0),
                                   dict(sector="steel", year=2027, cap_mtco2=0.4)]),
-                      subsidies=frame([dict(programme="early", rate=0.9, first_year=2025,
-                                            last_year=2025)]),
-                      subsidy_eligibility=frame([dict(programme="early", technology="new")]),
+                      **EARLY_SUBSIDY,
                       demand=f["demand"])
 
 
@@ -150,10 +153,7 @@ def test_a_supported_new_unit_counts_in_use_only_beside_the_plants_running_it():
     # 2,000 = 1,000 more): it is built in 2026, unsupported.
     from tests.tiny_plants import edge, plants, solve_plants
 
-    flows = frame([dict(technology="old", commodity="coal", direction="in",
-                        amount_per_unit=10.0),
-                   dict(technology="new", commodity="electricity", direction="in",
-                        amount_per_unit=20.0)])
+    flows = power_for_new(20.0)
     r = solve_plants(plants(("p", 1.0, 2040), technology="new"), [edge(capex=1e7)],
                      tiny_settings(end_year=2026, year_step=1, mode="plant"),
                      technology_flows=flows,
@@ -161,14 +161,25 @@ def test_a_supported_new_unit_counts_in_use_only_beside_the_plants_running_it():
                      demand=frame([dict(commodity="steel", year=2025, demand_m_per_yr=1.0),
                                    dict(commodity="steel", year=2026, demand_m_per_yr=1.5),
                                    dict(commodity="steel", year=2050, demand_m_per_yr=1.5)]),
-                     subsidies=frame([dict(programme="early", rate=0.9, first_year=2025,
-                                           last_year=2025)]),
-                     subsidy_eligibility=frame([dict(programme="early", technology="new")]))
+                     **EARLY_SUBSIDY)
     built = r.tables["investments"].set_index(["technology", "year"])["new_capacity_m_per_yr"]
     assert built.get(("new", 2025), 0.0) == pytest.approx(0.0, abs=1e-9)
     assert built[("new", 2026)] == pytest.approx(0.5)
     assert r.tables["investments"].filter(like="subsidy_").to_numpy().sum() == pytest.approx(
         0.0, abs=1e-9)
+
+
+def with_clean(**new_columns) -> dict:
+    """The tiny technologies (`new`'s columns as given, old's first) and flows, with
+    `clean`: no capex, 15 GJ of power per t (1,500 JPY/t)."""
+    f = tiny_frames()
+    technologies = frame(f["technologies"].assign(**new_columns).to_dict("records") + [
+        dict(technology="clean", sector="steel", pathway="electrification", output="steel",
+             life_yr=30, first_year=2025)])
+    flows = frame(f["technology_flows"].to_dict("records") + [
+        dict(technology="clean", commodity="electricity", direction="in",
+             amount_per_unit=15.0)])
+    return dict(technologies=technologies, technology_flows=flows)
 
 
 def test_a_whole_unit_is_installed_in_its_build_year_or_not_bought():
@@ -177,17 +188,9 @@ def test_a_whole_unit_is_installed_in_its_build_year_or_not_bought():
     # only 0.2 of it installed would cost 1,000 x 0.3 x CRF / 1.08 = 24.7 MJPY against
     # `clean` at 1,500 JPY/t: 0.2 x 1,500 = 300. As a unit is installed whole or not
     # bought, and 0.3 exceeds the pace, clean makes the 0.2 Mt.
-    f = tiny_frames()
-    technologies = frame(f["technologies"].assign(
-        unit_size_m_per_yr=[None, 0.3], max_growth_per_yr=[None, 0.0],
-        growth_seed_m_per_yr=[0.0, 0.2]).to_dict("records") + [
-        dict(technology="clean", sector="steel", pathway="electrification", output="steel",
-             life_yr=30, first_year=2025)])
-    flows = frame(f["technology_flows"].to_dict("records") + [
-        dict(technology="clean", commodity="electricity", direction="in",
-             amount_per_unit=15.0)])
-    r = solve_tiny(one_year(integer_units=True), technologies=technologies,
-                   technology_flows=flows,
+    r = solve_tiny(one_year(integer_units=True),
+                   **with_clean(unit_size_m_per_yr=[None, 0.3], max_growth_per_yr=[None, 0.0],
+                                growth_seed_m_per_yr=[0.0, 0.2]),
                    technology_costs=frame(costs("old", 50000.0) + costs("new", 1000.0)
                                           + costs("clean", 0.0)),
                    caps=frame(flat(sector="steel", cap_mtco2=0.8)))
@@ -203,19 +206,11 @@ def _diffusion_case(**settings):
     and costs 1,500 JPY/t of power; `new` 100 JPY/t, capex 20,000 in 2030 and 0 from
     2035, first built in 2030 and diffusing: builds <= 31 x last year's + 0.031 Mt/yr
     (g = 100%/yr, seed 0.001 Mt/yr, five-year steps)."""
-    f = tiny_frames()
-    technologies = frame(f["technologies"].assign(
-        first_year=[2000, 2030], max_growth_per_yr=[None, 1.0],
-        growth_seed_m_per_yr=[0.0, 0.001]).to_dict("records") + [
-        dict(technology="clean", sector="steel", pathway="electrification", output="steel",
-             life_yr=30, first_year=2025)])
-    flows = frame(f["technology_flows"].to_dict("records") + [
-        dict(technology="clean", commodity="electricity", direction="in",
-             amount_per_unit=15.0)])
     new_costs = [dict(technology="new", year=y, capex_jpy_per_unit_yr=c)
                  for y, c in ((2025, 20000.0), (2030, 20000.0), (2035, 0.0))]
-    return solve_tiny(tiny_settings(**settings), technologies=technologies,
-                      technology_flows=flows,
+    return solve_tiny(tiny_settings(**settings),
+                      **with_clean(first_year=[2000, 2030], max_growth_per_yr=[None, 1.0],
+                                   growth_seed_m_per_yr=[0.0, 0.001]),
                       technology_costs=frame(costs("old", 50000.0) + costs("clean", 0.0)
                                              + new_costs),
                       caps=frame([dict(sector="steel", year=2025, cap_mtco2=10.0),
