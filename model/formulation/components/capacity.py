@@ -66,11 +66,10 @@ def add(b: Built) -> None:
         KEYS, "<=", p.residual.rename(columns={"capacity_m_per_yr": "rhs"}),
         "Installed capacity <= existing capacity left + builds within life (M unit/yr)")
     _retire_for_good(b, cap, made)
+    built_in = cap.merge(made[KEYS].drop_duplicates())   # years with builds
     b.cons["install_builds_in_their_year"] = add_constraints(
         m, "install_builds_in_their_year",
-        pd.concat([terms_of(made, 1.0, **_keys()), terms_of(cap.merge(made[KEYS]
-                                                                      .drop_duplicates()),
-                                                             -1.0, **_keys())]),
+        pd.concat([terms_of(made, 1.0, **_keys()), terms_of(built_in, -1.0, **_keys())]),
         KEYS, "<=", 0.0, "Builds of the year <= installed capacity besides plants: "
         "nothing is bought and retired at once (M unit/yr)")
 
