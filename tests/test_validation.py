@@ -176,6 +176,26 @@ def test_unknown_table_name_warns_with_suggestion():
     assert "did you mean 'supply_limits'" in str(problem_at(warnings, "supply_limit", None, None))
 
 
+@pytest.mark.parametrize("seed, existing, warned", [(0.2, 0.0, True), (0.3, 0.0, False),
+                                                     (0.2, 1.0, False)])
+def test_a_unit_the_growth_limit_can_never_let_start_is_warned_of(seed, existing, warned):
+    # `new` (row 2) in whole units of 0.3 Mt/yr, growing 0%/yr from a seed: below one
+    # unit and with nothing standing, no unit ever fits; a seed of one unit, or existing
+    # capacity to grow from, lets units start.
+    frames = tiny_frames()
+    frames["technologies"] = frames["technologies"].assign(
+        unit_size_m_per_yr=[None, 0.3], max_growth_per_yr=[None, 0.0],
+        growth_seed_m_per_yr=[0.0, seed])
+    frames["existing_capacity"] = pd.concat([frames["existing_capacity"], pd.DataFrame(
+        [dict(technology="new", year=2025, capacity_m_per_yr=existing)])])
+    warnings = list(dataset_from_frames(frames, tiny_settings()).warnings)
+    if warned:
+        assert "never built" in str(problem_at(warnings, "technologies.csv", 2,
+                                               "growth_seed_m_per_yr", "0.2"))
+    else:
+        assert not [w for w in warnings if w.column == "growth_seed_m_per_yr"]
+
+
 def test_blank_rows_are_skipped_and_rows_keep_their_numbers():
     frames = tiny_frames()
     blank = pd.DataFrame([{c: None for c in frames["technologies"].columns}])

@@ -34,7 +34,8 @@ from decarb.inputs.schema import TABLE_BY_NAME, TABLES, Table
 from decarb.inputs.settings import SETTING_FIELDS, SETTINGS_FILE, Settings
 from decarb.inputs.committed import check_committed
 from decarb.inputs.transitions import check_plants
-from decarb.inputs.validation import call_directly, check_domain, check_tables, range_text, show
+from decarb.inputs.validation import (call_directly, check_domain, check_tables, range_text,
+                                      show, unit_warnings)
 
 DTYPES = {"str": object, "float": "float64", "int": "int64"}
 _PY_TYPES = {"int": (int,), "float": (int, float), "str": (str,), "bool": (bool,)}
@@ -184,7 +185,7 @@ def _build(raw: Mapping[str, pd.DataFrame | None], settings: Settings,
               + check_domain(checked.tables, settings, checked.broken, memo) + plant_errors
               + check_carbon(checked.tables, settings, checked.broken)
               + check_support(checked.tables, settings, checked.broken))
-    warnings = warnings + plant_warnings
+    warnings = warnings + plant_warnings + unit_warnings(t, checked.broken)
     if not settings_problems:   # otherwise the model years are not known
         for table in TABLES:
             if table.series and table.name not in checked.broken:

@@ -171,8 +171,9 @@ TABLES: tuple[Table, ...] = (
                "this rate per year (diffusion limit) plus the growth seed.", "1/yr",
                required=False, min=0),
         Column("growth_seed_m_per_yr", "float", "Capacity that may exist regardless of the "
-               "growth limit (lets a new technology start).", "M unit/yr", required=False,
-               default=0.0, min=0),
+               "growth limit (lets a new technology start); with whole units, at least one "
+               "unit, or none fits where nothing stands (a warning says so).", "M unit/yr",
+               required=False, default=0.0, min=0),
         Column("replaces", "str", "Technology it is compared with for the carbon-productivity "
                "gain; default: the incumbent with the same output.", required=False,
                default="", references="technologies.technology"),

@@ -188,6 +188,24 @@ def check_domain(t: Mapping[str, pd.DataFrame], settings: Settings, broken: set[
     return problems
 
 
+def unit_warnings(t: Mapping[str, pd.DataFrame], broken: set[str]) -> list[Problem]:
+    """A technology built in whole units under a growth limit, with a seed below one unit,
+    no existing capacity and no plant able to switch into it, can never be built: its
+    installed capacity may not reach a whole unit. Only a warning: the data may mean it."""
+    if broken & {"technologies", "existing_capacity", "transitions"}:
+        return []
+    tech = t["technologies"]
+    standing = t["existing_capacity"].loc[t["existing_capacity"]["capacity_m_per_yr"] > 0,
+                                          "technology"]
+    reached = t["transitions"]["to_technology"] if t["transitions"] is not None else []
+    stuck = (tech["unit_size_m_per_yr"].notna() & tech["max_growth_per_yr"].notna()
+             & (tech["growth_seed_m_per_yr"].fillna(0.0) < tech["unit_size_m_per_yr"])
+             & ~tech["technology"].isin(standing) & ~tech["technology"].isin(reached))
+    return _flag("technologies", tech, stuck, "growth_seed_m_per_yr",
+                 "a seed of at least one unit (unit_size_m_per_yr): with no capacity "
+                 "standing, a whole unit exceeds the growth limit and is never built")
+
+
 def run_rules(rules, t: Mapping[str, pd.DataFrame], broken: set[str], *args) -> list[Problem]:
     """The problems of each (rule, tables it reads) whose tables are not broken; a rule
     is called with the tables and `args`."""
