@@ -197,7 +197,7 @@ def unit_warnings(t: Mapping[str, pd.DataFrame], broken: set[str]) -> list[Probl
     tech = t["technologies"]
     standing = t["existing_capacity"].loc[t["existing_capacity"]["capacity_m_per_yr"] > 0,
                                           "technology"]
-    reached = t["transitions"]["to_technology"] if t["transitions"] is not None else []
+    reached = t["transitions"]["to_technology"]
     stuck = (tech["unit_size_m_per_yr"].notna() & tech["max_growth_per_yr"].notna()
              & (tech["growth_seed_m_per_yr"].fillna(0.0) < tech["unit_size_m_per_yr"])
              & ~tech["technology"].isin(standing) & ~tech["technology"].isin(reached))

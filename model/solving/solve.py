@@ -248,8 +248,9 @@ class HighsModel:
 
     def _solve_from_lp_start(self, times: dict[str, float]) -> Solution:
         """Plant mode: binaries the LP leaves integral, and every run as the plan of
-        plant/rounding.py has it, are fixed for a first, small MIP (`lp_start`), which is the answer when the LP bound proves the gap for it and
-        the start of the full MIP otherwise; then, as above, the LP with them fixed."""
+        plant/rounding.py has it, are fixed for a first, small MIP (`lp_start`), which is
+        the answer when the LP bound proves the gap for it and the start of the full MIP
+        otherwise; then, as above, the LP with them fixed."""
         h, integer = self.h, self.integer
         h.changeColsBounds(len(integer), integer, *self._integer_bounds)
         plan = (plan_of_runs(self.built, self.form.column_of)   # one plant model

@@ -40,8 +40,8 @@ from decarb.outputs.results import BJPY_PER_MJPY
 from decarb.outputs.runstore import staged
 from decarb.solving.solve import HighsModel
 from decarb.workflow.foresight import hold
-from decarb.workflow.stochastic import (RECOURSE_COLUMNS, key_columns, key_text, penalty_mjpy, plan_of,
-                                        recourse_used)
+from decarb.workflow.stochastic import (RECOURSE_COLUMNS, key_columns, key_text, penalty_mjpy,
+                                        plan_of, recourse_used)
 from decarb.workflow.stochastic_set import (PLAN_FILE, RECOURSE_FILE, REPORT_FILE, SET_FILE,
                                             TABLE_FILE, write_report)
 

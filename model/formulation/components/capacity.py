@@ -237,12 +237,9 @@ def _growth(b: Built, made: pd.DataFrame, sources: pd.DataFrame) -> None:
 
 
 def committed_in(b: Built, rows: pd.DataFrame) -> np.ndarray:
-    """Per row (technology, year), the capacity committed.csv's switch and build events
-    bring into the technology that year (M unit/yr; plant mode, 0 otherwise)."""
+    """Per row (technology, year), the capacity committed events bring into the
+    technology that year (M unit/yr; plant mode, 0 otherwise)."""
     if b.fleet is None:
         return np.zeros(len(rows))
-    events = committed.events(b.ds, b.p)
-    events = events.loc[events["event"] != "close"]
-    arriving = b.fleet.runs.merge(events[["plant", "technology", "year"]])
-    added = arriving.groupby(KEYS)["size"].sum()
+    added = committed.arriving(b.ds, b.p, b.fleet.runs)
     return added.reindex(pd.MultiIndex.from_frame(rows[KEYS])).fillna(0.0).to_numpy()

@@ -16,8 +16,9 @@ Constraints (MJPY):
   sum base * capex * support (incentive)<= plans_s * cap per plan * step
 Support is paid for capacity placed and kept in service (M unit/yr): the builds under
 a subsidy or tax incentive of the last H = support_in_use_years years are no more than
-the capacity in use:
-  sum_{v in (y-H, y]} sum_{m supported} support[k,v,m] <= act[k,y] / availability[k]
+the capacity in use besides the plants running k (plant mode; 0 otherwise):
+  sum_{v in (y-H, y]} sum_{m supported} support[k,v,m]
+                                      <= act[k,y] / availability[k] - plants[k,y]
 Cost: capex * annuity PV (only annuities inside the horizon) * f_m in the
 private view, * 1 in the social view (transfers are not savings).
 """

@@ -39,6 +39,15 @@ def events(ds: Dataset, p: Parameters | None = None) -> pd.DataFrame:
     return table.assign(year=at).reset_index(drop=True)
 
 
+def arriving(ds: Dataset, p: Parameters, runs: pd.DataFrame) -> pd.Series:
+    """Capacity (M unit/yr) switch and build events bring into a technology, by
+    (technology, year): each plant's capacity running the event's technology from its
+    year (`runs`: plant, technology, year, size)."""
+    table = events(ds, p)
+    table = table.loc[table["event"] != "close", ["plant", "technology", "year"]]
+    return runs.merge(table).groupby(["technology", "year"])["size"].sum()
+
+
 def built_plants(ds: Dataset, p: Parameters) -> pd.DataFrame:
     """The units of build events as plants: running the event's technology from its year."""
     built = events(ds, p).query("event == 'build'")
