@@ -221,6 +221,11 @@ def test_unit_size_forces_whole_units(integer, built):
 # --- heat bands -------------------------------------------------------------------
 
 def _heat_case(heat_pump_capex: float, demand: list[dict], **changes):
+    return solve_tiny(**heat_frames(heat_pump_capex, demand, **changes))
+
+
+def heat_frames(heat_pump_capex: float, demand: list[dict], **changes) -> dict:
+    """Tiny tables with a 500 C band (a coal furnace) and a 100 C band (a heat pump)."""
     f = tiny_frames()
     commodities = frame(f["commodities"].to_dict("records") + [
         dict(commodity="heat_100", kind="heat", unit="GJ", sector="steel",
@@ -238,9 +243,9 @@ def _heat_case(heat_pump_capex: float, demand: list[dict], **changes):
         dict(technology="furnace", commodity="coal", direction="in", amount_per_unit=1.2)])
     cost_rows = frame(f["technology_costs"].to_dict("records") + costs(
         "heat_pump", heat_pump_capex) + costs("furnace", 0.0))
-    return solve_tiny(commodities=commodities, technologies=technologies,
-                      technology_flows=flows, technology_costs=cost_rows,
-                      demand=frame(f["demand"].to_dict("records") + demand), **changes)
+    return dict(commodities=commodities, technologies=technologies, technology_flows=flows,
+                technology_costs=cost_rows,
+                demand=frame(f["demand"].to_dict("records") + demand), **changes)
 
 
 def test_heat_pump_cannot_serve_the_hot_band():
@@ -268,6 +273,42 @@ def test_hot_heat_reaches_a_cooler_band_only_through_its_recovery_losses():
                    heat_cascade=frame([dict(hotter="heat_500", cooler="heat_100",
                                             efficiency=0.5)]))
     assert output(r, "furnace") == pytest.approx(3.0)
+
+
+def recovery_frames(heat_pump_capex: float, **step) -> dict:
+    """1 PJ of each band; furnace heat reaches the cool band through a step that
+    delivers half of it and costs `step` (per GJ/yr delivered, 30-year life)."""
+    cascade = frame([dict(hotter="heat_500", cooler="heat_100", efficiency=0.5,
+                          life_yr=30, **step)])
+    return heat_frames(heat_pump_capex, flat(commodity="heat_500", demand_m_per_yr=1.0)
+                       + flat(commodity="heat_100", demand_m_per_yr=1.0),
+                       heat_cascade=cascade)
+
+
+def _recovered(heat_pump_capex: float, **step):
+    return solve_tiny(**recovery_frames(heat_pump_capex, **step))
+
+
+def test_a_recovery_step_pays_its_equipment_on_the_heat_it_delivers():
+    # one year, no discounting of running costs: the 1 PJ delivered pays one annuity of
+    # 1,000 JPY/(GJ/yr) over 30 years at 8% in start-of-year money, plus 20 JPY/GJ of
+    # fixed O&M: 1 PJ x (1,000 x 0.0888274 / 1.08 + 20) = 102.25 MJPY = 0.10225 BJPY
+    r = _recovered(1.0e6, capex_jpy_per_unit_yr=1000.0, fixed_om_jpy_per_unit_yr=20.0)
+    assert output(r, "furnace") == pytest.approx(3.0)
+    assert cost(r, "heat_recovery") == pytest.approx(
+        (capital_per_year(1000.0) + 20.0) * 1e-3, rel=1e-6)
+
+
+def test_a_dear_recovery_step_lets_a_heat_pump_serve_the_cool_band():
+    # a GJ of cool heat: from the furnace 2 GJ of its heat (2 x 120 = 240 JPY), from the
+    # heat pump 33 JPY + the annuity of 3,000 JPY/(GJ/yr) (246.7) = 279.7 JPY. Free, the
+    # step wins; with 100 JPY/GJ of fixed O&M the furnace route costs 340: heat pump.
+    assert capital_per_year(3000.0) + 33.0 == pytest.approx(279.74, abs=0.01)
+    free = _recovered(3000.0)
+    assert output(free, "heat_pump") == pytest.approx(0.0)
+    dear = _recovered(3000.0, fixed_om_jpy_per_unit_yr=100.0)
+    assert output(dear, "heat_pump") == pytest.approx(1.0)
+    assert output(dear, "furnace") == pytest.approx(1.0)
 
 
 def test_demand_nothing_can_meet_in_a_year_is_infeasible_not_dropped():

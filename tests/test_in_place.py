@@ -8,7 +8,7 @@ from decarb.inputs.loading import dataset_from_frames
 from decarb.solving.resolve import Session
 from decarb.workflow.run import run_case
 from tests.test_policy import CAPEX_BJPY, SD_VALUE, scheme, subsidy
-from tests.test_formulation import investment
+from tests.test_formulation import investment, recovery_frames
 from tests.tiny import one_year, tiny_frames, tiny_settings
 
 
@@ -83,3 +83,16 @@ def test_discount_rates_change_in_place_like_a_rebuild():
                                                           rel=1e-9)
     for name in ("investments", "costs"):
         pd.testing.assert_frame_equal(again.tables[name], fresh.tables[name], rtol=1e-7)
+
+
+def test_a_recovery_steps_annuity_follows_new_rates_in_place():
+    # the step's capex is levelised at each perspective's rate: new rates re-price it
+    frames = tiny_frames(**recovery_frames(1.0e6, capex_jpy_per_unit_yr=1000.0))
+    base = dataset_from_frames(frames, tiny_settings())
+    point = dataset_from_frames(frames, tiny_settings(discount_rate_private=0.12,
+                                                      discount_rate_social=0.01))
+    again, fresh = in_place_and_rebuilt(point, base)
+    assert again.meta["solver"]["model"] == "changed in place and re-solved"
+    costs = again.tables["costs"].set_index("component")
+    assert costs.loc["heat_recovery", "private_npv_bjpy"] > 0
+    pd.testing.assert_frame_equal(again.tables["costs"], fresh.tables["costs"], rtol=1e-7)

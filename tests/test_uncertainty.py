@@ -237,6 +237,7 @@ def test_the_shipped_japan_ranges_are_valid():
                                          {"commodity": "hydrogen", "year": 2050}]
     # each technology's capex rows are drawn by one entry, not a multiplier and a range
     capex = [t for e in entries if e.column == "capex_jpy_per_unit_yr"
+             and e.table == "technology_costs"
              for t in {m["technology"] for m in matches[e.name]}]
     assert "steel_bf_bof_ccus" in capex and len(capex) == len(set(capex)), capex
     # BF-CCUS high: MPP's capture part (CCUS less BAT) swapped for NPC's 96,060 JPY/(t/yr)
@@ -257,6 +258,12 @@ def test_the_shipped_japan_ranges_are_valid():
         ((relining + 0.75 * retrofit) / rebuild, (relining + 96_060) / rebuild), abs=5e-3)
     assert len(matches["bf_capture_retrofit_capex"]) == len(matches[
         "bf_ccus_rebuild_capex"]) == 1
+    # the waste-heat boiler: 400-2,000 JPY/(GJ/yr) around the row's capex (its source)
+    boiler = ds.heat_cascade.set_index("hotter").loc["heat_gt500_other"]
+    assert np.array(by_name["waste_heat_boiler_capex"]) * boiler["capex_jpy_per_unit_yr"] \
+        == pytest.approx([400.0, 1000.0, 2000.0])
+    assert "range 400-2,000" in boiler["source"]
+    assert matches["waste_heat_boiler_capex"] == [{"hotter": "heat_gt500_other"}]
 
 
 def test_bad_toml_in_the_ranges_names_its_line(tmp_path):

@@ -11,6 +11,7 @@ from decarb.inputs.datadoc import REGENERATE, render_data_reference
 from decarb.errors import InputError, Problem
 from decarb.inputs.loading import dataset_from_frames, parse_settings, read_dataset
 from decarb.inputs.schema import TABLES
+from tests.test_formulation import recovery_frames
 from tests.tiny import tiny_frames, tiny_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -368,3 +369,9 @@ def test_toml_syntax_error(tmp_path):
 def test_data_reference_is_current():
     current = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
     assert current == render_data_reference(), f"docs/data.md is stale: run `{REGENERATE}`"
+
+
+def test_a_recovery_steps_capex_needs_a_life():
+    frames = tiny_frames(**recovery_frames(1.0, capex_jpy_per_unit_yr=1000.0))
+    frames["heat_cascade"] = frames["heat_cascade"].drop(columns="life_yr")
+    problem_at(problems_of(frames), "heat_cascade.csv", 1, "life_yr")

@@ -211,6 +211,15 @@ TABLES: tuple[Table, ...] = (
                references="commodities.commodity"),
         Column("efficiency", "float", "Heat arriving in `cooler` per unit leaving `hotter`.",
                "fraction", min=0, max=1),
+        Column("capex_jpy_per_unit_yr", "float", "Capital cost of the recovery step (e.g. the "
+               "waste-heat boiler) per unit/yr of heat it delivers to `cooler`, charged as "
+               "an annuity on the heat delivered (blank: no equipment).", "JPY/(unit/yr)",
+               required=False, default=0.0, min=0),
+        Column("fixed_om_jpy_per_unit_yr", "float", "Fixed O&M of the recovery step per "
+               "unit/yr of heat it delivers, charged on the heat delivered.",
+               "JPY/(unit/yr)/yr", required=False, default=0.0, min=0),
+        Column("life_yr", "int", "Life of the recovery step's equipment (its annuity's "
+               "term); needed with a capex.", "yr", required=False, default=0, min=0),
         SOURCE), required=False),
     Table("existing_capacity", "Capacity standing before the first model year, by the year "
           "it is still available (its retirement profile).", ("technology", "year"), (

@@ -387,6 +387,8 @@ def _cascade_rules(t: Mapping[str, pd.DataFrame]) -> list[Problem]:
                       "a heat band with a cooler band in its sector")
     problems += _flag("heat_cascade", h, h["efficiency"].le(0), "efficiency",
                       "a share above 0 (heat that may not pass at all needs no band below)")
+    problems += _flag("heat_cascade", h, h["capex_jpy_per_unit_yr"].gt(0) & h["life_yr"].lt(1),
+                      "life_yr", "a life of at least 1 year for the step's capex")
     return problems
 
 

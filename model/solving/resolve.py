@@ -7,8 +7,8 @@ of the incentive enter through the support modes: their capital charges
 (objective), the coefficients of the budget, credit and eligible-investment rows,
 and which modes are open (a closed mode's column is held at 0, not removed); a
 technology's first year that moves later holds its earlier builds at 0; the
-discount rates enter only the objective (flow costs re-weighted, capital charges
-and special depreciation's value registered again). A dataset that differs from
+discount rates enter only the objective (flow costs re-weighted, capital charges,
+special depreciation's value and the heat recovery steps' annuities registered again). A dataset that differs from
 the built one in nothing else is solved by changing those numbers in the model
 HiGHS already holds (a warm start for an LP), as long as it opens no build,
 support mode or limit row the model lacks. Anything else (a new technology, an
@@ -29,6 +29,7 @@ from decarb.formulation.components import (carbon_market, ccs_hubs, hydrogen_con
                                            production_credits)
 from decarb.formulation.components.brownfield import builds
 from decarb.formulation.components.emissions import cap_limits, register_carbon_price
+from decarb.formulation.components.operation import HEAT_RECOVERY, register_heat_recovery
 from decarb.formulation.components.investment import (CAPITAL_AFTER_PLAN, Limit,
                                                       budget_limits_mjpy, limits,
                                                       register_capital,
@@ -237,6 +238,8 @@ def _update(b: Built, model: HighsModel, ds: Dataset, change: _Change) -> None:
     if support is not None or new_rates:
         b.reregister("capital", register_capital)
         b.reregister(CAPITAL_AFTER_PLAN, register_capital_after_plan)
+    if new_rates:
+        b.reregister(HEAT_RECOVERY, register_heat_recovery)
     if repriced or support is not None:
         model.set_costs(b.costs, ds.settings.perspective)
     for name, new_rhs in rhs.items():

@@ -9,7 +9,9 @@ Formulation sections 3 and 6, per commodity c and year y (M unit/yr):
 Heat of one sector's hotter band may serve its cooler bands, never the reverse,
 so a technology serves every band up to the one it outputs; where heat_cascade.csv
 says so a pass loses heat (a recovery step: furnace heat raises steam only
-through a waste-heat boiler).
+through a waste-heat boiler), and pays the step's equipment on the heat it delivers:
+  heat_recovery = sum eff * down[h->c,y] * (capex * CRF(r, life) / (1 + r) + fixed_om)
+                  * weight(y)                 (JPY per unit arriving; levelised.py's rule)
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import pandas as pd
 
 from decarb.formulation.built import Built
 from decarb.formulation.components import ccs_hubs
+from decarb.formulation.finance import capital_recovery_factor
 from decarb.inputs.dataset import Dataset
 from decarb.formulation.linear import add_constraints, add_var, terms_of
 
@@ -41,6 +44,7 @@ def add(b: Built) -> None:
         "Heat passed from a band to the next cooler band of a sector (PJ/yr)").merge(
         cascade, on=["hotter", "cooler"])
     b.vars.update(buy=buy, store=store, downgrade=down)
+    register_heat_recovery(b)
 
     flows = act.merge(p.flows, on="technology")
     balance_terms = pd.concat([
@@ -72,15 +76,43 @@ def add(b: Built) -> None:
     _running_costs(b, act, buy, store)
 
 
+HEAT_RECOVERY = "heat_recovery"
+RECOVERY_COSTS = [  # heat_cascade.csv's, per unit/yr arriving
+    "capex_jpy_per_unit_yr", "fixed_om_jpy_per_unit_yr", "life_yr"]
+
+
+def register_heat_recovery(b: Built) -> None:
+    """The recovery steps' capital and fixed O&M, levelised on the heat they deliver (a
+    waste-heat boiler serves only the furnace it sits on, so it is sized by that heat):
+    per unit passed, efficiency x (capex x CRF(r, life) / (1 + r) + fixed O&M) JPY, in
+    each perspective's weight of the year. Registered again when the rates change."""
+    down = b.vars["downgrade"]
+    steps = down.loc[down[RECOVERY_COSTS[:2]].gt(0).any(axis=1)]
+    if steps.empty:
+        return
+    sector = steps["cooler"].map(b.ds.commodities.set_index("commodity")["sector"])
+    lives = steps.loc[steps["capex_jpy_per_unit_yr"] > 0, "life_yr"].unique()
+    views = {}
+    for view, rate in b.p.rates.items():
+        crf = steps["life_yr"].map({n: capital_recovery_factor(rate, int(n)) for n in lives})
+        capital = steps["capex_jpy_per_unit_yr"] * crf.fillna(0.0) / (1 + rate)
+        per_unit = steps["efficiency"] * (capital + steps["fixed_om_jpy_per_unit_yr"])
+        views[view] = per_unit * steps["year"].map(b.p.weights[view])
+    b.add_cost(HEAT_RECOVERY, steps[["var", "year"]].assign(sector=sector, **views))
+
+
 def _heat_cascade(ds: Dataset) -> pd.DataFrame:
-    """Consecutive heat bands of each sector, hotter -> cooler, and the share of the heat
-    that arrives (1 unless heat_cascade.csv gives a lossy recovery step)."""
+    """Consecutive heat bands of each sector, hotter -> cooler, the share of the heat
+    that arrives (1 unless heat_cascade.csv gives a lossy recovery step) and the step's
+    equipment costs (none where heat passes without one)."""
     heat = ds.commodities.loc[ds.commodities["kind"] == "heat"] \
         .sort_values(["sector", "temperature_max_c"], ascending=[True, False])
     cooler = heat.groupby("sector")["commodity"].shift(-1)
     pairs = pd.DataFrame({"hotter": heat["commodity"], "cooler": cooler}).dropna()
-    losses = ds.heat_cascade.set_index("hotter")["efficiency"]
-    pairs["efficiency"] = pairs["hotter"].map(losses).fillna(1.0)
+    steps = ds.heat_cascade.set_index("hotter")
+    pairs["efficiency"] = pairs["hotter"].map(steps["efficiency"]).fillna(1.0)
+    for column in RECOVERY_COSTS:   # none where heat passes without a step
+        pairs[column] = pairs["hotter"].map(steps[column]).fillna(0.0)
     return pairs.reset_index(drop=True)
 
 
