@@ -7,19 +7,21 @@ from pyomo.common.gc_manager import PauseGC
 from decarb.formulation.built import Built
 from decarb.formulation.linear import add_objective
 from decarb.formulation.components import (brownfield, capacity, carbon_market, cbam,
-                                           ccs_hubs, emissions, hydrogen_contracts,
-                                           investment, operation, production_credits)
+                                           ccs_hubs, committed_builds, emissions,
+                                           hydrogen_contracts, investment, operation,
+                                           production_credits)
 from decarb.formulation.recourse import add_recourse
 from decarb.formulation.plant import output, switching
 from decarb.inputs.dataset import Dataset
 from decarb.formulation.parameters import prepare
 
-# Later components use the variables of earlier ones; rebuilds and plants are capacity
-# sources, so they come before capacity; plant output needs activity and capacity; the
+# Later components use the variables of earlier ones; rebuilds, committed builds and
+# plants are capacity sources, so they come before capacity (plant mode takes committed
+# events plant by plant); plant output needs activity and capacity; the
 # support instruments price flows and capacity already built.
 SUPPORT = (hydrogen_contracts, ccs_hubs, production_credits)
-ORDER = (brownfield, capacity, operation, emissions, investment, carbon_market, cbam,
-         *SUPPORT)
+ORDER = (brownfield, committed_builds, capacity, operation, emissions, investment,
+         carbon_market, cbam, *SUPPORT)
 PLANT_ORDER = (brownfield, switching, capacity, output, operation, emissions, investment,
                carbon_market, cbam, *SUPPORT)
 

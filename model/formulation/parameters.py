@@ -30,6 +30,8 @@ class Parameters:
     builds: pd.DataFrame           # technology, year: where new capacity may be built
     vintages: pd.DataFrame         # technology, vintage, year: builds still alive
     residual: pd.DataFrame         # technology, year, capacity_m_per_yr
+    exits: pd.DataFrame            # technology, year, capacity_m_per_yr: existing capacity
+    #                                announced events take out in the year (aggregate mode)
     costs: pd.DataFrame            # technology, year, capex/fom/vom
     co2: str | None                # the captured-CO2 commodity
 
@@ -63,15 +65,19 @@ def prepare(ds: Dataset) -> Parameters:
     vintages = vintages_of(builds, years, tech["life_yr"])
     residual = ds.existing_capacity.loc[ds.existing_capacity["capacity_m_per_yr"] > 0,
                                         ["technology", "year", "capacity_m_per_yr"]]
-    if s.mode == "plant":
+    exits = residual.iloc[:0]   # technology, year, capacity_m_per_yr
+    if s.mode == "plant":   # which takes the announced events plant by plant
         residual = _beyond_plants(residual, ds.plants, years[0])
+    else:
+        from decarb.formulation.plant.committed import exits as after   # it imports this
+        residual, exits = after(ds, residual)
     return Parameters(years=years, step=step, horizon_end=years[-1] + step,
                       plan_end=s.end_year + step,
                       steady_years=s.steady_state_years, weights=weights,
                       rates=rates, tech=tech, flows=flows,
                       builds=builds.reset_index(drop=True),
                       vintages=vintages.reset_index(drop=True),
-                      residual=residual.reset_index(drop=True),
+                      residual=residual.reset_index(drop=True), exits=exits,
                       costs=ds.technology_costs, co2=co2_name)
 
 

@@ -367,9 +367,11 @@ TABLES: tuple[Table, ...] = (
                "of its capacity (at most the technology's availability).", "fraction",
                min=0, max=1),
         SOURCE), required=False),
-    Table("committed", "Announced events the model takes as given (plant mode): a plant "
-          "closes, a plant is converted, or a new unit is built or restarted, in the year "
-          "stated. In aggregate mode the table is read and checked, not used.",
+    Table("committed", "Announced events the model takes as given: a plant closes, a "
+          "plant is converted, or a new unit is built or restarted, in the year stated. "
+          "In aggregate mode a closure or conversion takes the plant's capacity out of its "
+          "technology's existing capacity, and a conversion or build is a fixed build at "
+          "its capex with its award.",
           ("project",), (
         Column("project", "str", "Event identifier."),
         Column("event", "str", "close (the plant runs until the year before, then closes), "

@@ -27,7 +27,7 @@ from decarb.formulation.build import build_model
 from decarb.formulation.built import Built
 from decarb.formulation.components import (carbon_market, ccs_hubs, hydrogen_contracts,
                                            production_credits)
-from decarb.formulation.components.brownfield import builds
+from decarb.formulation.components.brownfield import builds, chosen
 from decarb.formulation.components.emissions import cap_limits, register_carbon_price
 from decarb.formulation.components.operation import HEAT_RECOVERY, register_heat_recovery
 from decarb.formulation.components.investment import (CAPITAL_AFTER_PLAN, Limit,
@@ -216,7 +216,10 @@ def _update(b: Built, model: HighsModel, ds: Dataset, change: _Change) -> None:
     if not _same(old.subsidies, ds.subsidies):
         rhs["limit_subsidy_budget"] = budget_limits_mjpy(ds, b.p.step)
     if change.closed_builds is not None:   # later first years: earlier builds held at 0
-        model.set_upper(builds(b)["var"], np.where(change.closed_builds, 0.0, np.inf))
+        made = builds(b)
+        mine = chosen(made)   # a committed build stays fixed
+        model.set_upper(made.loc[mine, "var"], np.where(change.closed_builds[mine], 0.0,
+                                                         np.inf))
     support = change.support
     if support is not None:
         table, found = support

@@ -11,8 +11,10 @@ retires, technology k rebuilt, model year y (after the first):
     offered only from k's first year and where cheaper than k's greenfield capex in y
     (or k has none: a technology reached only by conversion);
   sum_k rebuilt[j,k,y] <= retiring[j,y]
-      = residual[j,y_prev] - residual[j,y]
+      = residual[j,y_prev] - residual[j,y] - exits[j,y]
         + sum_{i,v: v + life[j] in (y_prev, y]} rebuilt[i,j,v]
+    (exits: the plants committed.csv closes or converts in y, aggregate mode: a closed
+    site is not rebuilt, a converted one is the event's)
   capacity: rebuilt[j,k,v] is a build of k in v (capacity.py: installed within its
     life, retired for good, growth-limited like new[k,v]);
   investment: each rebuild is split over support modes like a build (investment.py).
@@ -34,6 +36,7 @@ from decarb.inputs.dataset import Dataset
 
 KEYS = ["from_technology", "technology", "year"]
 GREENFIELD = ""   # from_technology of a build on a new site
+COMMITTED_SITE = "committed:"   # + project: the site of a committed build (aggregate mode)
 
 
 def add(b: Built) -> None:
@@ -58,7 +61,9 @@ def _within_retiring(b: Built, rebuilt: pd.DataFrame) -> None:
         [rows["from_technology"], rows["year"].map(previous)])).fillna(0.0).to_numpy()
     now = residual.reindex(pd.MultiIndex.from_arrays(
         [rows["from_technology"], rows["year"]])).fillna(0.0).to_numpy()
-    rhs = rows.assign(rhs=np.clip(before - now, 0.0, None))
+    exits = p.exits.set_index(["technology", "year"])["capacity_m_per_yr"].reindex(
+        pd.MultiIndex.from_arrays([rows["from_technology"], rows["year"]])).fillna(0.0)
+    rhs = rows.assign(rhs=np.clip(before - now - exits.to_numpy(float), 0.0, None))
     b.cons["limit_rebuilds_to_retiring"] = add_constraints(
         b.m, "limit_rebuilds_to_retiring", pd.concat([
             terms_of(rebuilt, 1.0, from_technology="from_technology", year="year"),
@@ -117,8 +122,13 @@ def relining_capex(ds: Dataset, p: Parameters) -> pd.Series:
 
 def builds(b: Built) -> pd.DataFrame:
     """Every build of the aggregate model: KEYS + var, new sites (from_technology
-    GREENFIELD) and rebuilds on old sites."""
+    GREENFIELD), rebuilds on old sites and, in aggregate mode, the committed builds
+    (committed_builds.py)."""
     new = b.vars["new"].assign(from_technology=GREENFIELD)
-    rebuilt = b.vars.get("rebuilt")
-    return pd.concat([new, rebuilt] if rebuilt is not None else [new],
-                     ignore_index=True)[KEYS + ["var"]]
+    others = [b.vars[name] for name in ("rebuilt", "committed_build") if name in b.vars]
+    return pd.concat([new, *others], ignore_index=True)[KEYS + ["var"]]
+
+
+def chosen(made: pd.DataFrame) -> np.ndarray:
+    """Which rows of `builds(b)` are the model's to choose: not a committed build."""
+    return ~made["from_technology"].str.startswith(COMMITTED_SITE).to_numpy()

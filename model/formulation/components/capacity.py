@@ -14,11 +14,12 @@ cap[k,y] + plants[k,y], and:
   installed[k,y] <= (1+g)^dt * installed[k,y-] + seed * sum_{i<dt} (1+g)^i
                     + committed[k,y]
                      (built in whole units, or diffusing (g > 0) where plants run it;
-                     committed: what committed.csv events bring into k in y, plant mode)
+                     committed: what committed.csv events bring into k in y)
   cost: fixed O&M x installed capacity (an open plant's included)
 (y- is the previous model year, dt = y - y-; in the first model year installed[k,y-]
 is the existing capacity; build[k,y] = new[k,y] on new sites + sum_j rebuilt[j,k,y] on
-the sites of retiring j, brownfield.py.) Installed capacity pays fixed O&M whether it runs or
+the sites of retiring j, brownfield.py, + the committed builds of aggregate mode,
+committed_builds.py, which the build-rate limit does not count.) Installed capacity pays fixed O&M whether it runs or
 not, so idling saves only running costs; capacity taken out of service (early
 retirement) never returns: it grows only by builds or by the existing-capacity
 data (plants open and close by their own rules), so nothing is built ahead and
@@ -37,7 +38,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from decarb.formulation.built import Built
-from decarb.formulation.components.brownfield import builds
+from decarb.formulation.components.brownfield import builds, chosen
 from decarb.formulation.linear import add_constraints, add_var, terms_of
 from decarb.formulation.plant import committed
 from decarb.formulation.parameters import vintages_of
@@ -49,7 +50,7 @@ def add(b: Built) -> None:
     p, m = b.p, b.m
     new = add_var(m, "new", p.builds, "New capacity built in the year (M unit/yr)")
     b.vars["new"] = new
-    made = builds(b)[KEYS + ["var"]]   # on new sites and rebuilt on old ones (brownfield.py)
+    made = builds(b)   # on new sites, rebuilt on old ones (brownfield.py) and committed
     built_alive = vintages_of(made[KEYS].drop_duplicates(), p.years, p.tech["life_yr"]) \
         .merge(made.rename(columns={"year": "vintage"}), on=["technology", "vintage"])
     sources = plant_capacity(b)
@@ -81,7 +82,7 @@ def add(b: Built) -> None:
         "included (M unit/yr)")
 
     _whole_units(b, new)
-    _growth(b, made, sources)
+    _growth(b, made.loc[chosen(made)], sources)   # committed builds are facts
 
     fom = installed_terms(b, 1.0).merge(
         p.costs[["technology", "year", "fixed_om_jpy_per_unit_yr"]], on=KEYS)
@@ -238,8 +239,13 @@ def _growth(b: Built, made: pd.DataFrame, sources: pd.DataFrame) -> None:
 
 def committed_in(b: Built, rows: pd.DataFrame) -> np.ndarray:
     """Per row (technology, year), the capacity committed events bring into the
-    technology that year (M unit/yr; plant mode, 0 otherwise)."""
-    if b.fleet is None:
+    technology that year (M unit/yr): the plants they switch or build (plant mode), or
+    the committed builds (aggregate mode)."""
+    fixed = b.vars.get("committed_build")
+    if b.fleet is not None:
+        added = committed.arriving(b.ds, b.p, b.fleet.runs)
+    elif fixed is not None:
+        added = fixed.groupby(KEYS)["capacity_m_per_yr"].sum()
+    else:
         return np.zeros(len(rows))
-    added = committed.arriving(b.ds, b.p, b.fleet.runs)
     return added.reindex(pd.MultiIndex.from_frame(rows[KEYS])).fillna(0.0).to_numpy()

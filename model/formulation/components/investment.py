@@ -36,6 +36,7 @@ from decarb.formulation.components.subsidy_rounds import released_budget_rows
 from decarb.formulation.components.brownfield import GREENFIELD, builds, rebuild_offers
 from decarb.formulation.components.brownfield import KEYS as BUILD_KEYS
 from decarb.formulation.components.capacity import plant_capacity
+from decarb.formulation.plant import committed
 from decarb.inputs.dataset import Dataset
 from decarb.formulation.linear import add_constraints, add_var, terms_of
 from decarb.formulation.parameters import (MJPY_PER_BJPY, Parameters, scope2_coefficients,
@@ -129,16 +130,24 @@ def support_for(b: Built, ds: Dataset) -> pd.DataFrame | None:
 
 def aggregate_modes(ds: Dataset, p: Parameters) -> pd.DataFrame:
     """The support modes of every aggregate build, each at its own capex: on a new site
-    (from_technology GREENFIELD, technology_costs.csv) and on an old one (brownfield.py)."""
+    (from_technology GREENFIELD, technology_costs.csv), on an old one (brownfield.py)
+    and, in aggregate mode, a committed build's single mode: its award."""
     greenfield = support_modes(ds, p).assign(from_technology=GREENFIELD)
+    parts = [greenfield]
     offers = rebuild_offers(ds, p)
-    if offers.empty:
-        return greenfield
-    own = offers[BUILD_KEYS].assign(investment_mjpy=offers["technology"].map(   # one unit
-        p.tech["unit_size_m_per_yr"]) * offers["capex_jpy_per_unit_yr"])
-    rebuilt = support_modes(ds, p, own, tuple(BUILD_KEYS)).drop(
-        columns="capex_jpy_per_unit_yr").merge(offers, on=BUILD_KEYS)
-    return pd.concat([greenfield, rebuilt[greenfield.columns]], ignore_index=True)
+    if not offers.empty:
+        own = offers[BUILD_KEYS].assign(investment_mjpy=offers["technology"].map(  # one unit
+            p.tech["unit_size_m_per_yr"]) * offers["capex_jpy_per_unit_yr"])
+        rebuilt = support_modes(ds, p, own, tuple(BUILD_KEYS)).drop(
+            columns="capex_jpy_per_unit_yr").merge(offers, on=BUILD_KEYS)
+        parts.append(rebuilt)
+    if ds.settings.mode != "plant":
+        award = committed.aggregate_builds(ds, p)
+        parts.append(award.assign(
+            group="all", group_share=1.0, incentive="none", benefit_rate=0.0, credit_rate=0.0,
+            sd_rate=0.0, tax_base=0.0, tax_benefit=0.0, mode=committed.COMMITTED,
+            private_factor=1 - award["subsidy_rate"]))
+    return pd.concat([part[greenfield.columns] for part in parts], ignore_index=True)
 
 
 def pooled_support(support: pd.DataFrame, plant: pd.DataFrame | None) -> pd.DataFrame:

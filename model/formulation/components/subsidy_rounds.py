@@ -7,9 +7,9 @@ what has been released by then (what is not spent carries forward):
                                                                               (MJPY)
 over the support modes of aggregate builds and plant switches alike (investment.py
 `limits` adds the rows, so a re-solve with other rates changes them in place too).
-In plant mode a committed project (committed.csv) whose award names the programme is a
-switch fixed at 1 under a mode of its award's rate, so its award draws on the same
-budget; in aggregate mode committed.csv is not used, and the awards do not either.
+A committed project (committed.csv) whose award names the programme is a switch fixed
+at 1 (plant mode) or a fixed build (aggregate mode) under a mode of its award's rate, so
+its award draws on the same budget.
 """
 from __future__ import annotations
 

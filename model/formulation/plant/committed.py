@@ -1,4 +1,9 @@
-"""Committed events (committed.csv) in plant mode: what they add, force and rule out.
+"""Committed events (committed.csv): what they add, force and rule out.
+
+In aggregate mode (`exits`, `aggregate_builds`) a close or switch event takes its
+plant's capacity out of the existing capacity of its technology from its year, and a
+switch or build event is a build fixed at its capacity, on a site of its own, at its
+capex, with its award as the only support. In plant mode:
 
 An event in year Y (the model year whose span holds it; events past the horizon are
 left out):
@@ -19,7 +24,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from decarb.formulation.components.brownfield import GREENFIELD
+from decarb.formulation.components.brownfield import COMMITTED_SITE, GREENFIELD
 from decarb.formulation.parameters import MJPY_PER_BJPY, Parameters
 from decarb.inputs.dataset import Dataset
 from decarb.inputs.transitions import transition_graph
@@ -66,7 +71,8 @@ def switches(ds: Dataset, p: Parameters, grid: pd.DataFrame) -> pd.DataFrame:
     table = table.loc[table["event"] != "close"]
     if table.empty:
         return pd.DataFrame(columns=KEYS + ["kind", "capex_mjpy", "committed",
-                                            "subsidy_mjpy", "programme"])
+                                            "subsidy_mjpy", "programme", "project",
+                                            "capacity_m_per_yr"])
     origin = grid.drop_duplicates("plant").set_index("plant")["origin"]
     edges = ds.transitions.set_index(["from_technology", "to_technology"])
     build = table["event"] == "build"
@@ -86,7 +92,52 @@ def switches(ds: Dataset, p: Parameters, grid: pd.DataFrame) -> pd.DataFrame:
         "kind": np.where(build, "build", edges["kind"].reindex(edge).to_numpy()),
         "capex_mjpy": capex, "committed": True,
         "subsidy_mjpy": table["subsidy_bjpy"] * MJPY_PER_BJPY,
-        "programme": table["programme"].replace("", COMMITTED)})
+        "programme": table["programme"].replace("", COMMITTED), "project": table["project"],
+        "capacity_m_per_yr": size})
+
+
+def exits(ds: Dataset, residual: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Aggregate mode: `residual` (technology, year, capacity_m_per_yr) no more than the
+    first model year's capacity less the plants' that close and switch events have taken
+    out of the technology by the year (an exit the retirement profile holds already is
+    not taken twice); and what leaves in each model year (technology, year,
+    capacity_m_per_yr), which is not rebuilt on its site (brownfield.py)."""
+    years = ds.settings.years
+    table = events(ds).query("event != 'build'")
+    plants = ds.plants.drop_duplicates("plant").set_index("plant")
+    leaving = pd.DataFrame({"technology": table["plant"].map(plants["technology"]),
+                            "year": table["year"],
+                            "capacity_m_per_yr": table["plant"].map(
+                                plants["capacity_m_per_yr"])}).groupby(
+        ["technology", "year"], as_index=False)["capacity_m_per_yr"].sum()
+    if leaving.empty:
+        return residual, leaving
+    gone = leaving.rename(columns={"year": "since", "capacity_m_per_yr": "gone"}).merge(
+        pd.DataFrame({"year": years}), how="cross").query("year >= since") \
+        .groupby(["technology", "year"], as_index=False)["gone"].sum()
+    start = residual.loc[residual["year"] == years[0]].set_index("technology")[
+        "capacity_m_per_yr"]
+    rows = residual.merge(gone, how="left")
+    ceiling = (rows["technology"].map(start) - rows["gone"]).clip(lower=0.0)
+    rows["capacity_m_per_yr"] = np.fmin(rows["capacity_m_per_yr"], ceiling)   # NaN: none
+    return rows.loc[rows["capacity_m_per_yr"] > 1e-9, residual.columns], leaving
+
+
+def aggregate_builds(ds: Dataset, p: Parameters) -> pd.DataFrame:
+    """Aggregate mode: switch and build events as builds, each on its own site
+    (from_technology COMMITTED_SITE + project): technology, year, capacity_m_per_yr,
+    capex_jpy_per_unit_yr (its capex over its capacity), subsidy_rate (its award over its
+    capex) and programme."""
+    grid = ds.plants.rename(columns={"technology": "origin", "capacity_m_per_yr": "size"})
+    made = switches(ds, p, grid)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = (made["subsidy_mjpy"] / made["capex_mjpy"]).where(made["capex_mjpy"] > 0, 0.0)
+    return pd.DataFrame({
+        "from_technology": COMMITTED_SITE + made["project"], "technology": made["technology"],
+        "year": made["year"], "capacity_m_per_yr": made["capacity_m_per_yr"],
+        "capex_jpy_per_unit_yr": made["capex_mjpy"] / made["capacity_m_per_yr"],
+        "subsidy_rate": rate.astype(float), "programme": made["programme"]}) \
+        .reset_index(drop=True)
 
 
 def seeds(ds: Dataset, first: pd.DataFrame) -> pd.DataFrame:
