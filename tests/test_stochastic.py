@@ -14,12 +14,13 @@ Two equally likely electricity prices, 100 and 2,100 JPY/GJ, and the build of
 """
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from decarb.formulation.extensive import Risk, Scenario, build_extensive
 from decarb.inputs.loading import dataset_from_frames, read_dataset
 from decarb.workflow.run import run_case
-from decarb.workflow.stochastic import run_stochastic
+from decarb.workflow.stochastic import hold_first_stage, run_stochastic
 from tests.tiny import (capital_per_year, costs, frame, one_year, tiny_frames, tiny_settings,
                         write_case)
 from tests.tiny_plants import edge, plant_frames, plants, RELINE
@@ -285,3 +286,14 @@ def test_the_expected_value_plan_keeps_to_decisions_every_scenario_offers():
         pytest.approx([0.25, 0.5, 1.0])
     assert r.ev_plan.loc[r.ev_plan["key"].str.startswith("old|new"), "value"].sum() == \
         pytest.approx(0.0, abs=1e-9)
+
+
+def test_a_plan_value_a_hair_below_a_bound_is_held_at_the_bound():
+    # a solver reports a build of 0 as -1e-14; held as such, Pyomo warns that the value
+    # is outside the variable's domain on the user's terminal, once per scenario
+    ext = build_extensive(two_prices(), 2025)
+    plan = pd.DataFrame({"family": ["new"], "key": ["new|2025"], "value": [-1e-14]})
+    assert hold_first_stage(ext, plan) == []
+    held = ext.first_stage["new"]
+    values = [var.value for w in range(2) for var in held[f"var_{w}"].dropna()]
+    assert values and all(v == 0.0 for v in values)

@@ -254,7 +254,9 @@ def hold_first_stage(ext: Extensive, plan: pd.DataFrame) -> list[str]:
                 fixes.append((var, x))
     if refused:
         return sorted(refused)
-    for var, x in fixes:
+    for var, x in fixes:   # within the bounds: a solver's -1e-14 is 0
+        x = float(np.clip(x, -np.inf if var.lb is None else var.lb,
+                          np.inf if var.ub is None else var.ub))
         var.fix(round(x) if var.is_integer() else x)
     return []
 
