@@ -13,10 +13,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import highspy
 import numpy as np
 import pytest
 
 from decarb.formulation.build import build_model
+from decarb.solving.lp_start import start_from_lp
 from decarb.inputs.loading import dataset_from_frames
 from decarb.solving.solve import HighsModel
 from tests.tiny import (capital_per_year, costs, flat, frame, one_year, tiny_frames,
@@ -88,3 +90,25 @@ def test_whole_units_are_bounded_by_the_demand_they_can_serve():
     # ceil(1 Mt/yr of demand / (availability 1 x 0.6 Mt/yr per unit)) = 2 units
     units = lumpy().vars["units"]
     assert [v.ub for v in units["var"]] == [2]
+
+
+def test_the_lp_start_answers_with_the_best_restricted_mip_not_the_first_within_the_gap():
+    # min 1,000 + 10 a + 9 b, a + b >= 1, a and b binary. The LP bound is 1,009 (b = 1).
+    # Two tries, each within a 1% gap: a = 1 (1,010), then b = 1 (1,009). The answer is
+    # the better, 1,009; the first within the gap would be 1,010.
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.passModel(2, 1, 2, int(highspy.MatrixFormat.kRowwise), int(highspy.ObjSense.kMinimize),
+                1000.0, np.array([10.0, 9.0]), np.zeros(2), np.ones(2), np.array([1.0]),
+                np.array([highspy.kHighsInf]), np.array([0, 2], np.int32),
+                np.array([0, 1], np.int32), np.ones(2),
+                np.full(2, int(highspy.HighsVarType.kInteger), np.int32))
+    integer = np.array([0, 1], np.int32)
+
+    def plan(values):
+        return [(np.array([0], np.int32), np.array([1.0]), np.array([1], np.int32)),
+                (np.array([1], np.int32), np.array([1.0]), np.array([0], np.int32))]
+    bound, objective, values = start_from_lp(h, integer, (np.zeros(2), np.ones(2)), 0.01,
+                                             plan)
+    assert (bound, objective) == pytest.approx((1009.0, 1009.0))
+    assert values[:2] == pytest.approx([0.0, 1.0])

@@ -255,19 +255,22 @@ class HighsModel:
         h.changeColsBounds(len(integer), integer, *self._integer_bounds)
         plan = (plan_of_runs(self.built, self.form.column_of)   # one plant model
                 if isinstance(self.built, Built) else None)      # (not an extensive form)
-        lp_bound = start_from_lp(h, integer, self._integer_bounds, self.mip_gap, plan)
-        if lp_bound is None:
+        found = start_from_lp(h, integer, self._integer_bounds, self.mip_gap, plan)
+        if found is None:
             h.run()
-        solution = Solution(status=_STATUS.get(h.getModelStatus(), Status.ERROR), is_mip=True)
+            status = _STATUS.get(h.getModelStatus(), Status.ERROR)
+            bound, objective, values = (float(h.getInfo().mip_dual_bound),
+                                        float(h.getInfo().objective_function_value),
+                                        np.asarray(h.getSolution().col_value))
+        else:
+            status, (bound, objective, values) = Status.OPTIMAL, found
+        solution = Solution(status=status, is_mip=True)
         if solution.status is not Status.OPTIMAL:
             return solution
-        objective = float(h.getInfo().objective_function_value)
-        bound = lp_bound if lp_bound is not None else float(h.getInfo().mip_dual_bound)
         solution.mip_gap, solution.mip_bound_mjpy = relative_gap(objective, bound), bound
         solution.mip_method = ("LP relaxation's integral binaries fixed: within the gap"
-                               if lp_bound is not None else "branch and bound from the LP start")
-        units = np.round(np.asarray(h.getSolution().col_value)[integer])
-        return self._with_integers_fixed(solution, units, times)
+                               if found is not None else "branch and bound from the LP start")
+        return self._with_integers_fixed(solution, np.round(values[integer]), times)
 
     def _with_integers_fixed(self, solution: Solution, units: np.ndarray,
                              times: dict[str, float]) -> Solution:
