@@ -10,8 +10,8 @@ for it, that solution is the answer and branch and bound on the full MIP is
 skipped. Open plants pay fixed charges (fixed O&M, relinings, minimum loads)
 that the relaxation spreads over partly open plants, so fixing only the columns
 it left integral leaves too much: a plan of runs rounded plant by plant
-(plant/rounding.py) is tried first. On `plants` the LP bound is within 0.07% of
-the optimum; what decides the answer is how good the restricted MIPs' best is.
+(plant/rounding.py) is tried first. On `plants` the LP bound is 0.06% below the
+best plan known; what decides the answer is how good the restricted MIPs' best is.
 """
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ import numpy as np
 
 INTEGRAL = 1e-6
 # Restricted MIPs are solved to this share of the run's gap, and the best of them is
-# taken: on `plants` (0.5% gap) the first within the gap was 0.44% above the optimum,
-# the best of them at half the gap 0.19% above its bound, in as many seconds (at a
-# tenth of the gap 0.15%, in four times as many).
+# taken: on `plants` (0.5% gap) the first within the gap was 0.44% above the best plan
+# known, the best of them at half the gap 0.19% above its bound, in as many seconds
+# (at a tenth of the gap 0.15%, in four times as many).
 RESTRICTED_GAP = 0.5
 # LP column values -> first solutions to try, in order: (columns, values) to fix, and
 # the columns to leave free that the LP left integral
