@@ -3,8 +3,8 @@
 Each copy gets its own sectors, sector-owned commodities (products, heat bands),
 technologies, plants, committed projects and transitions; national commodities
 (fuels, power, scrap) stay shared, and national quantities (supply limits, the
-economy-wide cap, subsidy budgets) are multiplied by n so each copy faces the same
-conditions as the original.
+economy-wide cap, subsidy budgets and the rounds' tranches) are multiplied by n so
+each copy faces the same conditions as the original.
 """
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from decarb.inputs.schema import SECTOR_ALL, TABLES
 
 ID_COLUMNS = ("sector", "commodity", "product", "output", "technology", "replaces", "from_technology",
               "to_technology", "plant", "hotter", "cooler", "project")
-NATIONAL_TOTALS = {"supply_limits": "max_m_per_yr", "subsidies": "budget_bjpy_per_yr"}
+NATIONAL_TOTALS = {"supply_limits": "max_m_per_yr", "subsidies": "budget_bjpy_per_yr",
+                   "subsidy_budgets": "budget_bjpy"}   # each copy's awards draw on a round
 
 
 def replicate(source: Path, target: Path, copies: int,
