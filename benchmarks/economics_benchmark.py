@@ -16,10 +16,10 @@ For each case of data/japan/cases (plant mode only with --plants):
   case with ten more years of extension (inputs held), and the cost of a tonne more
   of abatement in 2050: each re-solved with the 2050 economy-wide cap 0.005 Mt
   tighter (a MIP with its integer decisions held: re-solved, it would land
-  anywhere within its gap). Where the LP is degenerate in 2050 (capacity serving several capped
-  years) the cap's dual is any value between the saving of loosening the cap and
-  the cost of tightening it, and which one HiGHS reports depends on the method and
-  the model's size; the cost of tightening is one number.
+  anywhere within its gap). Where the LP is degenerate in 2050 (capacity serving
+  several capped years) the cap's dual is any value between the saving of loosening
+  the cap and the cost of tightening it, and which one HiGHS reports depends on the
+  method and the model's size; the cost of tightening is one number.
 - idle support: the share of all support (subsidies + tax benefit) paid on builds
   standing idle in their build year, a year's builds counted idle before older
   capacity of the technology (the strict reading).

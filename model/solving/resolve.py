@@ -1,19 +1,19 @@
 """Re-solving one built model for datasets that differ from it only in place.
 
-A carbon price path, CO2 caps (sector, economy-wide, cumulative) and subsidy
-budgets enter the LP only as objective coefficients and right-hand sides; subsidy
-rates, the tax scheme, its rates and tiers and the open years of programmes and
-of the incentive enter through the support modes: their capital charges
-(objective), the coefficients of the budget, credit and eligible-investment rows,
-and which modes are open (a closed mode's column is held at 0, not removed); a
-technology's first year that moves later holds its earlier builds at 0; the
-discount rates enter only the objective (flow costs re-weighted, capital charges,
-special depreciation's value and the heat recovery steps' annuities registered again). A dataset that differs from
-the built one in nothing else is solved by changing those numbers in the model
-HiGHS already holds (a warm start for an LP), as long as it opens no build,
-support mode or limit row the model lacks. Anything else (a new technology, an
-earlier first year, a support mode the model lacks, a discount rate or first year
-in plant mode) is rebuilt.
+A carbon price path, CO2 caps (sector, economy-wide, cumulative) and subsidy budgets
+enter the LP only as objective coefficients and right-hand sides; subsidy rates, the
+tax scheme, its rates and tiers and the open years of programmes and of the
+incentive enter through the support modes: their capital charges (objective), the
+coefficients of the budget, credit and eligible-investment rows, and which modes are
+open (a closed mode's column is held at 0, not removed); a technology's first year
+that moves later holds its earlier builds at 0; the discount rates enter only the
+objective (flow costs re-weighted, capital charges, special depreciation's value and
+the heat recovery steps' annuities registered again). A dataset that differs from
+the built one in nothing else is solved by changing those numbers in the model HiGHS
+already holds (a warm start for an LP), as long as it opens no build, support mode
+or limit row the model lacks. Anything else (a new technology, an earlier first
+year, a support mode the model lacks, a discount rate or first year in plant mode)
+is rebuilt.
 """
 from __future__ import annotations
 

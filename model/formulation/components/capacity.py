@@ -16,20 +16,20 @@ cap[k,y] + plants[k,y], and:
                      (built in whole units, or diffusing (g > 0) where plants run it;
                      committed: what committed.csv events bring into k in y)
   cost: fixed O&M x installed capacity (an open plant's included)
-(y- is the previous model year, dt = y - y-; in the first model year installed[k,y-]
-is the existing capacity; build[k,y] = new[k,y] on new sites + sum_j rebuilt[j,k,y] on
-the sites of retiring j, brownfield.py, + the committed builds of aggregate mode,
-committed_builds.py, which the build-rate limit does not count.) Installed capacity pays fixed O&M whether it runs or
-not, so idling saves only running costs; capacity taken out of service (early
-retirement) never returns: it grows only by builds or by the existing-capacity
-data (plants open and close by their own rules), so nothing is built ahead and
-mothballed for free; what is built in a year is installed that year (a unit is not
-bought and partly retired at once). Growth limits bound builds, which bounds
+(y- is the previous model year, dt = y - y-; in the first model year installed[k,y-] is
+the existing capacity; build[k,y] = new[k,y] on new sites + sum_j rebuilt[j,k,y] on the
+sites of retiring j, brownfield.py, + the committed builds of aggregate mode,
+committed_builds.py, which the build-rate limit does not count.) Installed capacity pays
+fixed O&M whether it runs or not, so idling saves only running costs; capacity taken out
+of service (early retirement) never returns: it grows only by builds or by the
+existing-capacity data (plants open and close by their own rules), so nothing is built
+ahead and mothballed for free; what is built in a year is installed that year (a unit is
+not bought and partly retired at once). Growth limits bound builds, which bounds
 installed capacity too; where plants may switch into a diffusing technology, its
 installed capacity is bounded as well. A technology built in whole units has its
-installed capacity bounded instead, so units come as the pace allows whole ones
-(the Japan data's seeds are one unit a year). Committed events are facts, not
-choices: the capacity they bring is let through the diffusion limit on top.
+installed capacity bounded instead, so units come as the pace allows whole ones (the
+Japan data's seeds are one unit a year). Committed events are facts, not choices: the
+capacity they bring is let through the diffusion limit on top.
 """
 from __future__ import annotations
 
