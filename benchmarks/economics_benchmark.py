@@ -40,13 +40,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from decarb.errors import DecarbError  # noqa: E402
-from decarb.formulation.build import build_model  # noqa: E402
 from decarb.inputs.cases import (Case, dataset_case, derive, find_case, list_cases,  # noqa: E402
                                  load_case)
 from decarb.inputs.loading import Reader  # noqa: E402
 from decarb.outputs.report import format_summary, sector_summary  # noqa: E402
 from decarb.solving.resolve import Session  # noqa: E402
-from decarb.solving.solve import HighsModel  # noqa: E402
 from decarb.workflow.attribution import attribute, summary_lines  # noqa: E402
 from decarb.workflow.run import RunResult, run_case  # noqa: E402
 
@@ -57,10 +55,12 @@ SIGNIFICANT_MAC = 1.0         # JPY/t-CO2
 TIGHTER_MTCO2 = 0.005         # the step of the 2050 economy-wide cap (Mt-CO2/yr)
 
 
-def solve(reader: Reader, case: Case, label: str, settings: dict) -> tuple[RunResult, float]:
+def solve(reader: Reader, case: Case, label: str, settings: dict,
+          session: Session | None = None) -> tuple[RunResult, float]:
+    """The case solved, and its seconds; a `session` keeps the model solved in HiGHS."""
     t = time.perf_counter()
     derived = derive(case, label, {"settings": settings}) if settings else case
-    result = run_case(reader.read(derived.dataset, derived))
+    result = run_case(reader.read(derived.dataset, derived), session)
     return result, time.perf_counter() - t
 
 
@@ -114,18 +114,19 @@ def mac_2050(result: RunResult) -> tuple[float, float]:
 
 
 def tightening_cost_2050(reader: Reader, case: Case, settings: dict,
-                         base: RunResult) -> float:
+                         base: RunResult, session: Session) -> float:
     """JPY/t-CO2 of abating TIGHTER_MTCO2 more under the 2050 economy-wide cap (NaN
     without one): the present-value cost added over the step, in money of 2050. A MIP
     re-solved lands anywhere within its gap, so with integer decisions the plan is
-    held: the LP with the base's integer decisions fixed, its 2050 cap a step tighter."""
+    held: the LP the `session` that solved `base` keeps, with the base's integer
+    decisions fixed, its 2050 cap a step tighter."""
     em = base.tables["emissions"].set_index(["sector", "year"])
     cap = em["cap_mtco2"].get(("all", 2050), float("nan"))
     if pd.isna(cap):
         return float("nan")
     weight = base.built.p.weights[base.built.ds.settings.perspective][2050]
     if base.solution.is_mip:
-        return _with_plan_held(reader, case, settings) / TIGHTER_MTCO2 / weight
+        return _with_plan_held(base, session) / TIGHTER_MTCO2 / weight
     source = "economics_benchmark: the 2050 cap a step tighter, the years beside as before"
     rows = [{"sector": "all", "year": 2050, "cap_mtco2": cap - TIGHTER_MTCO2, "source": source}]
     # caps are interpolated between anchors and held after the last: pin the years beside
@@ -138,18 +139,15 @@ def tightening_cost_2050(reader: Reader, case: Case, settings: dict,
     return added / TIGHTER_MTCO2 / weight
 
 
-def _with_plan_held(reader: Reader, case: Case, settings: dict) -> float:
+def _with_plan_held(base: RunResult, session: Session) -> float:
     """MJPY the 2050 economy-wide cap TIGHTER_MTCO2 tighter adds, the MIP's integer
-    decisions held (HiGHS keeps the LP with them fixed after the MIP)."""
-    derived = derive(case, "plan held", {"settings": settings}) if settings else case
-    built = build_model(reader.read(derived.dataset, derived))
-    model = HighsModel(built)
-    first = model.solve()
-    rows = built.cons["enforce_total_cap"]
+    decisions held (after the MIP, HiGHS keeps the LP with them fixed)."""
+    rows = base.built.cons["enforce_total_cap"]
     cap = rows.loc[(rows["sector"] == "all") & (rows["year"] == 2050), "con"]
-    model.shift_row_bounds(list(cap), np.full(len(cap), -TIGHTER_MTCO2))
-    model.h.run()
-    return float(model.h.getInfo().objective_function_value) - first.objective_mjpy
+    session.model.shift_row_bounds(list(cap), np.full(len(cap), -TIGHTER_MTCO2))
+    session.model.h.run()
+    return float(session.model.h.getInfo().objective_function_value) \
+        - base.solution.objective_mjpy
 
 
 def _moved(before: float, after: float) -> str:
@@ -159,7 +157,8 @@ def _moved(before: float, after: float) -> str:
 
 def case_row(reader: Reader, name: str, mip: bool, tight_limit: float | None) -> list[str]:
     case = load_case(find_case(name, DATA))
-    base, seconds = solve(reader, case, "", {})
+    kept, kept_longer = Session(), Session()   # hold a MIP's plan for the tonne more
+    base, seconds = solve(reader, case, "", {}, kept)
     s = base.meta["settings"]
     try:
         tight, _ = solve(reader, case, "tighter gap", {"mip_gap": s["mip_gap"] / 10} | (
@@ -167,11 +166,11 @@ def case_row(reader: Reader, name: str, mip: bool, tight_limit: float | None) ->
     except DecarbError as error:   # a MIP may not reach the tighter gap in its time limit
         tight, failed = None, str(error).splitlines()[0]
     extended = {"extension_years": s["extension_years"] + 10}
-    longer, _ = solve(reader, case, "ten more years", extended)
+    longer, _ = solve(reader, case, "ten more years", extended, kept_longer)
     own, effective = mac_2050(base)
     own_long, effective_long = mac_2050(longer)
-    step, step_long = (tightening_cost_2050(reader, case, {}, base),
-                       tightening_cost_2050(reader, case, extended, longer))
+    step, step_long = (tightening_cost_2050(reader, case, {}, base, kept),
+                       tightening_cost_2050(reader, case, extended, longer, kept_longer))
     significant = SIGNIFICANT_CAPEX * capex(base).sum()
     gap_columns = ([f"{largest_change(capex(base), capex(tight), significant):.2%}",
                     f"{largest_change(macs(base), macs(tight), SIGNIFICANT_MAC):.2%}"]

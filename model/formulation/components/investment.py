@@ -54,7 +54,7 @@ GAIN_TOLERANCE = 1e-9
 
 def add(b: Built) -> None:
     ds, p, m = b.ds, b.p, b.m
-    modes = aggregate_modes(ds, p)
+    modes = aggregate_modes(ds, p, b.vars.get("committed_build"))
     support = add_var(m, "support", modes[BUILD_KEYS + ["mode"]],
                       "New capacity financed under a support mode (M unit/yr)")
     support = support.merge(modes, on=BUILD_KEYS + ["mode"]).assign(open=True)
@@ -117,7 +117,7 @@ def support_for(b: Built, ds: Dataset) -> pd.DataFrame | None:
     if "plant_support" in b.vars:
         return None
     keys = BUILD_KEYS + ["mode"]
-    modes = aggregate_modes(ds, b.p)
+    modes = aggregate_modes(ds, b.p, b.vars.get("committed_build"))   # committed.csv: as built
     built = b.vars["support"]
     new = built[keys + ["var"]].merge(modes, on=keys, how="left", indicator=True)
     if len(new) != len(built) or len(modes.merge(built[keys], on=keys)) < len(modes):
@@ -128,10 +128,11 @@ def support_for(b: Built, ds: Dataset) -> pd.DataFrame | None:
     return new.assign(open=~closed)
 
 
-def aggregate_modes(ds: Dataset, p: Parameters) -> pd.DataFrame:
+def aggregate_modes(ds: Dataset, p: Parameters, fixed: pd.DataFrame | None = None
+                    ) -> pd.DataFrame:
     """The support modes of every aggregate build, each at its own capex: on a new site
     (from_technology GREENFIELD, technology_costs.csv), on an old one (brownfield.py)
-    and, in aggregate mode, a committed build's single mode: its award."""
+    and a committed build's (`fixed`, committed_builds.py) single mode: its award."""
     greenfield = support_modes(ds, p).assign(from_technology=GREENFIELD)
     parts = [greenfield]
     offers = rebuild_offers(ds, p)
@@ -141,12 +142,11 @@ def aggregate_modes(ds: Dataset, p: Parameters) -> pd.DataFrame:
         rebuilt = support_modes(ds, p, own, tuple(BUILD_KEYS)).drop(
             columns="capex_jpy_per_unit_yr").merge(offers, on=BUILD_KEYS)
         parts.append(rebuilt)
-    if ds.settings.mode != "plant":
-        award = committed.aggregate_builds(ds, p)
-        parts.append(award.assign(
+    if fixed is not None:
+        parts.append(fixed.assign(
             group="all", group_share=1.0, incentive="none", benefit_rate=0.0, credit_rate=0.0,
             sd_rate=0.0, tax_base=0.0, tax_benefit=0.0, mode=committed.COMMITTED,
-            private_factor=1 - award["subsidy_rate"]))
+            private_factor=1 - fixed["subsidy_rate"]))
     return pd.concat([part[greenfield.columns] for part in parts], ignore_index=True)
 
 
