@@ -1,6 +1,8 @@
 """The installed package: every library folder is in it, under the name `decarb` only."""
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -40,3 +42,13 @@ def test_every_dependency_has_a_lower_bound_that_ci_pins():
                                  for s in extra]})
     assert "pandas==2.2" in pins and "tomli-w==1.0" in pins
     assert "lowest_bounds" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_a_run_does_not_load_the_charting_library():
+    """`decarb run` draws nothing; importing matplotlib (and with it pyomo's hook that
+    loads pyplot) cost 0.4 s of a 2.6 s run."""
+    code = ("import sys, decarb.cli, decarb.workflow.commands, decarb.workflow.run; "
+            "print('matplotlib' in sys.modules)")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    assert loaded == "False"

@@ -17,10 +17,10 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
-from decarb.inputs.schema import SECTOR_ALL
+from decarb.inputs.schema import PATHWAYS, SECTOR_ALL
 from decarb.outputs.plants import CLOSED
 
 DPI = 110
@@ -400,4 +400,39 @@ def plant_timeline_chart(plants: pd.DataFrame, investments: pd.DataFrame) -> Fig
     ax.set_ylim(len(order) - 0.5, -0.5)
     _axes(ax, "plant")
     _legend_right(ax, "technology", keys or None)   # the technologies first, as drawn
+    return fig
+
+
+def curve_chart(curve: pd.DataFrame, year: int, sectors: list[str],
+                marginal: pd.Series | None = None) -> Figure | None:
+    """One panel per sector: each measure of `year` a bar as wide as its abatement
+    (Mt-CO2/yr) and as high as its cost (JPY/t-CO2), cheapest first, coloured by the
+    pathway it switches to; dashed: the sector cap's marginal abatement cost in the run
+    (`marginal`, by sector) where the cap binds. None when the year has no measure."""
+    shown = curve.loc[curve["year"] == year]
+    panels = [s for s in sectors if s in set(shown["sector"])]
+    if not panels:
+        return None
+    columns = min(3, len(panels))
+    rows = -(-len(panels) // columns)
+    fig, axes = _figure(rows, columns, figsize=(4.0 * columns, 3.2 * rows), squeeze=False)
+    axes = axes.ravel()
+    palette = {p: colormaps["tab10"](i) for i, p in enumerate(PATHWAYS)}
+    for ax, sector in zip(axes, panels):
+        measures = shown.loc[shown["sector"] == sector]
+        left = measures["cumulative_mtco2_per_yr"] - measures["abatement_mtco2_per_yr"]
+        ax.bar(left, measures["cost_jpy_per_tco2"], width=measures["abatement_mtco2_per_yr"],
+               align="edge", color=[palette[p] for p in measures["pathway"]],
+               edgecolor="white", linewidth=0.6)
+        mac = None if marginal is None else marginal.get(sector)
+        if mac is not None and pd.notna(mac) and mac > 0:
+            ax.axhline(mac, color="black", linestyle="--", linewidth=1.2)
+        ax.axhline(0, color="0.4", linewidth=0.6)
+        ax.set(title=sector, xlabel="abatement, Mt-CO2/yr", ylabel="JPY/t-CO2")
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    for ax in axes[len(panels):]:
+        ax.set_visible(False)
+    used = [p for p in PATHWAYS if p in set(shown["pathway"])]
+    fig.legend(handles=[Patch(color=palette[p], label=p) for p in used], loc="outside right",
+               frameon=False, fontsize="small", title="switch to", title_fontsize="small")
     return fig

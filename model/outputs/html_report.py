@@ -19,7 +19,6 @@ import pandas as pd
 from decarb.outputs import charts
 from decarb.outputs.carbon import carbon_summary
 from decarb.outputs.compare import compare_runs, formatted, run_labels
-from decarb.outputs.mac_curve import curve_chart
 from decarb.errors import InputError, OutputError, Problem
 from decarb.outputs.report import report_years, sector_summary
 from decarb.outputs import percentiles
@@ -143,7 +142,7 @@ def curve_charts(t: dict[str, pd.DataFrame]) -> list[Chart]:
     found = []
     for year in curve_years(t):
         marginal = em.loc[em["year"] == year].set_index("sector")["mac_jpy_per_tco2"]
-        fig = curve_chart(t["mac_curve"], year, charts.sectors(em), marginal)
+        fig = charts.curve_chart(t["mac_curve"], year, charts.sectors(em), marginal)
         if fig is not None:
             found.append(Chart(
                 f"mac_curve_{year}", f"Marginal abatement cost curve, {year}",

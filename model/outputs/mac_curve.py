@@ -23,13 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
-from matplotlib.ticker import StrMethodFormatter
 
 from decarb.inputs.dataset import Dataset
-from decarb.inputs.schema import PATHWAYS
 from decarb.outputs.levelised import PER_UNIT, commodity_makers
 
 COLUMNS = ["sector", "year", "commodity", "from_technology", "to_technology", "pathway",
@@ -119,38 +114,3 @@ def _hull_steps(here: int, cost: np.ndarray, intensity: np.ndarray, lo: int, hi:
         best = np.lexsort((-abated, slope.round(6)))[0]
         steps.append((here, int(cleaner[best]), float(slope[best])))
         here = int(cleaner[best])
-
-
-def curve_chart(curve: pd.DataFrame, year: int, sectors: list[str],
-                marginal: pd.Series | None = None) -> Figure | None:
-    """One panel per sector: each measure of `year` a bar as wide as its abatement
-    (Mt-CO2/yr) and as high as its cost (JPY/t-CO2), cheapest first, coloured by the
-    pathway it switches to; dashed: the sector cap's marginal abatement cost in the run
-    (`marginal`, by sector) where the cap binds. None when the year has no measure."""
-    shown = curve.loc[curve["year"] == year]
-    panels = [s for s in sectors if s in set(shown["sector"])]
-    if not panels:
-        return None
-    columns = min(3, len(panels))
-    rows = -(-len(panels) // columns)
-    fig = Figure(figsize=(4.0 * columns, 3.2 * rows), layout="constrained")
-    axes = fig.subplots(rows, columns, squeeze=False).ravel()
-    palette = {p: colormaps["tab10"](i) for i, p in enumerate(PATHWAYS)}
-    for ax, sector in zip(axes, panels):
-        measures = shown.loc[shown["sector"] == sector]
-        left = measures["cumulative_mtco2_per_yr"] - measures["abatement_mtco2_per_yr"]
-        ax.bar(left, measures["cost_jpy_per_tco2"], width=measures["abatement_mtco2_per_yr"],
-               align="edge", color=[palette[p] for p in measures["pathway"]],
-               edgecolor="white", linewidth=0.6)
-        mac = None if marginal is None else marginal.get(sector)
-        if mac is not None and pd.notna(mac) and mac > 0:
-            ax.axhline(mac, color="black", linestyle="--", linewidth=1.2)
-        ax.axhline(0, color="0.4", linewidth=0.6)
-        ax.set(title=sector, xlabel="abatement, Mt-CO2/yr", ylabel="JPY/t-CO2")
-        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-    for ax in axes[len(panels):]:
-        ax.set_visible(False)
-    used = [p for p in PATHWAYS if p in set(shown["pathway"])]
-    fig.legend(handles=[Patch(color=palette[p], label=p) for p in used], loc="outside right",
-               frameon=False, fontsize="small", title="switch to", title_fontsize="small")
-    return fig
