@@ -325,12 +325,26 @@ def test_a_plant_without_a_path_to_low_carbon_is_flagged():
     assert [str(w) for w in flagged.warnings if "plants.csv" in str(w)] == [
         "<memory>/plants.csv, row 1, column 'technology': found 'old'; expected a "
         "technology with a path in transitions.csv to a low-carbon one (pathway "
-        "electrification, hydrogen, ccus, recycling, fuel_switch); its plants can only "
-        "stay or close"]
+        "electrification, hydrogen, ccus, recycling, fuel_switch); it emits CO2 itself, "
+        "and only closing its plants ends that"]
     fine = dataset_from_frames(plant_frames(plants(("a", 1.0, 2030)),
                                             [edge(b="mid"), edge(a="mid")], **extra),
                                one_year(mode="plant"))
     assert not [w for w in fine.warnings if "plants.csv" in str(w)]
+
+
+def test_a_plant_that_emits_nothing_itself_needs_no_path_to_low_carbon():
+    # a machine on bought power alone (as a paper machine on bought steam): its CO2 is
+    # cut where the power or steam is made, so no warning, while 'old' (coal) is flagged
+    from decarb.inputs.loading import dataset_from_frames
+    from tests.tiny_plants import plant_frames
+
+    extra = with_technology("machine", "incumbent", 40, "electricity", 1.0)
+    both = pd.concat([plants(("a", 1.0, 2030)), plants(("b", 1.0, 2030), technology="machine")],
+                     ignore_index=True)
+    warned = dataset_from_frames(plant_frames(both, [edge(b="machine")], **extra),
+                                 one_year(mode="plant")).warnings
+    assert [w.value for w in warned if "plants.csv" in str(w)] == ["old"]
 
 
 # --- the command line ------------------------------------------------------------

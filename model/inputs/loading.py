@@ -177,7 +177,8 @@ def _build(raw: Mapping[str, pd.DataFrame | None], settings: Settings,
     tables = dict(checked.tables)
     t = checked.tables
     plant_errors, plant_warnings = memo(check_plants, t["plants"], t["transitions"],
-                                        t["technologies"], settings.mode,
+                                        t["technologies"], t["technology_flows"],
+                                        t["commodities"], settings.mode,
                                         frozenset(checked.broken))
     plant_errors += memo(check_committed, t["committed"], t["plants"], t["transitions"],
                          settings.start_year, frozenset(checked.broken))

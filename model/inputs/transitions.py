@@ -6,8 +6,10 @@ technology belongs to another sector, an edge between sectors, and a cycle (a
 plant could leave a technology and come back, collecting support twice).
 Also an error: a technology reached from another both by retrofits alone and
 through a rebuild (a retrofit keeps the host's relining cycle, a rebuild starts
-its own). Warnings: a plant whose technology has no path to a low-carbon
-technology (it can only stay or close).
+its own). Warnings: a plant whose technology emits CO2 itself (a process or a
+fuel with a combustion factor) and has no path to a low-carbon technology: only
+closing it ends its emissions. One that emits nothing itself (a paper machine,
+whose CO2 is in the steam it buys) needs no such path.
 """
 from __future__ import annotations
 
@@ -32,9 +34,11 @@ def transition_graph(transitions: pd.DataFrame) -> nx.DiGraph:
 
 
 def check_plants(plants: pd.DataFrame, edges: pd.DataFrame, technologies: pd.DataFrame,
-                 mode: str, broken: frozenset[str]) -> tuple[list[Problem], list[Problem]]:
-    """(errors, warnings) of plants.csv and transitions.csv; frames indexed by data row,
-    `broken` the tables already found unreadable."""
+                 flows: pd.DataFrame, commodities: pd.DataFrame, mode: str,
+                 broken: frozenset[str]) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings) of plants.csv and transitions.csv; frames indexed by data row
+    (`flows` and `commodities` those of technology_flows.csv and commodities.csv, which
+    tell which technologies emit), `broken` the tables already found unreadable."""
     errors: list[Problem] = []
     if mode == "plant":
         errors += [Problem(file, None, None, "", f"this file with at least one row: "
@@ -59,7 +63,10 @@ def check_plants(plants: pd.DataFrame, edges: pd.DataFrame, technologies: pd.Dat
     graph = transition_graph(edges)
     cycles = _cycles(graph)
     errors += cycles or _two_clocks(edges)
-    return errors, _dead_ends(graph, plants, technologies)
+    if broken & {"technology_flows", "commodities"}:
+        return errors, []
+    return errors, _dead_ends(graph, plants, technologies, _emitting(technologies, flows,
+                                                                      commodities))
 
 
 def _cycles(graph: nx.DiGraph) -> list[Problem]:
@@ -107,13 +114,26 @@ def _two_clocks(edges: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-def _dead_ends(graph: nx.DiGraph, plants: pd.DataFrame, technologies: pd.DataFrame
-               ) -> list[Problem]:
+def _emitting(technologies: pd.DataFrame, flows: pd.DataFrame, commodities: pd.DataFrame
+              ) -> set[str]:
+    """Technologies with direct CO2: a process factor, or an input burnt with a
+    combustion factor."""
+    process = technologies.loc[technologies["process_ef_tco2_per_unit"].fillna(0) > 0,
+                               "technology"]
+    burnt = set(commodities.loc[commodities["combustion_ef_tco2_per_unit"].fillna(0) > 0,
+                                "commodity"])
+    fuels = flows.loc[(flows["direction"] == "in") & flows["commodity"].isin(burnt)
+                      & (flows["amount_per_unit"] > 0), "technology"]
+    return set(process) | set(fuels)
+
+
+def _dead_ends(graph: nx.DiGraph, plants: pd.DataFrame, technologies: pd.DataFrame,
+               emitting: set[str]) -> list[Problem]:
     pathway = technologies.drop_duplicates("technology").set_index("technology")["pathway"]
     low = set(pathway.index[pathway.isin(LOW_CARBON_PATHWAYS)])
     warnings, seen = [], set()
     for row, tech in plants["technology"].items():
-        if tech in seen or tech in low:
+        if tech in seen or tech in low or tech not in emitting:
             continue
         seen.add(tech)
         reach = nx.descendants(graph, tech) if tech in graph else set()
@@ -121,5 +141,6 @@ def _dead_ends(graph: nx.DiGraph, plants: pd.DataFrame, technologies: pd.DataFra
             warnings.append(Problem(_PLANTS, int(row), "technology", tech,
                                     "a technology with a path in transitions.csv to a "
                                     "low-carbon one (pathway " + ", ".join(LOW_CARBON_PATHWAYS)
-                                    + "); its plants can only stay or close"))
+                                    + "); it emits CO2 itself, and only closing its "
+                                    "plants ends that"))
     return warnings
