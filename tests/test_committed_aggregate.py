@@ -3,12 +3,14 @@ case of tests/tiny.py, where `new` (20,000 JPY/(t/yr), 100 JPY/t to run) is dear
 than running `old` (1,000 JPY/t): 1,645 + 100 > 1,000 JPY/t."""
 import pytest
 
-from decarb.inputs.loading import dataset_from_frames
+from decarb.errors import InputError
+from decarb.inputs.cases import dataset_case, derive
+from decarb.inputs.loading import Reader, dataset_from_frames
 from decarb.solving.resolve import Session
 from decarb.workflow.run import run_case
 from tests.test_formulation import EXPENSIVE, cost, investment, output
 from tests.tiny import (CRF_8PCT_30YR, flat, frame, one_year, solve_tiny, tiny_frames,
-                        tiny_settings)
+                        tiny_settings, write_case)
 from tests.tiny_plants import edge, plants
 
 
@@ -116,3 +118,39 @@ def test_a_committed_build_stays_fixed_when_a_later_first_year_closes_builds_in_
     assert investment(again)["new_capacity_m_per_yr"] == pytest.approx(0.3)
     assert again.solution.objective_mjpy == pytest.approx(fresh.solution.objective_mjpy,
                                                           rel=1e-9)
+
+
+def _round_frames(budget_bjpy: float) -> dict:
+    return tiny_frames(committed=frame([event(programme="gx")]),
+                       subsidies=frame([dict(programme="gx", rate=0.75, first_year=2025,
+                                             last_year=2030, budget_bjpy_per_yr=None)]),
+                       subsidy_eligibility=frame([dict(programme="gx", technology="new")]),
+                       subsidy_budgets=frame([dict(programme="gx", year=2024,
+                                                   budget_bjpy=budget_bjpy)]))
+
+
+def test_an_award_beyond_the_money_its_round_has_released_is_named():
+    # The 3 BJPY award of 2025 against 2 BJPY released by then: the run could only be
+    # infeasible, so the input is refused, naming the award's cell
+    with pytest.raises(InputError) as refused:
+        dataset_from_frames(_round_frames(2.0), one_year())
+    assert [str(p) for p in refused.value.problems] == [
+        "<memory>/committed.csv, row 1, column 'subsidy_bjpy': found '3'; expected awards "
+        "of gx within the money it has released by 2025 (2.0 BJPY in subsidy_budgets.csv; "
+        "awards so far 3.0)"]
+    assert dataset_from_frames(_round_frames(3.0), one_year()).committed.shape[0] == 1
+
+
+def test_a_reader_that_refused_a_round_reads_the_round_as_it_is_again(tmp_path):
+    # A sweep worker's Reader keeps what it checked (here plants.csv and transitions.csv
+    # too): the problems of a point with too little money must not stay with the next
+    frames = {**_round_frames(18.0), "plants": plants(("a", 1.0, 2030)),
+              "transitions": frame([edge()])}
+    base = dataset_case(write_case(tmp_path / "round", frames, one_year()))
+    short = derive(base, "--lever budget_scale=0.1",
+                   {"tables": {"subsidy_budgets": {"scale": {"budget_bjpy": 0.1}}}})
+    reader = Reader()
+    assert len(reader.read(base.dataset, base).committed) == 1
+    with pytest.raises(InputError, match="released by 2025 \\(1.8 BJPY"):
+        reader.read(short.dataset, short)
+    assert len(reader.read(base.dataset, base).committed) == 1

@@ -114,6 +114,19 @@ def test_a_lever_state_makes_the_sweep_levers_edits_and_nothing_at_its_defaults(
         "subsidy_rate:green", "budget:green", "tax_scheme"}
 
 
+def test_a_round_paid_from_tranches_has_a_scale_lever_not_an_annual_budget(tmp_path):
+    from decarb.inputs.loading import read_dataset
+    from tests.test_sweep import rounds
+
+    ds = read_dataset(rounds(tmp_path))
+    defs = page_levers(ds)
+    names = {lever.name for lever in defs}
+    assert "budget_scale:green" in names and "budget:green" not in names
+    moved = state_fragment(defs, check_state(defs, {"budget_scale:green": 2.0}), ds)
+    assert moved["tables"] == levers.fragment("budget_scale:green", 2.0, ds)["tables"] == {
+        "subsidy_budgets": {"scale": [{"programme": "green", "budget_bjpy": 2.0}]}}
+
+
 def test_the_incentive_and_ccus_levers_edit_the_scheme_window_and_availability():
     from decarb.inputs.cases import derive
     from decarb.inputs.loading import read_dataset

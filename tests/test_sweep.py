@@ -158,6 +158,45 @@ def test_sweep_points_equal_independent_runs_and_a_failed_point_is_recorded(data
             "component").loc["total", "private_npv_bjpy"].iloc[0]), rel=1e-9)
 
 
+def rounds(tmp_path: Path, folder: str = "rounds") -> Path:
+    """`green` paid from treasury-year tranches alone (0.2 BJPY in FY2024, 0.05 in
+    FY2025): by 2025 it has released 0.25 BJPY. Above the MAC all 1 Mt/yr is `new`,
+    whose 10% subsidy would be 2 BJPY, so the released money is what is paid."""
+    return write_case(tmp_path / folder, tiny_frames(**{
+        **CHANGES, "carbon_price": frame(flat(price_jpy_per_tco2=2000.0)),
+        "subsidies": frame([dict(programme="green", rate=0.1, first_year=2024,
+                                 last_year=2025, budget_bjpy_per_yr=None)]),
+        "subsidy_budgets": frame([dict(programme="green", year=y, budget_bjpy=b)
+                                  for y, b in ((2024, 0.2), (2025, 0.05))])}), one_year())
+
+
+def paid_bjpy(result) -> float:
+    return float(result.tables["investments"]["subsidy_green_bjpy"].sum())
+
+
+@pytest.mark.parametrize("lever", ["budget_scale", "budget_scale:green"])
+def test_the_budget_lever_scales_the_rounds_tranches_in_place(tmp_path, lever):
+    base = dataset_case(rounds(tmp_path))
+    session = Session()
+    assert paid_bjpy(run_case(read_dataset(base.dataset, base), session)) == pytest.approx(0.25)
+    (doubled,) = point_cases(base, [{lever: 2.0}])
+    again = run_case(read_dataset(doubled.dataset, doubled), session)
+    fresh = run_case(read_dataset(doubled.dataset, doubled))
+    assert again.meta["solver"]["model"] == "changed in place and re-solved"
+    # 2 x (0.2 + 0.05) released by 2025, in place as rebuilt
+    assert (paid_bjpy(again), paid_bjpy(fresh)) == pytest.approx((0.5, 0.5))
+    assert again.solution.objective_mjpy == pytest.approx(fresh.solution.objective_mjpy,
+                                                          rel=1e-9)
+
+
+def test_a_rounds_budget_is_scaled_not_set_per_year(tmp_path):
+    base = dataset_case(rounds(tmp_path))
+    with pytest.raises(InputError, match="paid from treasury-year tranches.*budget_scale:green"):
+        point_cases(base, [{"budget:green": 1.0}])
+    with pytest.raises(InputError, match="a programme with a budget.*: green"):
+        point_cases(base, [{"budget_scale:gren": 2.0}])
+
+
 def test_the_cli_sweeps_in_parallel_like_one_worker_and_lists_the_runs(data, tmp_path):
     args = ["sweep", "--data", str(data), "--lever", "carbon_price=0,2000",
             "--lever", "budget_scale=1,4", "--results", str(tmp_path / "store")]

@@ -32,7 +32,7 @@ from decarb.inputs.carbon_rules import check_carbon
 from decarb.inputs.support_rules import check_support
 from decarb.inputs.schema import TABLE_BY_NAME, TABLES, Table
 from decarb.inputs.settings import SETTING_FIELDS, SETTINGS_FILE, Settings
-from decarb.inputs.committed import check_committed
+from decarb.inputs.committed import check_awards, check_committed
 from decarb.inputs.transitions import check_plants
 from decarb.inputs.validation import (call_directly, check_domain, check_tables, range_text,
                                       show, unit_warnings)
@@ -180,8 +180,12 @@ def _build(raw: Mapping[str, pd.DataFrame | None], settings: Settings,
                                         t["technologies"], t["technology_flows"],
                                         t["commodities"], settings.mode,
                                         frozenset(checked.broken))
-    plant_errors += memo(check_committed, t["committed"], t["plants"], t["transitions"],
-                         settings.start_year, frozenset(checked.broken))
+    # new lists: what memo returns is its cache's, and later reads get it again
+    plant_errors = (plant_errors
+                    + memo(check_committed, t["committed"], t["plants"], t["transitions"],
+                           settings.start_year, frozenset(checked.broken))
+                    + memo(check_awards, t["committed"], t["subsidy_budgets"],
+                           settings.year_step, frozenset(checked.broken)))
     errors = (settings_problems + problems + checked.problems
               + check_domain(checked.tables, settings, checked.broken, memo) + plant_errors
               + check_carbon(checked.tables, settings, checked.broken)

@@ -87,15 +87,21 @@ def page_levers(ds: Dataset) -> list[Lever]:
     if len(ds.caps):
         found.append(Lever("cap_scale", "every CO2 cap", "caps", 1.0, "x base caps",
                            0.0, 3.0, 0.05))
+    rounds = set(ds.subsidy_budgets["programme"])
     for row in ds.subsidies.drop_duplicates("programme").itertuples():
         budget = row.budget_bjpy_per_yr
         unlimited = budget != budget      # NaN: no budget limit
-        found += [Lever(f"subsidy_rate:{row.programme}", "rate", f"subsidy {row.programme}",
-                        float(row.rate), "of capex", 0.0, 1.0, 0.01),
-                  Lever(f"budget:{row.programme}", "budget", f"subsidy {row.programme}",
-                        None if unlimited else float(budget), "BJPY/yr", 0.0,
-                        max(1000.0, 4 * (0 if unlimited else budget)), 5.0,
-                        nullable=True)]
+        group = f"subsidy {row.programme}"
+        found.append(Lever(f"subsidy_rate:{row.programme}", "rate", group, float(row.rate),
+                           "of capex", 0.0, 1.0, 0.01))
+        if unlimited and row.programme in rounds:   # a round: its tranches, scaled
+            found.append(Lever(f"budget_scale:{row.programme}", "budget", group, 1.0,
+                               "x tranches", 0.0, 5.0, 0.05))
+        else:
+            found.append(Lever(f"budget:{row.programme}", "budget", group,
+                               None if unlimited else float(budget), "BJPY/yr", 0.0,
+                               max(1000.0, 4 * (0 if unlimited else budget)), 5.0,
+                               nullable=True))
     schemes = ds.tax_schemes["scheme"].tolist()
     found.append(Lever("tax_scheme", "scheme", "tax incentive", s.tax_scheme,
                        choices=("none", *schemes)))

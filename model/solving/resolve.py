@@ -1,7 +1,8 @@
 """Re-solving one built model for datasets that differ from it only in place.
 
 A carbon price path, CO2 caps (sector, economy-wide, cumulative) and subsidy budgets
-enter the LP only as objective coefficients and right-hand sides; subsidy rates, the
+(annual, and the rounds' treasury-year tranches) enter the LP only as objective
+coefficients and right-hand sides; subsidy rates, the
 tax scheme, its rates and tiers and the open years of programmes and of the
 incentive enter through the support modes: their capital charges (objective), the
 coefficients of the budget, credit and eligible-investment rows, and which modes are
@@ -30,6 +31,8 @@ from decarb.formulation.components import (carbon_market, ccs_hubs, hydrogen_con
 from decarb.formulation.components.brownfield import builds, chosen
 from decarb.formulation.components.emissions import cap_limits, register_carbon_price
 from decarb.formulation.components.operation import HEAT_RECOVERY, register_heat_recovery
+from decarb.formulation.components.subsidy_rounds import (NAME as RELEASED,
+                                                          released_budget_limits)
 from decarb.formulation.components.investment import (CAPITAL_AFTER_PLAN, Limit,
                                                       budget_limits_mjpy, limits,
                                                       register_capital,
@@ -43,6 +46,7 @@ from decarb.solving.solve import HighsModel, Solution
 IN_PLACE_COLUMNS = {
     "carbon_price": ("price_jpy_per_tco2",), "caps": ("cap_mtco2",),
     "subsidies": ("budget_bjpy_per_yr", "rate", "first_year", "last_year"),
+    "subsidy_budgets": ("budget_bjpy",),
     "tax_schemes": ("tax_rate", "first_year", "last_year"),
     "tax_tiers": ("min_gain", "credit_rate", "sd_rate"),
     "technologies": ("first_year",)}
@@ -215,6 +219,8 @@ def _update(b: Built, model: HighsModel, ds: Dataset, change: _Change) -> None:
         rhs.update(cap_limits(ds, b.p.step))
     if not _same(old.subsidies, ds.subsidies):
         rhs["limit_subsidy_budget"] = budget_limits_mjpy(ds, b.p.step)
+    if not _same(old.subsidy_budgets, ds.subsidy_budgets):
+        rhs[RELEASED] = released_budget_limits(ds, b.p)
     if change.closed_builds is not None:   # later first years: earlier builds held at 0
         made = builds(b)
         mine = chosen(made)   # a committed build stays fixed

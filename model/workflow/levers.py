@@ -6,7 +6,9 @@ is an ordinary case (stored resolved with its run) and is validated like one.
     carbon_price=0:20000:5        flat price in every year (JPY/t-CO2), 5 values
     carbon_price_scale=0.5,1,2    the base price path times a factor
     cap_scale=0.9,1               every CO2 cap times a factor
-    budget_scale=1,2              every subsidy budget times a factor
+    budget_scale=1,2              every subsidy budget times a factor: annual budgets
+                                  and the rounds' treasury-year tranches
+                                  (budget_scale:PROGRAMME for one programme's)
     subsidy_rate=0.33,0.5         the rate of every subsidy programme
     subsidy_rate:gx_steel=0.5     the rate of one programme
     budget:gx_steel=100,400       one programme's annual budget (BJPY/yr)
@@ -56,6 +58,33 @@ def _programme_rows(column: str) -> Callable[[float, Dataset, str], Fragment]:
     return fragment
 
 
+def _budget_scale(value: float, ds: Dataset, programme: str) -> Fragment:
+    annual = set(ds.subsidies.dropna(subset=["budget_bjpy_per_yr"])["programme"])
+    released = set(ds.subsidy_budgets["programme"])
+    if programme and programme not in annual | released:
+        raise _bad(f"budget_scale:{programme}", "name",
+                   "a programme with a budget (an annual one in subsidies.csv or tranches "
+                   "in subsidy_budgets.csv): " + (", ".join(sorted(annual | released))
+                                                  or "none has one"))
+    edits = {}
+    for table, column, has in (("subsidies", "budget_bjpy_per_yr", annual),
+                               ("subsidy_budgets", "budget_bjpy", released)):
+        if not programme and has:
+            edits[table] = {"scale": {column: value}}
+        elif programme in has:
+            edits[table] = {"scale": [{"programme": programme, column: value}]}
+    return {"tables": edits}
+
+
+def _budget(value: float, ds: Dataset, programme: str) -> Fragment:
+    annual = set(ds.subsidies.dropna(subset=["budget_bjpy_per_yr"])["programme"])
+    if programme in set(ds.subsidy_budgets["programme"]) - annual:
+        raise _bad(f"budget:{programme}", "name",
+                   "a programme with an annual budget; this one is paid from treasury-year "
+                   f"tranches (subsidy_budgets.csv): scale them with budget_scale:{programme}")
+    return _programme_rows("budget_bjpy_per_yr")(value, ds, programme)
+
+
 def _incentive_last_year(value: float, ds: Dataset, scheme: str) -> Fragment:
     scheme = scheme or ds.settings.tax_scheme
     known = ds.tax_schemes["scheme"].tolist()
@@ -91,9 +120,9 @@ LEVERS: dict[str, Callable[[float, Dataset, str], Fragment]] = {
     "carbon_price": _carbon_price,
     "carbon_price_scale": _scale("carbon_price", "price_jpy_per_tco2"),
     "cap_scale": _scale("caps", "cap_mtco2"),
-    "budget_scale": _scale("subsidies", "budget_bjpy_per_yr"),
+    "budget_scale": _budget_scale,
     "subsidy_rate": _programme_rows("rate"),
-    "budget": _programme_rows("budget_bjpy_per_yr"),
+    "budget": _budget,
     "incentive_last_year": _incentive_last_year,
     "ccus_first_year": _ccus_first_year,
     "ets_band_scale": _ets_band_scale,
