@@ -320,6 +320,23 @@ def test_demand_nothing_can_meet_in_a_year_is_infeasible_not_dropped():
                                                                 "capacity_m_per_yr"]))
 
 
+def test_a_clash_no_cap_explains_is_named_by_its_constraints():
+    # Only `old` makes steel in 2025 (new from 2030), at 10 GJ of coal a tonne: 1 Mt/yr
+    # of demand needs 10 M GJ of coal against a supply limit of 5. The three rows that
+    # clash (and none other): steel's balance, coal's balance and coal's supply limit.
+    technologies = tiny_frames()["technologies"].assign(first_year=[2000, 2030])
+    coal = frame([dict(commodity="coal", year=y, max_m_per_yr=5.0) for y in (2025, 2050)])
+    with pytest.raises(InfeasibleError) as error:
+        solve_tiny(one_year(), technologies=technologies, supply_limits=coal)
+    (detail,) = str(error.value).splitlines()[1:2]
+    assert "infeasible even with every CO2 cap relaxed; HiGHS finds" in detail
+    named = str(error.value).splitlines()[2:]
+    assert [line.split(" (")[0].strip() for line in named] == ["balance_commodity",
+                                                                "limit_supply"]
+    assert named[0].endswith("commodity coal, year 2025; commodity steel, year 2025")
+    assert named[1].endswith("commodity coal, year 2025")
+
+
 def test_impossible_budget_names_the_cumulative_shortfall():
     # no clean route: one year at 1 Mt-CO2 against a 0.4 Mt budget
     technologies = tiny_frames()["technologies"].assign(first_year=[2000, 2100])

@@ -22,7 +22,8 @@ from decarb.outputs.results import result_tables, values, within_plan
 from decarb.outputs.support import support_tables
 from decarb.outputs.runstore import run_record, write_run
 from decarb.solving.resolve import Session
-from decarb.solving.solve import Solution, Status, solve
+from decarb.solving.conflict import conflict
+from decarb.solving.solve import HighsModel, Solution, Status
 
 CAP_KINDS = {"enforce_sector_cap": "sector", "enforce_total_cap": "economy-wide",
              "enforce_cumulative_cap": "cumulative"}
@@ -79,12 +80,18 @@ def cap_shortfalls(built: Built) -> list[Shortfall]:
 
 
 def diagnose(ds: Dataset) -> tuple[list[Shortfall], str]:
-    """Re-solve with penalised slack on every cap; the slack left is the shortfall."""
+    """Re-solve with penalised slack on every cap; the slack left is the shortfall.
+    Where the case stays infeasible, the constraints that clash (solving/conflict.py)."""
     built = build_model(ds, with_slack=True)
-    solution = solve(built)
+    model = HighsModel(built)
+    solution = model.solve()
     if not solution.ok:
-        return [], ("infeasible even with every CO2 cap relaxed: demand cannot be met "
-                    "with the capacity, supply limits and technologies given")
+        clash = conflict(model)
+        return [], "infeasible even with every CO2 cap relaxed" + (
+            "; HiGHS finds that these cannot all hold (any one of them removed, the rest "
+            "can):\n" + "\n".join(f"    {line}" for line in clash) if clash else
+            ": demand cannot be met with the capacity, supply limits and technologies given, "
+            "or whole units and plant decisions (integer) cannot be set to meet it")
     return cap_shortfalls(built), ("HiGHS found the case infeasible, yet with slack on the caps no cap "
                         "needs any: likely numerical trouble; check for extreme coefficients")
 
