@@ -98,8 +98,9 @@ def run(data_dir: Path, case_spec: str | None, results_dir: Path, name: str | No
     solver = result.meta["solver"]
     costs = result.tables["costs"].set_index(["kind", "component"])
     note = (f" (MIP within {solver['mip_gap']:.2%} of the optimum, stopping at "
-            f"{solver['mip_gap_limit']:.2%}; MACs from the LP with integer decisions fixed)"
-            if solver["mip"] else "")
+            f"{solver['mip_gap_limit']:.2%}; MACs from the LP with integer decisions fixed; "
+            "plans this close in cost can differ in a technology's capex by tens of percent: "
+            "this is one of them)" if solver["mip"] else "")
     echo(f"\nSolved: {solver['status']}{note}. Present-value cost "
                f"{costs.loc[('cost', 'total'), 'private_npv_bjpy']:,.0f} BJPY (private), "
                f"public cost {costs.loc[('public', 'total'), 'public_cost_bjpy']:,.0f} BJPY."
