@@ -58,8 +58,13 @@ def _programme_rows(column: str) -> Callable[[float, Dataset, str], Fragment]:
     return fragment
 
 
+def _annual_budgets(ds: Dataset) -> set[str]:
+    """Programmes with an annual budget (the others are unlimited or paid from tranches)."""
+    return set(ds.subsidies.dropna(subset=["budget_bjpy_per_yr"])["programme"])
+
+
 def _budget_scale(value: float, ds: Dataset, programme: str) -> Fragment:
-    annual = set(ds.subsidies.dropna(subset=["budget_bjpy_per_yr"])["programme"])
+    annual = _annual_budgets(ds)
     released = set(ds.subsidy_budgets["programme"])
     if programme and programme not in annual | released:
         raise _bad(f"budget_scale:{programme}", "name",
@@ -77,7 +82,7 @@ def _budget_scale(value: float, ds: Dataset, programme: str) -> Fragment:
 
 
 def _budget(value: float, ds: Dataset, programme: str) -> Fragment:
-    annual = set(ds.subsidies.dropna(subset=["budget_bjpy_per_yr"])["programme"])
+    annual = _annual_budgets(ds)
     if programme in set(ds.subsidy_budgets["programme"]) - annual:
         raise _bad(f"budget:{programme}", "name",
                    "a programme with an annual budget; this one is paid from treasury-year "
